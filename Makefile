@@ -1,0 +1,29 @@
+# The two commands a new user runs: `make app` and `make test`. Each creates .venv if needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8866
+
+.PHONY: app test lint bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nyttolib behöver Python 3.11 eller senare")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+app: $(STAMP)
+	$(BIN)/voila notebooks/start.ipynb --Voila.ip=$(HOST) --port=$(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check nyttolib tests bench
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_core.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

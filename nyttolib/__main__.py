@@ -1,0 +1,3 @@
+from nyttolib.cli import main
+
+main()

@@ -1,0 +1,210 @@
+"""The `nyttolib` command: validate, summarise, import, export, list and show history of assessments.
+
+Exit codes: 0 ok, 1 invalid input (a file or an id that cannot be used), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from nyttolib import __version__
+from nyttolib.completeness import completeness
+from nyttolib.content import ContentError, load_content
+from nyttolib.documents import (
+    AssessmentFileError,
+    assessment_json,
+    check_file,
+    read_assessment_file,
+    write_text_atomically,
+)
+from nyttolib.filenames import safe_filename
+from nyttolib.model import Assessment
+from nyttolib.storage import Store, StoreError
+from nyttolib.summary import summarise, summary_text
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's default exits 2 too; keep it, in Swedish
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: fel: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="nyttolib", description="Bedömning, nyttokalkyl och nyttorealisering av utvecklingsinitiativ."
+    )
+    parser.add_argument("--version", action="version", version=f"nyttolib {__version__}")
+    parser.add_argument(
+        "--data-dir", help="mapp där bedömningarna sparas (annars NYTTOLIB_DATA_DIR eller användarens datamapp)"
+    )
+    parser.add_argument(
+        "--content-dir", help="mapp med innehållsfilerna (annars NYTTOLIB_CONTENT_DIR eller data/content)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO", parser_class=_Parser)
+
+    validate = commands.add_parser("validate", help="kontrollera en bedömning i en .json-fil")
+    validate.add_argument("file", metavar="FIL")
+
+    summary = commands.add_parser("summary", help="sammanfatta en bedömning (fil eller id)")
+    summary.add_argument("source", metavar="FIL|ID")
+    summary.add_argument("--json", action="store_true", help="skriv nyckeltalen som JSON")
+
+    import_ = commands.add_parser("import", help="importera en .json-fil till lagret")
+    import_.add_argument("file", metavar="FIL")
+
+    export = commands.add_parser("export", help="exportera en sparad bedömning")
+    export.add_argument("id", metavar="ID")
+    export.add_argument("--format", default="json", choices=["json"], help="format (json)")
+    export.add_argument("--out", metavar="MAPP_ELLER_FIL", help="var filen skrivs (annars standard ut)")
+
+    list_ = commands.add_parser("list", help="lista sparade bedömningar")
+    list_.add_argument("--all", action="store_true", help="ta med borttagna")
+    list_.add_argument("--json", action="store_true", help="skriv listan som JSON")
+
+    history = commands.add_parser("history", help="visa revisionerna av en bedömning")
+    history.add_argument("id", metavar="ID")
+
+    restore = commands.add_parser("restore", help="återställ en äldre revision (som en ny revision)")
+    restore.add_argument("id", metavar="ID")
+    restore.add_argument("revision", type=int, metavar="REVISION")
+
+    delete = commands.add_parser("delete", help="ta bort en bedömning ur listan (revisionerna sparas)")
+    delete.add_argument("id", metavar="ID")
+
+    commands.add_parser("schema", help="skriv bedömningens JSON Schema")
+    return parser
+
+
+def _load_source(source: str, args: argparse.Namespace, content) -> Assessment:
+    path = Path(source)
+    if path.exists() or source.lower().endswith(".json"):
+        return read_assessment_file(path, content).assessment
+    with Store(args.data_dir) as store:
+        assessment, _ = store.load(store.resolve(source))
+    return assessment
+
+
+def run(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        content = load_content(args.content_dir)
+    except ContentError as exc:
+        print(exc, file=err)
+        return EXIT_INVALID
+    try:
+        return _dispatch(args, content, out, err)
+    except AssessmentFileError as exc:
+        print(exc, file=err)
+        return EXIT_INVALID
+    except StoreError as exc:
+        print(exc, file=err)
+        return EXIT_INVALID
+
+
+def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> int:
+    if args.command == "validate":
+        result = check_file(args.file, content)
+        if not result.ok:
+            print(f"{args.file}: ogiltig bedömning", file=err)
+            for problem in result.problems:
+                print(f"- {problem}", file=err)
+            return EXIT_INVALID
+        migrated = (
+            f" (läst som schemaversion {result.migrated_from}, uppdateras vid import)" if result.migrated_from else ""
+        )
+        print(f"{args.file}: giltig bedömning{migrated}", file=out)
+        return EXIT_OK
+
+    if args.command == "summary":
+        assessment = _load_source(args.source, args, content)
+        if args.json:
+            print(json.dumps(summarise(assessment, content), ensure_ascii=False, indent=2), file=out)
+        else:
+            print(summary_text(assessment, content), end="", file=out)
+        return EXIT_OK
+
+    if args.command == "schema":
+        from nyttolib.model import json_schema
+
+        print(json.dumps(json_schema(), ensure_ascii=False, indent=2), file=out)
+        return EXIT_OK
+
+    with Store(args.data_dir) as store:
+        if args.command == "import":
+            result = read_assessment_file(args.file, content)
+            assessment = result.assessment
+            note = f"Importerad från {Path(args.file).name}"
+            saved = store.save(assessment, note=note, completeness_percent=completeness(assessment, content).percent)
+            print(
+                f"Importerad: {assessment.initiative.name or '(namnlöst)'} – id {saved.id}, revision {saved.revision}",
+                file=out,
+            )
+            return EXIT_OK
+        if args.command == "export":
+            assessment, _revision = store.load(store.resolve(args.id))
+            text = assessment_json(assessment)
+            if not args.out:
+                out.write(text)
+                return EXIT_OK
+            target = Path(args.out)
+            if target.is_dir() or args.out.endswith(("/", "\\")):
+                target = (
+                    target / f"{safe_filename(assessment.initiative.name, fallback=assessment.id or 'bedomning')}.json"
+                )
+            write_text_atomically(target, text)
+            print(f"Exporterad till {target}", file=out)
+            return EXIT_OK
+        if args.command == "list":
+            listing = store.list(include_deleted=args.all)
+            if args.json:
+                rows = [row.__dict__ for row in listing]
+                print(json.dumps(rows, ensure_ascii=False, indent=2), file=out)
+                return EXIT_OK
+            if not listing:
+                print(f"Inga sparade bedömningar i {store.directory}.", file=out)
+                return EXIT_OK
+            for row in listing:
+                stage = content.label(content.initiative.portfolio_stages, row.stage, "–")
+                done = f"{row.completeness_percent:.0f} %" if row.completeness_percent is not None else "–"
+                deleted = "  (borttagen)" if row.deleted_at else ""
+                print(
+                    f"{row.id[:12]}  {row.updated_at[:16].replace('T', ' ')}  {done:>5}  "
+                    f"{row.name or '(namnlöst)'} · {stage} · rev {row.revision}{deleted}",
+                    file=out,
+                )
+            return EXIT_OK
+        if args.command == "history":
+            assessment_id = store.resolve(args.id)
+            for info in store.history(assessment_id):
+                note = f"  {info.note}" if info.note else ""
+                saved_at = info.saved_at[:19].replace("T", " ")
+                print(
+                    f"rev {info.revision:>4}  {saved_at}  {info.name or '(namnlöst)'}{note}",
+                    file=out,
+                )
+            return EXIT_OK
+        if args.command == "restore":
+            saved = store.restore(store.resolve(args.id), args.revision)
+            print(f"Revision {args.revision} återställd som revision {saved.revision}.", file=out)
+            return EXIT_OK
+        if args.command == "delete":
+            assessment_id = store.resolve(args.id)
+            store.delete(assessment_id)
+            print(f"Bedömningen {assessment_id[:12]} är borttagen ur listan (revisionerna finns kvar).", file=out)
+            return EXIT_OK
+    return EXIT_USAGE
+
+
+def main() -> None:
+    sys.exit(run())

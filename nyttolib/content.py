@@ -1,0 +1,388 @@
+"""Content as data: criteria, axes, categories, steps and rates, loaded from the YAML files in `data/content`.
+
+A municipality adapts its model by editing these files. Every problem is reported with the file and
+line it stands on, so the editor can find it without reading Python.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from nyttolib.messages import error_text
+from nyttolib.paths import content_dir
+
+
+class _Content(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(_Content):
+    id: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+
+
+def _unique_ids(items: list[Any], what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise ValueError(f"{what}: id '{item.id}' förekommer mer än en gång")
+        seen.add(item.id)
+
+
+class Criterion(Choice):
+    description: str = Field(min_length=1)
+
+
+class CriteriaFile(_Content):
+    title: str
+    purpose: str
+    guidance: list[str] = []
+    answers: list[Choice] = Field(min_length=2)
+    motivation_label: str
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> CriteriaFile:
+        _unique_ids(self.criteria, "criteria")
+        if {a.id for a in self.answers} != {"ja", "nej"}:
+            raise ValueError("answers ska ha exakt två svar med id 'ja' och 'nej'")
+        return self
+
+
+class Cell(_Content):
+    label: str = Field(min_length=1)
+    share: str
+
+
+class Axis(_Content):
+    id: str = Field(min_length=1)
+    left: str
+    right: str
+    instruction: str
+    cells: list[Cell] = Field(min_length=5, max_length=5)
+    guidance_title: str = ""
+    guidance: list[str] = []
+    left_characteristics_title: str = ""
+    left_characteristics: list[str] = []
+    right_characteristics_title: str = ""
+    right_characteristics: list[str] = []
+
+
+class ClassificationFile(_Content):
+    title: str
+    introduction: str
+    portfolio_title: str
+    axes: list[Axis] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> ClassificationFile:
+        _unique_ids(self.axes, "axes")
+        return self
+
+
+class Category(Choice):
+    kind: str
+    direct_economic: bool
+    colour: Literal["grön", "gul", "röd"]
+
+
+class ScaleStep(_Content):
+    value: int
+    label: str
+
+
+class CalculationRule(_Content):
+    required_text: str
+    not_required_text: str
+    exempt_kinds: list[str] = []
+    exempt_text: str = ""
+
+
+class BenefitExample(_Content):
+    description: str
+    target_group: str = ""
+
+
+class BenefitTableColumns(_Content):
+    description: str
+    target_group: str
+    means: str
+    measurable: str
+    baseline: str
+
+
+class BenefitsFile(_Content):
+    title: str
+    introduction: str
+    kinds: list[Choice] = Field(min_length=1)
+    categories: list[Category] = Field(min_length=1)
+    table_columns: BenefitTableColumns
+    examples: list[BenefitExample] = []
+    unvalued_scale: list[ScaleStep] = Field(min_length=2)
+    calculation_rule: CalculationRule
+
+    @model_validator(mode="after")
+    def _check(self) -> BenefitsFile:
+        _unique_ids(self.kinds, "kinds")
+        _unique_ids(self.categories, "categories")
+        kinds = {k.id for k in self.kinds}
+        for category in self.categories:
+            if category.kind not in kinds:
+                raise ValueError(f"kategorin '{category.id}' har kind '{category.kind}', som inte finns bland kinds")
+        return self
+
+
+class BenefitStep(Choice):
+    number: int = Field(ge=1)
+    description: str
+
+
+class StepsFile(_Content):
+    benefit_steps: list[BenefitStep] = Field(min_length=1)
+    plan_questions: list[Choice] = Field(min_length=1)
+    seven_questions: list[Choice] = Field(min_length=1)
+    activity_fields: dict[str, str]
+    outside_activities_question: str
+    prerequisites_guidance: str
+    behaviour_changes_guidance: str
+
+    @model_validator(mode="after")
+    def _check(self) -> StepsFile:
+        _unique_ids(self.benefit_steps, "benefit_steps")
+        _unique_ids(self.plan_questions, "plan_questions")
+        _unique_ids(self.seven_questions, "seven_questions")
+        return self
+
+
+class PriorityClass(Choice):
+    rank: int = Field(ge=1)
+
+
+class InitiativeFile(_Content):
+    kinds: list[Choice] = Field(min_length=1)
+    portfolio_stages: list[Choice] = Field(min_length=1)
+    priority_classes: list[PriorityClass] = Field(min_length=1)
+    valuation_levels: list[int] = Field(min_length=2)
+    valuation_criteria: list[Choice] = Field(min_length=1)
+    funding_sources: list[Choice] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> InitiativeFile:
+        for name in ("kinds", "portfolio_stages", "priority_classes", "valuation_criteria", "funding_sources"):
+            _unique_ids(getattr(self, name), name)
+        return self
+
+
+class HourlyRate(Choice):
+    kr_per_hour: float = Field(gt=0)
+
+
+class TrafficLightLabels(_Content):
+    green: str
+    yellow: str
+    red: str
+    none: str
+
+
+class TrafficLight(_Content):
+    green_from_percent: float = Field(ge=0)
+    yellow_from_percent: float = Field(ge=0)
+    labels: TrafficLightLabels
+
+    @model_validator(mode="after")
+    def _check(self) -> TrafficLight:
+        if self.yellow_from_percent > self.green_from_percent:
+            raise ValueError("yellow_from_percent får inte vara större än green_from_percent")
+        return self
+
+
+class SettingsFile(_Content):
+    hourly_rates: list[HourlyRate] = Field(min_length=1)
+    salary_hours_per_month: float = Field(gt=0)
+    salary_overhead_factor: float = Field(gt=0)
+    hours_per_full_time_equivalent: float = Field(gt=0)
+    minimum_years: int = Field(ge=1)
+    default_discount_rate_percent: float = Field(ge=0, le=100)
+    traffic_light: TrafficLight
+
+    @model_validator(mode="after")
+    def _check(self) -> SettingsFile:
+        _unique_ids(self.hourly_rates, "hourly_rates")
+        return self
+
+
+class StartFile(_Content):
+    title: str
+    why_title: str
+    why: list[str] = []
+    why_reasons: list[str] = []
+    instructions_title: str
+    instructions: list[str] = []
+    list_title: str
+    empty_list: str
+
+
+CONTENT_FILES: dict[str, type[_Content]] = {
+    "criteria.yaml": CriteriaFile,
+    "classification.yaml": ClassificationFile,
+    "benefits.yaml": BenefitsFile,
+    "steps.yaml": StepsFile,
+    "initiative.yaml": InitiativeFile,
+    "settings.yaml": SettingsFile,
+    "start.yaml": StartFile,
+}
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    file: str
+    line: int | None
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        place = self.file if self.line is None else f"{self.file}, rad {self.line}"
+        return f"{place}: {self.where + ': ' if self.where else ''}{self.message}"
+
+
+class ContentError(Exception):
+    """One or more content files are missing or wrong; `problems` says where."""
+
+    def __init__(self, problems: list[ContentProblem]):
+        self.problems = problems
+        super().__init__("Innehållsfilerna har fel:\n" + "\n".join(f"- {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Content:
+    """The whole model a municipality works with, with lookups by id."""
+
+    directory: Path
+    criteria: CriteriaFile
+    classification: ClassificationFile
+    benefits: BenefitsFile
+    steps: StepsFile
+    initiative: InitiativeFile
+    settings: SettingsFile
+    start: StartFile
+
+    def category(self, category_id: str | None) -> Category | None:
+        return next((c for c in self.benefits.categories if c.id == category_id), None)
+
+    def hourly_rate(self, rate_id: str) -> HourlyRate | None:
+        return next((r for r in self.settings.hourly_rates if r.id == rate_id), None)
+
+    def label(self, choices: list[Any], choice_id: str | None, default: str = "") -> str:
+        return next((c.label for c in choices if c.id == choice_id), default)
+
+
+def _yaml_with_lines(text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Parse YAML and record the line (1-based) of every mapping value and list item by its path."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    lines: dict[tuple[Any, ...], int] = {}
+
+    def walk(current: yaml.Node, path: tuple[Any, ...]) -> None:
+        lines[path] = current.start_mark.line + 1
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                walk(value_node, (*path, key_node.value))
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                walk(item, (*path, index))
+
+    if node is not None:
+        walk(node, ())
+    return data, lines
+
+
+def _line_for(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest part of `loc` that exists in the file (a missing key: its parent)."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    return " → ".join(f"punkt {part + 1}" if isinstance(part, int) else str(part) for part in loc)
+
+
+def load_content_file(path: Path, model: type[_Content]) -> tuple[_Content | None, list[ContentProblem]]:
+    """Load and check one content file; returns the parsed file or the problems found in it."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [ContentProblem(name, None, "", f"filen saknas i {path.parent}")]
+    except UnicodeDecodeError:
+        return None, [ContentProblem(name, None, "", "filen är inte sparad som UTF-8")]
+    try:
+        data, lines = _yaml_with_lines(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or "okänt fel"
+        return None, [ContentProblem(name, line, "", f"felaktig YAML ({problem})")]
+    except yaml.YAMLError as exc:
+        return None, [ContentProblem(name, None, "", f"felaktig YAML ({exc})")]
+    if not isinstance(data, dict):
+        return None, [ContentProblem(name, 1, "", "filen ska innehålla fält (nyckel: värde) på översta nivån")]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            problems.append(ContentProblem(name, _line_for(lines, loc), _where(loc), error_text(error)))
+        return None, problems
+
+
+def _cross_file_problems(content: Content) -> list[ContentProblem]:
+    problems = []
+    kinds = {k.id for k in content.initiative.kinds}
+    for kind in content.benefits.calculation_rule.exempt_kinds:
+        if kind not in kinds:
+            problems.append(
+                ContentProblem(
+                    "benefits.yaml",
+                    None,
+                    "calculation_rule → exempt_kinds",
+                    f"'{kind}' finns inte bland kinds i initiative.yaml",
+                )
+            )
+    return problems
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(directory: str) -> Content:
+    base = Path(directory)
+    parsed: dict[str, Any] = {}
+    problems: list[ContentProblem] = []
+    for filename, model in CONTENT_FILES.items():
+        result, file_problems = load_content_file(base / filename, model)
+        parsed[filename.removesuffix(".yaml")] = result
+        problems.extend(file_problems)
+    if problems:
+        raise ContentError(problems)
+    content = Content(directory=base, **parsed)
+    problems = _cross_file_problems(content)
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def load_content(directory: str | os.PathLike[str] | None = None) -> Content:
+    """Load (once per folder) and validate every content file; raises ContentError listing all problems."""
+    return _load_cached(str(content_dir(directory).resolve()))

@@ -1,0 +1,53 @@
+"""Bring saved documents of older schema versions up to the current one.
+
+Version 1 was the first draft format: each prerequisite answer was a boolean (true = JA) and the
+calculation had a single hourly rate (`hourly_rate_kr`). Version 2 names answers "ja"/"nej" and keeps
+one rate per kind (intern, inköpt). Each step takes a JSON dict of version N and returns version N+1;
+the input is never modified.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from nyttolib.model import SCHEMA_VERSION
+
+
+class NewerSchemaError(ValueError):
+    """The document was written by a newer nyttolib than this one."""
+
+
+def _v1_to_v2(document: dict[str, Any]) -> dict[str, Any]:
+    for answer in (document.get("prerequisites") or {}).values():
+        if isinstance(answer, dict) and isinstance(answer.get("answer"), bool):
+            answer["answer"] = "ja" if answer["answer"] else "nej"
+    calculation = document.get("calculation")
+    if isinstance(calculation, dict) and "hourly_rate_kr" in calculation:
+        rate = calculation.pop("hourly_rate_kr")
+        if rate is not None:
+            calculation.setdefault("hourly_rates", {})["intern"] = rate
+    document["schema_version"] = 2
+    return document
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+
+
+def migrate(document: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Return the document at the current schema version and the version it was read at."""
+    version = document.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError("Schemaversionen saknas eller är ogiltig")
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"Dokumentet är sparat med schemaversion {version}, men den här versionen av nyttolib "
+            f"kan läsa upp till version {SCHEMA_VERSION}. Uppdatera nyttolib för att öppna det."
+        )
+    original = version
+    migrated = copy.deepcopy(document) if version < SCHEMA_VERSION else document
+    while version < SCHEMA_VERSION:
+        migrated = MIGRATIONS[version](migrated)
+        version = migrated["schema_version"]
+    return migrated, original

@@ -1,0 +1,238 @@
+"""The assessment (bedömning) of one development initiative, as a plain document model.
+
+Ids that refer to content (criteria, axes, categories, stages …) are checked against the loaded
+content in `nyttolib.validation`, not here, so a municipality's content files decide what is valid.
+Field titles are Swedish: validation messages name fields by them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = 2
+DOCUMENT_TYPE = "nyttolib.assessment"
+
+Text = Annotated[str, Field(max_length=20_000)]
+ShortText = Annotated[str, Field(max_length=500)]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+ValuationLevel = Literal[1, 3, 5]
+
+
+def new_id() -> str:
+    """A short random id for a row, so that rows can refer to each other (a plan to its benefit)."""
+    return uuid.uuid4().hex[:12]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class FundingLine(Record):
+    source: str | None = Field(None, title="Finansieringskälla")
+    amount_kr: Amount | None = Field(None, title="Belopp (kr)")
+    note: ShortText = Field("", title="Kommentar")
+
+
+class Portfolio(Record):
+    number: ShortText = Field("", title="Nr")
+    year: int | None = Field(None, ge=1900, le=2200, title="År")
+    project_number: ShortText = Field("", title="Projektnr")
+    stage: str | None = Field(None, title="Steg i portföljen")
+    total_cost_kr: Amount | None = Field(None, title="Kostnad (totalt)")
+    funding: list[FundingLine] = Field(default_factory=list, title="Finansiering")
+
+
+class Valuation(Record):
+    potential_effect: ValuationLevel | None = Field(None, title="Potentiell effekt")
+    feasibility: ValuationLevel | None = Field(None, title="Genomförbarhet")
+    financing: ValuationLevel | None = Field(None, title="Finansiering")
+    resource_need: ValuationLevel | None = Field(None, title="Resursbehov")
+
+
+class Initiative(Record):
+    name: ShortText = Field("", title="Initiativets namn")
+    department: ShortText = Field("", title="Verksamhet")
+    initiator: ShortText = Field("", title="Initiativtagare")
+    owner: ShortText = Field("", title="Ägare (projektägare)")
+    contact: ShortText = Field("", title="Kontaktperson")
+    need: Text = Field("", title="Behov")
+    description: Text = Field("", title="Beskrivning av initiativet")
+    kind: str | None = Field(None, title="Typ av initiativ")
+    estimated_hours: Amount | None = Field(None, title="Uppskattad arbetsinsats (timmar)")
+    start_date: dt.date | None = Field(None, title="Startdatum")
+    end_date: dt.date | None = Field(None, title="Slutdatum")
+    portfolio: Portfolio = Field(default_factory=Portfolio, title="Portfölj")
+    priority_class: str | None = Field(None, title="Prioriteringsgrund")
+    valuation: Valuation = Field(default_factory=Valuation, title="Nyttovärdering")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Initiative:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("Slutdatum kan inte vara före startdatum")
+        return self
+
+
+class PrerequisiteAnswer(Record):
+    answer: Literal["ja", "nej"] | None = Field(None, title="Bedömning (JA/NEJ)")
+    motivation: Text = Field("", title="Motivering/kommentar")
+
+
+class Benefit(Record):
+    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    description: Text = Field("", title="Förväntad nytta")
+    target_group: ShortText = Field("", title="Målgrupp")
+    means: Text = Field("", title="Nytta förväntas uppnås genom")
+    measurable: bool | None = Field(None, title="Mätbar (ja/nej)")
+    baseline: Text = Field("", title="Noll-mätning")
+    category: str | None = Field(None, title="Kategori")
+    unvalued_score: int | None = Field(None, ge=0, le=3, title="Skattning av ej värderad nytta (0–3)")
+
+
+class _EstimateRange(Record):
+    """Low/high estimates as a percent of the likely value (Inera's låg/trolig/hög)."""
+
+    low_percent: Amount | None = Field(None, title="Lågt utfall (% av troligt)")
+    high_percent: Amount | None = Field(None, title="Högt utfall (% av troligt)")
+
+    @model_validator(mode="after")
+    def _low_not_above_high(self) -> _EstimateRange:
+        if self.low_percent is not None and self.high_percent is not None and self.low_percent > self.high_percent:
+            raise ValueError("Lågt utfall kan inte vara större än högt utfall")
+        return self
+
+
+class CostLine(_EstimateRange):
+    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    description: ShortText = Field("", title="Kostnad")
+    kind: Literal["engangs", "lopande"] = Field("engangs", title="Typ av kostnad")
+    unit: Literal["kr", "timmar"] = Field("kr", title="Enhet")
+    rate: ShortText = Field("intern", title="Timpris")
+    values: list[Amount] = Field(default_factory=list, title="Belopp per år")
+
+
+class BenefitLine(_EstimateRange):
+    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    description: ShortText = Field("", title="Nytta")
+    benefit_id: str | None = Field(None, title="Hör till nytta")
+    category: str | None = Field(None, title="Kategori")
+    full_effect_kr: Amount = Field(0, title="Årlig nytta vid full effekt (kr)")
+    ramp_percent: list[Percent] = Field(default_factory=list, title="Effekt per år (%)")
+    realisable: bool = Field(True, title="Kan realiseras som pengar")
+
+
+class FreedTimeLine(_EstimateRange):
+    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    description: ShortText = Field("", title="Frigjord tid")
+    benefit_id: str | None = Field(None, title="Hör till nytta")
+    volume_per_year: Amount = Field(0, title="Volym per år (antal)")
+    minutes_per_case: Amount = Field(0, title="Minuter per ärende")
+    share_percent: Percent = Field(100, title="Andel som påverkas (%)")
+    rate: ShortText = Field("intern", title="Timpris")
+    ramp_percent: list[Percent] = Field(default_factory=list, title="Effekt per år (%)")
+    realisable: bool = Field(True, title="Tas hem som pengar")
+
+
+class Calculation(Record):
+    start_year: int | None = Field(None, ge=1900, le=2200, title="Första år")
+    years: int = Field(3, ge=1, le=30, title="Antal år")
+    discount_rate_percent: Percent | None = Field(None, title="Diskonteringsränta (%)")
+    hourly_rates: dict[str, Amount] = Field(default_factory=dict, title="Timpriser (kr/h)")
+    cost_lines: list[CostLine] = Field(default_factory=list, title="Kostnader")
+    benefit_lines: list[BenefitLine] = Field(default_factory=list, title="Nyttor")
+    freed_time_lines: list[FreedTimeLine] = Field(default_factory=list, title="Frigjord tid")
+
+    @model_validator(mode="after")
+    def _one_value_per_year(self) -> Calculation:
+        groups = [
+            ("Kostnader", [(line.description, line.values) for line in self.cost_lines]),
+            ("Nyttor", [(line.description, line.ramp_percent) for line in self.benefit_lines]),
+            ("Frigjord tid", [(line.description, line.ramp_percent) for line in self.freed_time_lines]),
+        ]
+        for section, lines in groups:
+            for row, (description, values) in enumerate(lines, start=1):
+                if len(values) != self.years:
+                    named = f" ('{description}')" if description else ""
+                    raise ValueError(
+                        f"{section}, rad {row}{named}, har {len(values)} värden per år, "
+                        f"men kalkylen har {self.years} år"
+                    )
+        return self
+
+
+class Measurement(Record):
+    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    date: dt.date | None = Field(None, title="Datum")
+    value: float | None = Field(None, allow_inf_nan=False, title="Uppmätt värde")
+    comment: Text = Field("", title="Kommentar")
+
+
+class PlanItem(Record):
+    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    benefit_id: str | None = Field(None, title="Nytta")
+    answers: dict[str, Text] = Field(default_factory=dict, title="Nyttorealiseringsplanens frågor")
+    seven_questions: dict[str, Text] = Field(default_factory=dict, title="E-delegationens sju frågor")
+    unit: ShortText = Field("", title="Mätetal (enhet)")
+    baseline_value: float | None = Field(None, allow_inf_nan=False, title="Nuläge (värde)")
+    target_value: float | None = Field(None, allow_inf_nan=False, title="Målvärde")
+    target_date: dt.date | None = Field(None, title="Målet ska nås senast")
+    measurements: list[Measurement] = Field(default_factory=list, title="Uppföljning")
+
+
+class Activity(Record):
+    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    activity: ShortText = Field("", title="Aktivitet")
+    purpose: Text = Field("", title="Syfte")
+    schedule: ShortText = Field("", title="Tidplan")
+    resources: ShortText = Field("", title="Resurser")
+    responsible: ShortText = Field("", title="Ansvarig")
+    outside_project: bool = Field(False, title="Ingår inte i projektet")
+
+
+class Risk(Record):
+    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    risk: Text = Field("", title="Risk")
+    handling: Text = Field("", title="Hur risken hanteras")
+
+
+class RealisationPlan(Record):
+    items: list[PlanItem] = Field(default_factory=list, title="Nyttor i planen")
+    activities: list[Activity] = Field(default_factory=list, title="Aktiviteter")
+    prerequisites: list[Text] = Field(default_factory=list, title="Förutsättningar")
+    behaviour_changes: list[Text] = Field(default_factory=list, title="Beteendeförändringar")
+    risks: list[Risk] = Field(default_factory=list, title="Risker")
+    reporting: Text = Field("", title="När ska det rapporteras?")
+    approved_by: ShortText = Field("", title="Godkänd av (beställare)")
+    approved_date: dt.date | None = Field(None, title="Godkänd datum")
+
+
+class Assessment(Record):
+    document_type: Literal["nyttolib.assessment"] = Field(DOCUMENT_TYPE, title="Dokumenttyp")
+    schema_version: Literal[2] = Field(SCHEMA_VERSION, title="Schemaversion")
+    id: str | None = Field(None, title="Id")
+    initiative: Initiative = Field(default_factory=Initiative, title="Om initiativet")
+    prerequisites: dict[str, PrerequisiteAnswer] = Field(default_factory=dict, title="Förutsättningar")
+    classification: dict[str, Annotated[int, Field(ge=1, le=5)] | None] = Field(
+        default_factory=dict, title="Klassificering"
+    )
+    benefits: list[Benefit] = Field(default_factory=list, title="Nytta")
+    calculation: Calculation = Field(default_factory=Calculation, title="Nyttokalkyl")
+    plan: RealisationPlan = Field(default_factory=RealisationPlan, title="Nyttorealiseringsplan")
+
+    def benefit(self, benefit_id: str | None) -> Benefit | None:
+        return next((b for b in self.benefits if b.id == benefit_id), None)
+
+    def to_json_dict(self) -> dict:
+        return self.model_dump(mode="json")
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a saved assessment, generated from the model."""
+    schema = Assessment.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"Bedömning (nyttolib), schemaversion {SCHEMA_VERSION}"
+    return schema

@@ -1,0 +1,269 @@
+"""The store: one SQLite file in the data directory, with every save kept as a new revision.
+
+Nothing is overwritten: saving adds a revision, restoring copies an old revision to a new one, and
+deleting only marks the assessment as deleted. Voilà runs one kernel (process) per user, so every
+write is one `BEGIN IMMEDIATE` transaction and the database runs in WAL mode; a crash mid-save
+leaves the previous revision intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nyttolib.model import Assessment
+from nyttolib.paths import DATABASE_FILENAME, data_dir
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS assessments (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    head_revision INTEGER NOT NULL,
+    deleted_at TEXT
+);
+CREATE TABLE IF NOT EXISTS revisions (
+    assessment_id TEXT NOT NULL REFERENCES assessments(id),
+    revision INTEGER NOT NULL,
+    saved_at TEXT NOT NULL,
+    schema_version INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    stage TEXT,
+    completeness_percent REAL,
+    note TEXT NOT NULL DEFAULT '',
+    document TEXT NOT NULL,
+    PRIMARY KEY (assessment_id, revision)
+);
+"""
+
+
+class StoreError(Exception):
+    """A store operation that cannot be done; the message is Swedish and meant for the user."""
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class ConflictError(StoreError):
+    """Someone else saved the assessment since this copy was opened (another tab or user)."""
+
+    def __init__(self, assessment_id: str, expected: int, actual: int):
+        self.assessment_id = assessment_id
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"Bedömningen har sparats från ett annat fönster eller av någon annan (revision {actual}, "
+            f"du utgick från revision {expected}). Öppna den igen för att se de senaste ändringarna."
+        )
+
+
+@dataclass(frozen=True)
+class Listing:
+    id: str
+    name: str
+    stage: str | None
+    revision: int
+    created_at: str
+    updated_at: str
+    completeness_percent: float | None
+    deleted_at: str | None
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    revision: int
+    saved_at: str
+    name: str
+    note: str
+    completeness_percent: float | None
+
+
+@dataclass(frozen=True)
+class Saved:
+    id: str
+    revision: int
+    saved_at: str
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class Store:
+    """Assessments in one SQLite database; safe to use from several processes at once."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None):
+        self.directory = data_dir(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.path: Path = self.directory / DATABASE_FILENAME
+        # One connection per Store; the lock keeps transactions from threads (autosave timers) apart.
+        self._lock = threading.RLock()
+        self._connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        self._connection.execute("PRAGMA busy_timeout = 30000")
+        self._connection.execute("PRAGMA journal_mode = WAL")
+        self._connection.execute("PRAGMA synchronous = FULL")
+        self._connection.execute("PRAGMA foreign_keys = ON")
+        with self._write() as db:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self._connection
+        with self._lock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def resolve(self, id_or_prefix: str) -> str:
+        """The full id for an id or a unique prefix of one (as typed on the command line)."""
+        rows = self._connection.execute(
+            "SELECT id FROM assessments WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 3",
+            (id_or_prefix, id_or_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
+        ).fetchall()
+        exact = [r[0] for r in rows if r[0] == id_or_prefix]
+        if exact:
+            return exact[0]
+        if not rows or not id_or_prefix:
+            raise NotFoundError(f"Det finns ingen bedömning med id '{id_or_prefix}'.")
+        if len(rows) > 1:
+            raise NotFoundError(f"Flera bedömningar har ett id som börjar med '{id_or_prefix}'; skriv fler tecken.")
+        return rows[0][0]
+
+    def save(
+        self,
+        assessment: Assessment,
+        *,
+        expected_revision: int | None = None,
+        note: str = "",
+        completeness_percent: float | None = None,
+    ) -> Saved:
+        """Save as a new revision; a new assessment gets an id. With `expected_revision`, refuse if
+        someone saved in between (ConflictError) instead of silently overwriting their work."""
+        assessment_id = assessment.id or uuid.uuid4().hex
+        document = assessment.model_copy(update={"id": assessment_id}).model_dump(mode="json")
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        saved_at = _now()
+        with self._write() as db:
+            row = db.execute("SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
+            head = row[0] if row else 0
+            if expected_revision is not None and expected_revision != head:
+                raise ConflictError(assessment_id, expected_revision, head)
+            revision = head + 1
+            if row:
+                db.execute("UPDATE assessments SET head_revision = ? WHERE id = ?", (revision, assessment_id))
+            else:
+                db.execute(
+                    "INSERT INTO assessments (id, created_at, head_revision) VALUES (?, ?, ?)",
+                    (assessment_id, saved_at, revision),
+                )
+            db.execute(
+                "INSERT INTO revisions (assessment_id, revision, saved_at, schema_version, name, stage,"
+                " completeness_percent, note, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    assessment_id,
+                    revision,
+                    saved_at,
+                    assessment.schema_version,
+                    assessment.initiative.name,
+                    assessment.initiative.portfolio.stage,
+                    completeness_percent,
+                    note,
+                    text,
+                ),
+            )
+        return Saved(assessment_id, revision, saved_at)
+
+    def load(self, assessment_id: str, revision: int | None = None) -> tuple[Assessment, int]:
+        """The assessment (latest revision unless one is named) and its revision number."""
+        db = self._connection
+        if revision is None:
+            row = db.execute(
+                "SELECT r.document, r.revision FROM assessments a JOIN revisions r"
+                " ON r.assessment_id = a.id AND r.revision = a.head_revision WHERE a.id = ?",
+                (assessment_id,),
+            ).fetchone()
+        else:
+            row = db.execute(
+                "SELECT document, revision FROM revisions WHERE assessment_id = ? AND revision = ?",
+                (assessment_id, revision),
+            ).fetchone()
+        if row is None:
+            which = f"revision {revision} av " if revision is not None else ""
+            raise NotFoundError(f"Det finns ingen {which}bedömning med id '{assessment_id}'.")
+        return Assessment.model_validate_json(row[0]), row[1]
+
+    def head_revision(self, assessment_id: str) -> int:
+        row = self._connection.execute(
+            "SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"Det finns ingen bedömning med id '{assessment_id}'.")
+        return row[0]
+
+    def list(self, include_deleted: bool = False) -> list[Listing]:
+        """All assessments, most recently changed first."""
+        rows = self._connection.execute(
+            "SELECT a.id, r.name, r.stage, r.revision, a.created_at, r.saved_at, r.completeness_percent,"
+            " a.deleted_at FROM assessments a JOIN revisions r"
+            " ON r.assessment_id = a.id AND r.revision = a.head_revision"
+            + ("" if include_deleted else " WHERE a.deleted_at IS NULL")
+            + " ORDER BY r.saved_at DESC, a.id"
+        ).fetchall()
+        return [Listing(*row) for row in rows]
+
+    def history(self, assessment_id: str) -> list[RevisionInfo]:
+        """Every revision of one assessment, oldest first."""
+        self.head_revision(assessment_id)
+        rows = self._connection.execute(
+            "SELECT revision, saved_at, name, note, completeness_percent FROM revisions"
+            " WHERE assessment_id = ? ORDER BY revision",
+            (assessment_id,),
+        ).fetchall()
+        return [RevisionInfo(*row) for row in rows]
+
+    def restore(self, assessment_id: str, revision: int) -> Saved:
+        """Make an older revision the newest again, as a new revision (history is kept)."""
+        assessment, _ = self.load(assessment_id, revision)
+        row = self._connection.execute(
+            "SELECT completeness_percent FROM revisions WHERE assessment_id = ? AND revision = ?",
+            (assessment_id, revision),
+        ).fetchone()
+        return self.save(assessment, note=f"Återställd från revision {revision}", completeness_percent=row[0])
+
+    def delete(self, assessment_id: str) -> None:
+        """Soft delete: the assessment leaves the list but every revision is kept."""
+        with self._write() as db:
+            updated = db.execute(
+                "UPDATE assessments SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", (_now(), assessment_id)
+            ).rowcount
+        if not updated:
+            self.head_revision(assessment_id)
+
+    def undelete(self, assessment_id: str) -> None:
+        with self._write() as db:
+            updated = db.execute("UPDATE assessments SET deleted_at = NULL WHERE id = ?", (assessment_id,)).rowcount
+        if not updated:
+            raise NotFoundError(f"Det finns ingen bedömning med id '{assessment_id}'.")

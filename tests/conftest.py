@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nyttolib.content import Content, load_content
+from nyttolib.documents import read_assessment_file
+from nyttolib.model import Assessment
+from nyttolib.storage import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "data" / "examples"
+INVOICE = EXAMPLES / "fakturor-e-tjanst.json"
+STUDY = EXAMPLES / "forstudie-digital-post.json"
+INFRASTRUCTURE = EXAMPLES / "e-arkiv.json"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content()
+
+
+@pytest.fixture
+def invoice(content: Content) -> Assessment:
+    return read_assessment_file(INVOICE, content).assessment
+
+
+@pytest.fixture
+def study(content: Content) -> Assessment:
+    return read_assessment_file(STUDY, content).assessment
+
+
+@pytest.fixture
+def infrastructure(content: Content) -> Assessment:
+    return read_assessment_file(INFRASTRUCTURE, content).assessment
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store(tmp_path / "data") as opened:
+        yield opened

@@ -1,0 +1,121 @@
+"""The `nyttolib` command, run as a user runs it (a real subprocess), with its exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, INVOICE, STUDY
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def nyttolib(tmp_path):
+    env = {**os.environ, "NYTTOLIB_DATA_DIR": str(tmp_path / "data")}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "nyttolib", *args], capture_output=True, text=True, env=env, timeout=60
+        )
+
+    return run
+
+
+def test_summary_of_the_invoice_example_shows_the_seed_figures(nyttolib):
+    result = nyttolib("summary", str(INVOICE))
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.replace(NBSP, " ")
+    assert "804 h/år (ca 800 h)" in text
+    assert "361 800 kr/år (ca 360 000 kr)" in text
+    assert "13 400 st × 4 min = 893 h/år (ca 890 h)" in text
+    assert "12 060 st" in text
+    assert "Årlig realiserbar ekonomisk nettonytta efter full effekt: 331 800 kr (361 800 kr minus 30 000 kr)" in text
+    assert "Nyttokalkyl krävs: ja." in text
+    assert "Fullständighet: 100 %" in text
+
+
+def test_summary_json(nyttolib):
+    result = nyttolib("summary", str(INVOICE), "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    calc = data["calculation"]
+    assert calc["freed_hours_per_year_full_effect"] == pytest.approx(804)
+    assert calc["freed_value_per_year_full_effect"] == pytest.approx(361_800)
+    assert calc["annual_realisable_net_after_full_effect"] == pytest.approx(331_800)
+    assert calc["payback_year"] == "2022"
+    assert data["calculation_required"] is True
+    assert data["prerequisites"] == {"ja": 6, "nej": 0, "total": 6}
+    assert data["follow_up"][0]["colour"] == "yellow"
+
+
+def test_validate(nyttolib, tmp_path):
+    for example in EXAMPLES.glob("*.json"):
+        result = nyttolib("validate", str(example))
+        assert (result.returncode, result.stdout.strip()) == (0, f"{example}: giltig bedömning")
+    bad = tmp_path / "fel.json"
+    bad.write_text(
+        json.dumps({"document_type": "nyttolib.assessment", "schema_version": 2, "calculation": {"years": "tre"}}),
+        encoding="utf-8",
+    )
+    result = nyttolib("validate", str(bad))
+    assert result.returncode == 1
+    assert "Nyttokalkyl → Antal år: ska vara ett heltal" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_import_list_history_export_restore_delete(nyttolib, tmp_path):
+    assert nyttolib("list").stdout.startswith("Inga sparade bedömningar")
+    imported = nyttolib("import", str(INVOICE))
+    assert imported.returncode == 0 and "id exempel-fakturor-e-tjanst, revision 1" in imported.stdout
+    assert nyttolib("import", str(INVOICE)).stdout.endswith("revision 2\n")
+    assert nyttolib("import", str(STUDY)).returncode == 0
+    listing = nyttolib("list").stdout
+    assert "E-tjänst för manuell kundfakturering · Beslutade initiativ · rev 2" in listing
+    assert "100 %" in listing
+    history = nyttolib("history", "exempel-fak").stdout.splitlines()
+    assert len(history) == 2 and "Importerad från fakturor-e-tjanst.json" in history[0]
+
+    out = tmp_path / "ut"
+    out.mkdir()
+    exported = nyttolib("export", "exempel-fak", "--format", "json", "--out", str(out))
+    assert exported.returncode == 0
+    written = out / "E-tjänst för manuell kundfakturering.json"
+    assert json.loads(written.read_text(encoding="utf-8")) == json.loads(INVOICE.read_text(encoding="utf-8"))
+    assert json.loads(nyttolib("export", "exempel-fak").stdout)["id"] == "exempel-fakturor-e-tjanst"
+
+    assert nyttolib("summary", "exempel-fak").stdout.startswith("Bedömning: E-tjänst för manuell kundfakturering")
+    assert nyttolib("restore", "exempel-fak", "1").stdout == "Revision 1 återställd som revision 3.\n"
+    assert nyttolib("delete", "exempel-fors").returncode == 0
+    assert "Förstudie" not in nyttolib("list").stdout
+    assert "(borttagen)" in nyttolib("list", "--all").stdout
+
+
+def test_bad_input_exits_1_and_usage_exits_2(nyttolib, tmp_path):
+    missing = nyttolib("summary", str(tmp_path / "saknas.json"))
+    assert missing.returncode == 1 and "finns inte" in missing.stderr
+    unknown = nyttolib("history", "okänt-id")
+    assert unknown.returncode == 1 and "Det finns ingen bedömning med id 'okänt-id'." in unknown.stderr
+    newer = tmp_path / "ny.json"
+    newer.write_text(json.dumps({"document_type": "nyttolib.assessment", "schema_version": 99}), encoding="utf-8")
+    assert nyttolib("import", str(newer)).returncode == 1
+    assert nyttolib("list").stdout.startswith("Inga sparade")  # a refused import changes nothing
+    assert nyttolib().returncode == 2
+    assert nyttolib("export").returncode == 2
+    assert nyttolib("export", "x", "--format", "docx").returncode == 2
+    assert nyttolib("frobnicate").returncode == 2
+
+
+def test_broken_content_is_reported_with_file_and_line(nyttolib, tmp_path):
+    import shutil
+
+    content = tmp_path / "innehall"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "content", content)
+    (content / "settings.yaml").write_text("hourly_rates: [\n", encoding="utf-8")
+    result = nyttolib("--content-dir", str(content), "validate", str(INVOICE))
+    assert result.returncode == 1
+    assert "settings.yaml, rad" in result.stderr and "felaktig YAML" in result.stderr

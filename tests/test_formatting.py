@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from nyttolib import formatting as fmt
+from nyttolib.filenames import safe_filename
+
+NBSP = "\u00a0"
+
+
+def test_swedish_numbers():
+    assert fmt.kr(361_800) == f"361{NBSP}800{NBSP}kr"
+    assert fmt.number(1_234_567.456, 2) == f"1{NBSP}234{NBSP}567,46"
+    assert fmt.number(-97_920) == f"-97{NBSP}920"
+    assert fmt.number(-0.4) == "0"
+    assert fmt.hours(804) == f"804{NBSP}h"
+    assert fmt.percent(90) == f"90{NBSP}%"
+    assert fmt.number(float("nan")) == "–"
+
+
+def test_approximate_like_the_seed():
+    assert fmt.approximate(804) == 800
+    assert fmt.approximate(893.33) == 890
+    assert fmt.approximate(361_800) == 360_000
+    assert fmt.approximate(-97_920) == -98_000
+    assert fmt.approximate(0) == 0
+
+
+def test_safe_filenames():
+    assert safe_filename("E-tjänst för kundfakturor") == "E-tjänst för kundfakturor"
+    assert safe_filename("../../etc/passwd") == "etc-passwd"
+    assert safe_filename('a<b>c:"d"/e\\f|g?h*i') == "a-b-c-d-e-f-g-h-i"
+    assert safe_filename("..") == "bedomning"
+    assert safe_filename("") == "bedomning"
+    assert safe_filename("con") == "con-fil"
+    assert safe_filename("rad1\nrad2\x00") == "rad1 rad2"
+    assert len(safe_filename("å" * 500)) == 80

@@ -1,0 +1,228 @@
+"""The store keeps every revision, refuses silent overwrites, and survives parallel writers and crashes."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nyttolib.model import Assessment, Benefit, Calculation, CostLine, Initiative
+from nyttolib.storage import ConflictError, NotFoundError, Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_save_is_a_new_revision(store, invoice):
+    first = store.save(invoice)
+    assert (first.id, first.revision) == ("exempel-fakturor-e-tjanst", 1)
+    changed = invoice.model_copy(deep=True)
+    changed.initiative.name = "E-tjänst för kundfakturor"
+    second = store.save(changed, expected_revision=1, note="Nytt namn")
+    assert second.revision == 2
+    latest, revision = store.load(first.id)
+    assert (latest.initiative.name, revision) == ("E-tjänst för kundfakturor", 2)
+    old, _ = store.load(first.id, 1)
+    assert old == invoice
+    assert [(h.revision, h.name, h.note) for h in store.history(first.id)] == [
+        (1, "E-tjänst för manuell kundfakturering", ""),
+        (2, "E-tjänst för kundfakturor", "Nytt namn"),
+    ]
+
+
+def test_a_new_assessment_gets_an_id(store):
+    saved = store.save(Assessment(initiative=Initiative(name="Chatt")))
+    assert len(saved.id) == 32
+    loaded, _ = store.load(saved.id)
+    assert loaded.id == saved.id
+    assert store.resolve(saved.id[:6]) == saved.id
+
+
+def test_restore_copies_an_old_revision_forward(store, invoice):
+    store.save(invoice)
+    changed = invoice.model_copy(deep=True)
+    changed.benefits = []
+    store.save(changed)
+    restored = store.restore(invoice.id, 1)
+    assert restored.revision == 3
+    assert store.load(invoice.id)[0] == invoice
+    assert store.history(invoice.id)[-1].note == "Återställd från revision 1"
+
+
+def test_conflicting_saves_are_refused(store, invoice):
+    store.save(invoice)
+    mine = invoice.model_copy(deep=True)
+    theirs = invoice.model_copy(deep=True)
+    theirs.initiative.need = "Deras ändring"
+    store.save(theirs, expected_revision=1)
+    mine.initiative.need = "Min ändring"
+    with pytest.raises(ConflictError) as caught:
+        store.save(mine, expected_revision=1)
+    assert "annat fönster" in str(caught.value)
+    assert (caught.value.expected, caught.value.actual) == (1, 2)
+    assert store.load(invoice.id)[0].initiative.need == "Deras ändring"
+
+
+def test_soft_delete_keeps_the_revisions(store, invoice, study):
+    store.save(invoice)
+    store.save(study)
+    store.delete(invoice.id)
+    assert [row.id for row in store.list()] == [study.id]
+    assert {row.id for row in store.list(include_deleted=True)} == {invoice.id, study.id}
+    assert store.load(invoice.id)[0] == invoice
+    store.undelete(invoice.id)
+    assert len(store.list()) == 2
+
+
+def test_listing_shows_name_stage_time_and_completeness(store, invoice, study):
+    store.save(study, completeness_percent=100)
+    time.sleep(0.01)
+    store.save(invoice, completeness_percent=87.5)
+    rows = store.list()
+    assert [(r.name, r.stage, r.completeness_percent) for r in rows] == [
+        ("E-tjänst för manuell kundfakturering", "beslutade", 87.5),
+        ("Förstudie Digital post", "beslutade", 100),
+    ]
+    assert rows[0].updated_at >= rows[1].updated_at
+
+
+def test_unknown_ids(store, invoice):
+    store.save(invoice)
+    with pytest.raises(NotFoundError):
+        store.load("finns-inte")
+    with pytest.raises(NotFoundError):
+        store.load(invoice.id, 7)
+    with pytest.raises(NotFoundError):
+        store.resolve("zzz")
+    with pytest.raises(NotFoundError):
+        store.history("zzz")
+    with pytest.raises(NotFoundError):
+        store.delete("zzz")
+    store.save(Assessment(id="exempel-annan"))
+    with pytest.raises(NotFoundError, match="Flera"):
+        store.resolve("exempel")
+    with pytest.raises(NotFoundError):
+        store.resolve("exempel%")  # LIKE wildcards are taken literally
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from nyttolib.model import Assessment, Initiative
+    from nyttolib.storage import Store
+    directory, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    with Store(directory) as store:
+        for n in range(count):
+            shared = Assessment(id="delad", initiative=Initiative(name=f"w{worker}-{n}"))
+            store.save(shared, note=f"w{worker}-{n}")
+            own = Assessment(id=f"egen-{worker}", initiative=Initiative(name=f"w{worker}-{n}"))
+            store.save(own)
+    """
+)
+
+
+@pytest.mark.slow
+def test_parallel_processes_never_lose_or_mix_a_save(tmp_path):
+    workers, count = 6, 40
+    processes = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(w), str(count)], cwd=ROOT)
+        for w in range(workers)
+    ]
+    assert [p.wait(timeout=120) for p in processes] == [0] * workers
+    with Store(tmp_path) as store:
+        history = store.history("delad")
+        assert [h.revision for h in history] == list(range(1, workers * count + 1))
+        assert sorted(h.note for h in history) == sorted(f"w{w}-{n}" for w in range(workers) for n in range(count))
+        for h in history:  # each revision holds the document its writer saved
+            assert store.load("delad", h.revision)[0].initiative.name == h.note
+        for w in range(workers):
+            loaded, revision = store.load(f"egen-{w}")
+            assert (loaded.initiative.name, revision) == (f"w{w}-{count - 1}", count)
+
+
+CRASHER = textwrap.dedent(
+    """
+    import sys
+    from nyttolib.model import Assessment, Initiative
+    from nyttolib.storage import Store
+    with Store(sys.argv[1]) as store:
+        n = 0
+        while True:
+            n += 1
+            store.save(Assessment(id="krasch", initiative=Initiative(name=f"{n}", need="x" * 19_000)))
+            print(n, flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_writer_killed_mid_save_leaves_a_consistent_store(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-c", CRASHER, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    saved = 0
+    while saved < 200:
+        saved = int(process.stdout.readline())
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    database = tmp_path / "nyttolib.sqlite3"
+    with sqlite3.connect(database) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with Store(tmp_path) as store:
+        head = store.head_revision("krasch")
+        assert head >= saved
+        assert [h.revision for h in store.history("krasch")] == list(range(1, head + 1))
+        assert store.load("krasch")[0].initiative.name == str(head)
+        assert store.save(Assessment(id="krasch")).revision == head + 1
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+amounts = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def assessments(draw):
+    years = draw(st.integers(min_value=3, max_value=6))
+    return Assessment(
+        initiative=Initiative(
+            name=draw(texts),
+            need=draw(texts),
+            kind=draw(st.sampled_from([None, "mvp"])),
+            start_date=draw(st.none() | st.dates()),
+        ),
+        prerequisites={
+            "nyttoanalys": {"answer": draw(st.sampled_from([None, "ja", "nej"])), "motivation": draw(texts)}
+        },
+        classification={"intern_extern": draw(st.none() | st.integers(1, 5))},
+        benefits=[
+            Benefit(id=f"b{i}", description=draw(texts), measurable=draw(st.none() | st.booleans()))
+            for i in range(draw(st.integers(0, 3)))
+        ],
+        calculation=Calculation(
+            years=years,
+            discount_rate_percent=draw(st.none() | st.floats(0, 100)),
+            cost_lines=[
+                CostLine(description=draw(texts), values=draw(st.lists(amounts, min_size=years, max_size=years)))
+            ],
+        ),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(assessments())
+def test_save_then_load_returns_an_equal_document(store, assessment):
+    saved = store.save(assessment)
+    loaded, revision = store.load(saved.id)
+    assert revision == saved.revision
+    assert loaded == assessment.model_copy(update={"id": saved.id})
+    assert json.loads(loaded.model_dump_json()) == json.loads(
+        assessment.model_copy(update={"id": saved.id}).model_dump_json()
+    )
