@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 import ipywidgets as widgets
@@ -19,6 +20,20 @@ def _bullets(texts: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{escape(text)}</li>" for text in texts) + "</ul>" if texts else ""
 
 
+STYLE = """<style>
+.nyttolib-table { border-collapse: collapse; margin-top: 1rem; min-width: 40rem; color: #1a1a1a; }
+.nyttolib-table caption { text-align: left; font-size: 1.25rem; font-weight: 600; padding-bottom: .5rem; }
+.nyttolib-table th, .nyttolib-table td { text-align: left; padding: .4rem .75rem; border-bottom: 1px solid #8a8a8a; }
+.nyttolib-table thead th { border-bottom: 2px solid #1a1a1a; }
+.nyttolib-table .nyttolib-number { text-align: right; font-variant-numeric: tabular-nums; }
+</style>"""
+
+
+def local_time(iso_timestamp: str) -> str:
+    """A stored UTC timestamp as the server's local time, e.g. '2026-11-22 20:51'."""
+    return datetime.fromisoformat(iso_timestamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def assessments_table(listing: list[Listing], content: Content) -> str:
     """The stored assessments as an accessible HTML table; every user text is escaped."""
     start = content.start
@@ -28,7 +43,7 @@ def assessments_table(listing: list[Listing], content: Content) -> str:
     for row in listing:
         stage = content.label(content.initiative.portfolio_stages, row.stage, "–")
         done = fmt.percent(row.completeness_percent) if row.completeness_percent is not None else "–"
-        changed = row.updated_at[:16].replace("T", " ")
+        changed = local_time(row.updated_at)
         rows.append(
             f"<tr><th scope='row'>{escape(row.name or '(namnlöst initiativ)')}</th>"
             f"<td>{escape(stage)}</td><td>{escape(changed)}</td><td class='nyttolib-number'>{escape(done)}</td></tr>"
@@ -36,7 +51,7 @@ def assessments_table(listing: list[Listing], content: Content) -> str:
     return (
         "<table class='nyttolib-table'><caption>" + escape(start.list_title) + "</caption>"
         "<thead><tr><th scope='col'>Initiativ</th><th scope='col'>Steg</th>"
-        "<th scope='col'>Senast ändrad (UTC)</th><th scope='col'>Ifyllt</th></tr></thead>"
+        "<th scope='col'>Senast ändrad</th><th scope='col'>Ifyllt</th></tr></thead>"
         "<tbody>" + "".join(rows) + "</tbody></table>"
     )
 
@@ -51,5 +66,5 @@ def start_page(store: Store | None = None, content: Content | None = None) -> wi
         f"<h2>{escape(start.why_title)}</h2>{_paragraphs(start.why)}{_bullets(start.why_reasons)}"
         f"<h2>{escape(start.instructions_title)}</h2>{_bullets(start.instructions)}"
     )
-    table = widgets.HTML(assessments_table(store.list(), content))
+    table = widgets.HTML(STYLE + assessments_table(store.list(), content))
     return widgets.VBox([intro, table], layout=widgets.Layout(max_width="60rem"))
