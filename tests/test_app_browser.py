@@ -5,9 +5,9 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
-
 from browser import ROOT, browser_page, require_chromium, voila_server
 from conftest import INVOICE
+
 from nyttolib.content import load_content
 from nyttolib.documents import read_assessment_file
 from nyttolib.model import Assessment, Initiative
