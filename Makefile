@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 app: $(STAMP)
-	$(BIN)/voila notebooks/start.ipynb --Voila.ip=$(HOST) --port=$(PORT)
+	$(BIN)/nyttolib serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check nyttolib tests bench

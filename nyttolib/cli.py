@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("id", metavar="ID")
 
     commands.add_parser("schema", help="skriv bedömningens JSON Schema")
+
+    serve = commands.add_parser("serve", help="starta webbappen (Voilà) på den här datorn")
+    serve.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (127.0.0.1 = bara den här datorn)")
+    serve.add_argument("--port", type=int, default=8866, help="port (8866)")
+    serve.add_argument("--no-browser", action="store_true", help="öppna ingen webbläsare")
     return parser
 
 
@@ -133,6 +138,11 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
         else:
             print(summary_text(assessment, content), end="", file=out)
         return EXIT_OK
+
+    if args.command == "serve":
+        from nyttolib.server import serve
+
+        return serve(host=args.host, port=args.port, data_dir=args.data_dir, open_browser=not args.no_browser)
 
     if args.command == "schema":
         from nyttolib.model import json_schema

@@ -229,6 +229,32 @@ class StartFile(_Content):
     empty_list: str
 
 
+class FormStep(_Content):
+    title: str
+    guidance: list[str] = []
+
+
+class FormFile(_Content):
+    steps: dict[str, FormStep]
+    need_help: str
+    description_help: str
+    prioritisation_title: str
+    prioritisation_guidance: str
+    portfolio_title: str
+    calculation_guidance: list[str] = []
+    freed_time_help: str
+    ramp_help: str
+    summary_guidance: str
+
+    @model_validator(mode="after")
+    def _check(self) -> FormFile:
+        required = {"initiative", "prerequisites", "classification", "benefits", "calculation", "plan", "summary"}
+        missing = required - set(self.steps)
+        if missing:
+            raise ValueError(f"steps saknar: {', '.join(sorted(missing))}")
+        return self
+
+
 CONTENT_FILES: dict[str, type[_Content]] = {
     "criteria.yaml": CriteriaFile,
     "classification.yaml": ClassificationFile,
@@ -237,6 +263,7 @@ CONTENT_FILES: dict[str, type[_Content]] = {
     "initiative.yaml": InitiativeFile,
     "settings.yaml": SettingsFile,
     "start.yaml": StartFile,
+    "form.yaml": FormFile,
 }
 
 
@@ -272,6 +299,7 @@ class Content:
     initiative: InitiativeFile
     settings: SettingsFile
     start: StartFile
+    form: FormFile
 
     def category(self, category_id: str | None) -> Category | None:
         return next((c for c in self.benefits.categories if c.id == category_id), None)

@@ -41,6 +41,11 @@ CREATE TABLE IF NOT EXISTS revisions (
     document TEXT NOT NULL,
     PRIMARY KEY (assessment_id, revision)
 );
+CREATE TABLE IF NOT EXISTS drafts (
+    assessment_id TEXT PRIMARY KEY,
+    saved_at TEXT NOT NULL,
+    fields TEXT NOT NULL
+);
 """
 
 
@@ -252,6 +257,26 @@ class Store:
             (assessment_id, revision),
         ).fetchone()
         return self.save(assessment, note=f"Återställd från revision {revision}", completeness_percent=row[0])
+
+    def save_drafts(self, assessment_id: str, fields: dict[str, str]) -> None:
+        """Keep what a user typed that is not valid yet (e.g. "12,5,0" in a number field), per field.
+
+        Drafts are not part of the assessment and make no revision: they only make sure that text the
+        form could not accept yet is still there when the assessment is opened again.
+        """
+        with self._write() as db:
+            if fields:
+                db.execute(
+                    "INSERT INTO drafts (assessment_id, saved_at, fields) VALUES (?, ?, ?)"
+                    " ON CONFLICT (assessment_id) DO UPDATE SET saved_at = excluded.saved_at, fields = excluded.fields",
+                    (assessment_id, _now(), json.dumps(fields, ensure_ascii=False)),
+                )
+            else:
+                db.execute("DELETE FROM drafts WHERE assessment_id = ?", (assessment_id,))
+
+    def drafts(self, assessment_id: str) -> dict[str, str]:
+        row = self._connection.execute("SELECT fields FROM drafts WHERE assessment_id = ?", (assessment_id,)).fetchone()
+        return json.loads(row[0]) if row else {}
 
     def delete(self, assessment_id: str) -> None:
         """Soft delete: the assessment leaves the list but every revision is kept."""

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -43,15 +41,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def voila_server(notebook: str, data_dir: Path, *extra: str) -> Iterator[str]:
-    """Start Voilà as `make app` does (repo root as working dir, so voila.json applies); yield its URL."""
+def voila_server(data_dir: Path, *extra: str) -> Iterator[str]:
+    """Start the app as `make app` does (`nyttolib serve`: repo config, templates, preheated kernels)."""
+    from nyttolib.server import server_environment, voila_command
+
     port = free_port()
-    voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
-    env = {**os.environ, "NYTTOLIB_DATA_DIR": str(data_dir)}
     process = subprocess.Popen(
-        [voila, notebook, f"--port={port}", "--no-browser", *extra],
+        voila_command(port=port, open_browser=False, extra=list(extra)),
         cwd=ROOT,
-        env=env,
+        env=server_environment(str(data_dir)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -79,6 +77,35 @@ def voila_server(notebook: str, data_dir: Path, *extra: str) -> Iterator[str]:
             process.kill()
 
 
+def page_url(base: str, notebook: str, query: str = "") -> str:
+    return f"{base}voila/render/{notebook}" + (f"?{query}" if query else "")
+
+
+def kernel_pids(kernel_id: str) -> list[int]:
+    """Process ids of the kernel with this id (its connection file names it)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if f"kernel-{kernel_id}" in command:
+                pids.append(int(entry.name))
+    return pids
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {message}")
+        time.sleep(interval)
+
+
 @contextmanager
 def browser_page(viewport: tuple[int, int] = (1200, 900)):
     from playwright.sync_api import sync_playwright
@@ -86,7 +113,7 @@ def browser_page(viewport: tuple[int, int] = (1200, 900)):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-            yield page
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="sv-SE")
+            yield context.new_page()
         finally:
             browser.close()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
-from browser import ROOT, browser_page, require_chromium, voila_server
-from conftest import INVOICE
 
 from nyttolib.content import load_content
 from nyttolib.documents import read_assessment_file
 from nyttolib.model import Assessment, Initiative
 from nyttolib.storage import Store
+
+from browser import ROOT, browser_page, page_url, require_chromium, voila_server
+from conftest import INVOICE
 
 pytestmark = pytest.mark.slow
 
@@ -22,12 +23,13 @@ def test_start_page_lists_the_stored_assessments(tmp_path):
     with Store(data) as store:
         store.save(read_assessment_file(INVOICE, load_content()).assessment, completeness_percent=100)
         store.save(Assessment(initiative=Initiative(name="<img src=x onerror=alert(1)>")), completeness_percent=5)
-    with voila_server("notebooks/start.ipynb", data) as url, browser_page() as page:
-        html = urllib.request.urlopen(url, timeout=30).read().decode()
+    with voila_server(data) as url, browser_page() as page:
+        html = urllib.request.urlopen(page_url(url, "start.ipynb"), timeout=30).read().decode()
         assert "from nyttolib" not in html  # sources are stripped
+        assert '<html lang="sv">' in html
         dialogs = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(url)
+        page.goto(url)  # the root redirects to the start page
         table = page.get_by_role("table", name="Sparade bedömningar")
         table.wait_for(timeout=60_000)
         rows = table.get_by_role("row")

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import INVOICE, ROOT
 from nbclient import NotebookClient
 
 from nyttolib.content import load_content
 from nyttolib.documents import read_assessment_file
 from nyttolib.storage import Store
+
+from conftest import INVOICE, ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

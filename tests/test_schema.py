@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import jsonschema
-from conftest import EXAMPLES, ROOT
 
 from nyttolib.model import json_schema
+
+from conftest import EXAMPLES, ROOT
 
 SCHEMA_FILE = ROOT / "data" / "schema" / "assessment.schema.json"
 

@@ -1,32 +1,24 @@
-"""The start page: what the assessment is for, and the stored assessments."""
+"""The start page: what the assessment is for, the stored assessments, a new one, and import."""
 
 from __future__ import annotations
 
+import tempfile
+import urllib.parse
 from datetime import datetime
 from html import escape
+from pathlib import Path
 
 import ipywidgets as widgets
 
 from nyttolib import formatting as fmt
-from nyttolib.content import Content, load_content
+from nyttolib.app.errors import content_error_page, guarded
+from nyttolib.app.request import wait_for_request
+from nyttolib.completeness import completeness
+from nyttolib.content import Content, ContentError, load_content
+from nyttolib.documents import check_file
 from nyttolib.storage import Listing, Store
 
-
-def _paragraphs(texts: list[str]) -> str:
-    return "".join(f"<p>{escape(text)}</p>" for text in texts)
-
-
-def _bullets(texts: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{escape(text)}</li>" for text in texts) + "</ul>" if texts else ""
-
-
-STYLE = """<style>
-.nyttolib-table { border-collapse: collapse; margin-top: 1rem; min-width: 40rem; color: #1a1a1a; }
-.nyttolib-table caption { text-align: left; font-size: 1.25rem; font-weight: 600; padding-bottom: .5rem; }
-.nyttolib-table th, .nyttolib-table td { text-align: left; padding: .4rem .75rem; border-bottom: 1px solid #8a8a8a; }
-.nyttolib-table thead th { border-bottom: 2px solid #1a1a1a; }
-.nyttolib-table .nyttolib-number { text-align: right; font-variant-numeric: tabular-nums; }
-</style>"""
+FORM_PAGE = "bedomning.ipynb"
 
 
 def local_time(iso_timestamp: str) -> str:
@@ -34,37 +26,110 @@ def local_time(iso_timestamp: str) -> str:
     return datetime.fromisoformat(iso_timestamp).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def form_link(assessment_id: str) -> str:
+    return f"{FORM_PAGE}?{urllib.parse.urlencode({'id': assessment_id})}"
+
+
 def assessments_table(listing: list[Listing], content: Content) -> str:
-    """The stored assessments as an accessible HTML table; every user text is escaped."""
+    """The stored assessments as an accessible HTML table with a link each; every user text is escaped."""
     start = content.start
     if not listing:
-        return f"<p>{escape(start.empty_list)}</p>"
+        return f"<h2>{escape(start.list_title)}</h2><p>{escape(start.empty_list)}</p>"
     rows = []
     for row in listing:
         stage = content.label(content.initiative.portfolio_stages, row.stage, "–")
         done = fmt.percent(row.completeness_percent) if row.completeness_percent is not None else "–"
-        changed = local_time(row.updated_at)
+        name = escape(row.name or "(namnlöst initiativ)")
         rows.append(
-            f"<tr><th scope='row'>{escape(row.name or '(namnlöst initiativ)')}</th>"
-            f"<td>{escape(stage)}</td><td>{escape(changed)}</td><td class='nyttolib-number'>{escape(done)}</td></tr>"
+            f"<tr><th scope='row'><a href='{escape(form_link(row.id), quote=True)}'>{name}</a></th>"
+            f"<td>{escape(stage)}</td><td>{escape(local_time(row.updated_at))}</td>"
+            f"<td class='nyttolib-number'>{escape(done)}</td></tr>"
         )
     return (
-        "<table class='nyttolib-table'><caption>" + escape(start.list_title) + "</caption>"
+        f"<table class='nyttolib-table'><caption><h2>{escape(start.list_title)}</h2></caption>"
         "<thead><tr><th scope='col'>Initiativ</th><th scope='col'>Steg</th>"
         "<th scope='col'>Senast ändrad</th><th scope='col'>Ifyllt</th></tr></thead>"
         "<tbody>" + "".join(rows) + "</tbody></table>"
     )
 
 
-def start_page(store: Store | None = None, content: Content | None = None) -> widgets.VBox:
-    """The start page as a widget: guidance from start.yaml and the list of stored assessments."""
-    content = content or load_content()
-    store = store or Store()
-    start = content.start
-    intro = widgets.HTML(
-        f"<h1>{escape(start.title)}</h1>"
-        f"<h2>{escape(start.why_title)}</h2>{_paragraphs(start.why)}{_bullets(start.why_reasons)}"
-        f"<h2>{escape(start.instructions_title)}</h2>{_bullets(start.instructions)}"
-    )
-    table = widgets.HTML(STYLE + assessments_table(store.list(), content))
-    return widgets.VBox([intro, table], layout=widgets.Layout(max_width="60rem"))
+class StartPage(widgets.VBox):
+    def __init__(self, store: Store | None = None, content: Content | None = None):
+        super().__init__()
+        self.content = content or load_content()
+        self.store = store or Store()
+        start = self.content.start
+        intro = widgets.HTML(
+            f"<h1>{escape(start.title)}</h1>"
+            f"<p><a class='nyttolib-primary-link' href='{FORM_PAGE}'>Ny bedömning</a></p>"
+            f"<h2>{escape(start.why_title)}</h2>{''.join(f'<p>{escape(t)}</p>' for t in start.why)}"
+            + (
+                "<ul>" + "".join(f"<li>{escape(t)}</li>" for t in start.why_reasons) + "</ul>"
+                if start.why_reasons
+                else ""
+            )
+            + f"<h2>{escape(start.instructions_title)}</h2>"
+            + "<ul>"
+            + "".join(f"<li>{escape(t)}</li>" for t in start.instructions)
+            + "</ul>"
+        )
+        self.table = widgets.HTML()
+        self.upload = widgets.FileUpload(
+            accept=".json,application/json", multiple=False, description="Importera en .json-fil"
+        )
+        self.upload.layout.width = "auto"
+        self.upload.observe(guarded(self._on_upload), names="value")
+        self.import_result = widgets.HTML()
+        self.children = [
+            intro,
+            self.table,
+            widgets.HTML("<h2>Importera</h2><p>En bedömning som exporterats som .json-fil.</p>"),
+            self.upload,
+            self.import_result,
+        ]
+        self.add_class("nyttolib-start")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.table.value = assessments_table(self.store.list(), self.content)
+
+    def _on_upload(self, change: dict) -> None:
+        files = change["new"]
+        if not files:
+            return
+        upload = files[0]
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "import.json"
+            path.write_bytes(bytes(upload["content"]))
+            result = check_file(path, self.content)
+        name = escape(upload.get("name", "filen"))
+        if not result.ok:
+            problems = "".join(f"<li>{escape(str(p))}</li>" for p in result.problems[:20])
+            self.import_result.value = (
+                f"<div role='alert' class='nyttolib-error'><p><strong>{name} kunde inte "
+                f"importeras.</strong> Inget har ändrats.</p><ul>{problems}</ul></div>"
+            )
+        else:
+            assessment = result.assessment
+            saved = self.store.save(
+                assessment,
+                note=f"Importerad från {upload.get('name', 'fil')}",
+                completeness_percent=completeness(assessment, self.content).percent,
+            )
+            title = escape(assessment.initiative.name or "(namnlöst)")
+            self.import_result.value = (
+                f"<p role='status'>Importerad: <a href='{escape(form_link(saved.id), True)}'>"
+                f"{title}</a> (revision {saved.revision}).</p>"
+            )
+            self.refresh()
+        self.upload.value = ()
+
+
+def start_page(store: Store | None = None, content: Content | None = None) -> widgets.Widget:
+    """The start page as of the request (a preheated kernel must not show the list from before it)."""
+    wait_for_request()
+    try:
+        content = content or load_content()
+    except ContentError as exc:
+        return content_error_page(exc)
+    return StartPage(store, content)

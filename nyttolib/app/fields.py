@@ -1,0 +1,261 @@
+"""Form fields bound to one path of the assessment: a visible label tied to the input, guidance, and a
+Swedish message beside it when the input is not accepted. Nothing is clamped or thrown away: text that
+is not valid yet stays in the input and is kept as a draft in the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from nyttolib.app.errors import guarded
+from nyttolib.app.numbers import format_input, parse_number
+from nyttolib.app.session import AssessmentSession, FieldError, Path, path_key
+
+WIDE = widgets.Layout(width="100%", max_width="42rem")
+
+
+def html(text: str, *classes: str) -> widgets.HTML:
+    widget = widgets.HTML(text)
+    for name in classes:
+        widget.add_class(name)
+    return widget
+
+
+def heading(text: str, level: int = 2) -> widgets.HTML:
+    return html(f"<h{level}>{escape(text)}</h{level}>", "nyttolib-heading")
+
+
+def paragraphs(texts: list[str] | str, css: str = "nyttolib-guidance") -> widgets.HTML:
+    items = [texts] if isinstance(texts, str) else texts
+    return html("".join(f"<p>{escape(t)}</p>" for t in items), css)
+
+
+class Field(widgets.VBox):
+    """One labelled input bound to `path`; subclasses say how text becomes a value."""
+
+    def __init__(self, session: AssessmentSession, path: Path, control: widgets.Widget, help_text: str = ""):
+        self.session = session
+        self.path = path
+        self.control = control
+        control.add_class("nyttolib-control")
+        self.message = html("", "nyttolib-message")
+        self.message.layout.display = "none"
+        children = [control]
+        if help_text:
+            children.append(html(f"<p>{escape(help_text)}</p>", "nyttolib-help"))
+        children.append(self.message)
+        super().__init__(children)
+        self.add_class("nyttolib-field")
+        self.has_error = False
+        self.after_change: list = []
+        control.observe(guarded(self._on_value), names="value")
+
+    @property
+    def key(self) -> str:
+        return path_key(self.path)
+
+    def show_error(self, text: str) -> None:
+        self.has_error = True
+        self.message.value = f"<p role='alert'><strong>Fel:</strong> {escape(text)}</p>"
+        self.message.layout.display = ""
+        self.control.add_class("nyttolib-invalid")
+
+    def clear_error(self) -> None:
+        self.has_error = False
+        self.message.value = ""
+        self.message.layout.display = "none"
+        self.control.remove_class("nyttolib-invalid")
+
+    def to_value(self, raw: Any) -> Any:
+        return raw
+
+    def _on_value(self, change: dict) -> None:
+        raw = change["new"]
+        try:
+            value = self.to_value(raw)
+            self.session.set(self.path, value)
+        except (ValueError, FieldError) as exc:
+            had_error = self.has_error
+            self.show_error(str(exc))
+            if isinstance(raw, str):
+                self.session.set_draft(self.path, raw)
+            if not had_error:
+                self.session.notify()
+            return
+        self.clear_error()
+        for hook in self.after_change:
+            hook()
+
+    def focus(self) -> None:
+        self.control.focus()
+
+
+def _restore_draft(field: Field) -> None:
+    draft = field.session.draft(field.path)
+    if draft is None:
+        return
+    field.control.value = draft  # triggers validation, shows the message again
+    if not field.has_error:
+        field.session.clear_draft(field.path)
+
+
+class TextField(Field):
+    def __init__(
+        self,
+        session: AssessmentSession,
+        path: Path,
+        label: str,
+        *,
+        multiline: bool = False,
+        help_text: str = "",
+        placeholder: str = "",
+        rows: int = 3,
+    ):
+        cls = widgets.Textarea if multiline else widgets.Text
+        control = cls(
+            value=session.get(path) or "",
+            description=label,
+            placeholder=placeholder,
+            continuous_update=True,
+            layout=WIDE,
+            style={"description_width": "initial"},
+        )
+        if multiline:
+            control.rows = rows
+        super().__init__(session, path, control, help_text)
+
+
+class NumberField(Field):
+    """A number typed as text: "1 234,5" is fine, "12,5,0" gets a message and stays as typed."""
+
+    def __init__(
+        self,
+        session: AssessmentSession,
+        path: Path,
+        label: str,
+        *,
+        unit: str = "",
+        help_text: str = "",
+        integer: bool = False,
+        width: str = "14rem",
+        minimum: float | None = 0,
+        maximum: float | None = None,
+    ):
+        self.unit = unit
+        self.integer = integer
+        self.minimum, self.maximum = minimum, maximum
+        current = session.get(path)
+        description = f"{label} ({unit})" if unit else label
+        control = widgets.Text(
+            value=format_input(current),
+            description=description,
+            continuous_update=True,
+            layout=widgets.Layout(width=width),
+            style={"description_width": "initial"},
+        )
+        super().__init__(session, path, control, help_text)
+        _restore_draft(self)
+
+    def to_value(self, raw: str) -> float | int | None:
+        value = parse_number(raw, unit=self.unit)
+        if value is None:
+            return None
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"Får inte vara mindre än {format_input(self.minimum)}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"Får inte vara större än {format_input(self.maximum)}")
+        if self.integer:
+            if not value.is_integer():
+                raise ValueError("Skriv ett heltal, utan decimaler")
+            return int(value)
+        return value
+
+
+class ChoiceField(Field):
+    """A dropdown of content choices, with an explicit "not chosen" first."""
+
+    def __init__(
+        self,
+        session: AssessmentSession,
+        path: Path,
+        label: str,
+        options: list[tuple[str, Any]],
+        *,
+        none_label: str = "– Välj –",
+        help_text: str = "",
+        allow_none: bool = True,
+    ):
+        choices = ([(none_label, None)] if allow_none else []) + list(options)
+        current = session.get(path)
+        if current not in [value for _, value in choices]:
+            current = choices[0][1]
+        control = widgets.Dropdown(
+            options=choices,
+            value=current,
+            description=label,
+            layout=widgets.Layout(width="auto", max_width="42rem"),
+            style={"description_width": "initial"},
+        )
+        super().__init__(session, path, control, help_text)
+
+
+class RadioField(Field):
+    """Radio buttons: JA/NEJ, or the five cells of a classification axis. Arrow keys move between options."""
+
+    def __init__(
+        self,
+        session: AssessmentSession,
+        path: Path,
+        label: str,
+        options: list[tuple[str, Any]],
+        *,
+        help_text: str = "",
+        orientation: str = "vertical",
+    ):
+        current = session.get(path)
+        values = [value for _, value in options]
+        control = widgets.RadioButtons(
+            options=options,
+            value=current if current in values else None,
+            description=label,
+            layout=widgets.Layout(width="auto"),
+            style={"description_width": "initial"},
+        )
+        if orientation == "horizontal":
+            control.add_class("nyttolib-horizontal")
+        super().__init__(session, path, control, help_text)
+
+
+class CheckboxField(Field):
+    def __init__(self, session: AssessmentSession, path: Path, label: str, *, help_text: str = ""):
+        control = widgets.Checkbox(
+            value=bool(session.get(path)), description=label, indent=False, layout=widgets.Layout(width="auto")
+        )
+        super().__init__(session, path, control, help_text)
+
+
+class DateField(Field):
+    def __init__(self, session: AssessmentSession, path: Path, label: str, *, help_text: str = ""):
+        control = widgets.DatePicker(value=session.get(path), description=label, style={"description_width": "initial"})
+        super().__init__(session, path, control, help_text)
+
+    def to_value(self, raw: dt.date | None) -> dt.date | None:
+        return raw
+
+
+class YesNoField(Field):
+    """Mätbar (ja/nej) and similar: a tri-state choice where "not answered" is a real state."""
+
+    def __init__(self, session: AssessmentSession, path: Path, label: str):
+        current = session.get(path)
+        control = widgets.RadioButtons(
+            options=[("Ja", True), ("Nej", False)],
+            value=current if current is not None else None,
+            description=label,
+            style={"description_width": "initial"},
+        )
+        control.add_class("nyttolib-horizontal")
+        super().__init__(session, path, control)

@@ -1,0 +1,246 @@
+"""One open assessment in one kernel: the model being edited, autosave, drafts and conflicts.
+
+Voilà shuts the kernel down when the tab closes, so nothing may live only here: every change is
+saved to the store after a short pause (debounced), and text that is not valid yet is kept as a
+draft. Plain Python (no widgets), so it can be tested without a browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import uuid
+import weakref
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from nyttolib.completeness import completeness
+from nyttolib.content import Content
+from nyttolib.messages import error_text
+from nyttolib.model import Assessment, Calculation
+from nyttolib.storage import ConflictError, Store
+
+log = logging.getLogger("nyttolib.app")
+
+Path = tuple[Any, ...]
+Scheduler = Callable[[float, Callable[[], None]], Any]
+
+
+def path_key(path: Path) -> str:
+    """A stable text key for a field path, e.g. ('benefits', 0, 'description') → 'benefits.0.description'."""
+    return ".".join(str(part) for part in path)
+
+
+def new_assessment(content: Content) -> Assessment:
+    """A blank assessment with the content's default hourly rates and the minimum number of years."""
+    rates = {rate.id: rate.kr_per_hour for rate in content.settings.hourly_rates}
+    calculation = Calculation(years=content.settings.minimum_years, hourly_rates=rates)
+    return Assessment(id=uuid.uuid4().hex, calculation=calculation)
+
+
+def _asyncio_scheduler(delay: float, callback: Callable[[], None]) -> Any:
+    """Run `callback` after `delay` seconds on the kernel's event loop (the thread widgets run on)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None:
+        callback()  # no event loop (a script or a test): save at once
+        return None
+    return loop.call_later(delay, callback)
+
+
+def _flush_at_exit(reference: weakref.ref) -> None:
+    session = reference()
+    if session is None or not (session._dirty or session._drafts_dirty):
+        return
+    try:
+        session.flush()
+    except Exception:  # the store may already be closed; nothing more can be done at exit
+        log.exception("Could not save at exit")
+
+
+class FieldError(ValueError):
+    """A value the model does not accept; the message is Swedish and shown beside the field."""
+
+
+class AssessmentSession:
+    """The assessment a form edits, saved to the store as the user goes."""
+
+    SAVE_DELAY = 0.6  # seconds of quiet before saving: at most about a second is ever unsaved
+
+    def __init__(
+        self,
+        store: Store,
+        content: Content,
+        assessment_id: str | None = None,
+        *,
+        scheduler: Scheduler = _asyncio_scheduler,
+        save_delay: float | None = None,
+    ):
+        self.store = store
+        self.content = content
+        self._schedule = scheduler
+        self.save_delay = self.SAVE_DELAY if save_delay is None else save_delay
+        if assessment_id:
+            self.assessment, self.revision = store.load(assessment_id)
+            self.drafts: dict[str, str] = store.drafts(assessment_id)
+        else:
+            self.assessment, self.revision = new_assessment(content), None
+            self.drafts = {}
+        self._dirty = False
+        self._drafts_dirty = False
+        self._pending: Any = None
+        self.status = "saved" if assessment_id else "new"
+        self.status_message = ""
+        self.saved_at: datetime | None = None
+        self.conflict: ConflictError | None = None
+        self._listeners: list[Callable[[], None]] = []
+        self._status_listeners: list[Callable[[], None]] = []
+        atexit.register(_flush_at_exit, weakref.ref(self))  # a kernel shut down cleanly saves what is pending
+
+    @property
+    def id(self) -> str:
+        return self.assessment.id  # type: ignore[return-value]
+
+    # -- reading and writing fields -------------------------------------------------------------
+
+    def get(self, path: Path) -> Any:
+        target: Any = self.assessment
+        for part in path:
+            if isinstance(target, BaseModel):
+                target = getattr(target, part)
+            elif isinstance(target, dict):
+                target = target.get(part)
+            else:
+                target = target[part]
+            if target is None:
+                return None
+        return target
+
+    def set(self, path: Path, value: Any) -> None:
+        """Set one field; raises FieldError (Swedish) if the model does not accept the value."""
+        *parents, last = path
+        target = self.get(tuple(parents)) if parents else self.assessment
+        try:
+            if isinstance(target, BaseModel):
+                setattr(target, last, value)
+            elif isinstance(target, (dict, list)):
+                target[last] = value
+            else:
+                raise FieldError("fältet finns inte")
+        except ValidationError as exc:
+            raise FieldError(error_text(exc.errors()[0])) from None
+        self.clear_draft(path)
+        self.changed()
+
+    def replace(self, path: Path, value: Any) -> None:
+        """Replace a whole part (a list of rows, the calculation) and revalidate the assessment."""
+        data = self.assessment.model_dump()
+        *parents, last = path
+        target: Any = data
+        for part in parents:
+            target = target[part]
+        target[last] = value.model_dump() if isinstance(value, BaseModel) else value
+        try:
+            self.assessment = Assessment.model_validate(data)
+        except ValidationError as exc:
+            raise FieldError(error_text(exc.errors()[0])) from None
+        self.changed()
+
+    def set_draft(self, path: Path, text: str) -> None:
+        """Keep text that is not valid yet, so it survives a reload."""
+        key = path_key(path)
+        if self.drafts.get(key) != text:
+            self.drafts[key] = text
+            self._drafts_dirty = True
+            self._schedule_save()
+
+    def clear_draft(self, path: Path) -> None:
+        if self.drafts.pop(path_key(path), None) is not None:
+            self._drafts_dirty = True
+
+    def draft(self, path: Path) -> str | None:
+        return self.drafts.get(path_key(path))
+
+    # -- change notification and saving ----------------------------------------------------------
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def on_status(self, listener: Callable[[], None]) -> None:
+        self._status_listeners.append(listener)
+
+    def notify(self) -> None:
+        """Tell the views to refresh (an input became invalid or valid) without saving anything."""
+        for listener in list(self._listeners):
+            listener()
+
+    def changed(self) -> None:
+        """The model changed: tell the views, and save after a short pause."""
+        self._dirty = True
+        self.notify()
+        self._schedule_save()
+
+    def _schedule_save(self) -> None:
+        if self.status != "conflict":
+            self._set_status("pending", "Sparar …")
+        if self._pending is not None and hasattr(self._pending, "cancel"):
+            self._pending.cancel()
+        self._pending = self._schedule(self.save_delay, self.flush)
+
+    def flush(self, *, force: bool = False) -> bool:
+        """Save now if anything changed. Returns True when everything is saved."""
+        self._pending = None
+        if self.status == "conflict" and not force:
+            return False
+        try:
+            if self._dirty:
+                percent = completeness(self.assessment, self.content).percent
+                expected = None if force else self.revision
+                saved = self.store.save(self.assessment, expected_revision=expected, completeness_percent=percent)
+                self.revision = saved.revision
+                self._dirty = False
+            if self._drafts_dirty:
+                self.store.save_drafts(self.id, self.drafts)
+                self._drafts_dirty = False
+        except ConflictError as exc:
+            self.conflict = exc
+            self._set_status("conflict", str(exc))
+            return False
+        except Exception:  # never let a failed save pass silently: tell the user, keep the changes
+            log.exception("Autosave failed for %s", self.id)
+            self._set_status("error", "Det gick inte att spara just nu. Dina ändringar finns kvar; vi försöker igen.")
+            self._pending = self._schedule(max(self.save_delay, 2.0), self.flush)
+            return False
+        self.conflict = None
+        self.saved_at = datetime.now()
+        self._set_status("saved", f"Sparat {self.saved_at:%H:%M:%S}")
+        return True
+
+    def keep_mine(self) -> bool:
+        """After a conflict: save this version on top (the other one stays in the history)."""
+        self._dirty = True
+        return self.flush(force=True)
+
+    def take_theirs(self) -> None:
+        """After a conflict: drop unsaved changes here and load the latest saved version."""
+        self.assessment, self.revision = self.store.load(self.id)
+        self.drafts = self.store.drafts(self.id)
+        self._dirty = self._drafts_dirty = False
+        self.conflict = None
+        self._set_status("saved", "Den senaste versionen är hämtad.")
+        for listener in list(self._listeners):
+            listener()
+
+    def _set_status(self, status: str, message: str) -> None:
+        self.status, self.status_message = status, message
+        for listener in list(self._status_listeners):
+            try:
+                listener()
+            except Exception:
+                log.exception("Status listener failed")

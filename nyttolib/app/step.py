@@ -1,0 +1,64 @@
+"""The base of every step of the guided form: a heading, fields, and a status from completeness."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from nyttolib.app.fields import Field
+from nyttolib.app.rows import RowList
+from nyttolib.app.session import AssessmentSession
+from nyttolib.completeness import Completeness
+
+STATUS_LABELS = {
+    "not_started": "ej påbörjad",
+    "in_progress": "pågår",
+    "complete": "klar",
+    "problems": "har fel",
+    "not_applicable": "klar",
+}
+
+
+class Step(widgets.VBox):
+    """One step: builds its widgets from the session; `sections` are the completeness sections it covers."""
+
+    id: str = ""
+    title: str = ""
+    sections: tuple[str, ...] = ()
+
+    def __init__(self, session: AssessmentSession):
+        super().__init__()
+        self.session = session
+        self.content = session.content
+        self.add_class("nyttolib-step")
+        self.build()
+
+    def build(self) -> None:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """The model changed somewhere; update derived displays (results, rule texts)."""
+
+    def fields(self) -> list[Field]:
+        found: list[Field] = []
+
+        def walk(widget: widgets.Widget) -> None:
+            if isinstance(widget, Field):
+                found.append(widget)
+            elif isinstance(widget, RowList):
+                found.extend(widget.fields)
+            elif isinstance(widget, widgets.Box):
+                for child in widget.children:
+                    walk(child)
+
+        walk(self)
+        return found
+
+    def state(self, progress: Completeness) -> str:
+        if any(field.has_error for field in self.fields()):
+            return "problems"
+        states = {progress.sections[s].state for s in self.sections} - {"not_applicable"}
+        if not states or states == {"complete"}:
+            return "complete"
+        if states == {"not_started"}:
+            return "not_started"
+        return "in_progress"

@@ -1,0 +1,110 @@
+"""Steg: Sammanfattning – what is missing (each a link to its field), key figures, classification, chart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from nyttolib import formatting as fmt
+from nyttolib.app.errors import guarded
+from nyttolib.app.fields import heading, html, paragraphs
+from nyttolib.app.step import Step
+from nyttolib.app.steps.calculation import key_figures, results_table
+from nyttolib.calculations import calculate
+from nyttolib.charts import cost_benefit_alt_text, cost_benefit_png, png_data_uri
+from nyttolib.completeness import STATE_LABELS, completeness
+from nyttolib.rules import calculation_requirement, follow_up_status
+
+
+def classification_table(assessment, content) -> str:
+    rows = []
+    for axis in content.classification.axes:
+        chosen = assessment.classification.get(axis.id)
+        cells = "".join(
+            f"<td class='nyttolib-cell{' nyttolib-chosen' if chosen == n else ''}'>"
+            f"{'<strong>X</strong> ' if chosen == n else ''}{escape(cell.label)} ({escape(cell.share)})</td>"
+            for n, cell in enumerate(axis.cells, start=1)
+        )
+        rows.append(f"<tr><th scope='row'>{escape(axis.left)} – {escape(axis.right)}</th>{cells}</tr>")
+    return (
+        f"<table class='nyttolib-table nyttolib-classification'><caption>{escape(content.classification.title)}"
+        f"</caption><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+class SummaryStep(Step):
+    id = "summary"
+    sections = ()
+
+    def __init__(self, session, navigate: Callable[[tuple[Any, ...]], None]):
+        self.navigate = navigate
+        super().__init__(session)
+
+    def build(self) -> None:
+        self.title = self.content.form.steps["summary"].title
+        self.overview = html("")
+        self.missing = widgets.VBox()
+        self.missing.add_class("nyttolib-missing")
+        self.figures = html("")
+        self.children = [
+            heading(self.title),
+            paragraphs(self.content.form.summary_guidance),
+            self.overview,
+            heading("Det här saknas", 3),
+            self.missing,
+            heading("Nyttokalkyl", 3),
+            self.figures,
+        ]
+        self.refresh()
+
+    def refresh(self) -> None:
+        s, c = self.session, self.content
+        a = s.assessment
+        progress = completeness(a, c)
+        sections = "".join(
+            f"<li>{escape(p.title)}: {escape(STATE_LABELS[p.state])}"
+            + (f" ({p.done} av {p.total})" if p.total else "")
+            + "</li>"
+            for p in progress.sections.values()
+        )
+        steps = "".join(f"<li>{escape(p.title)}: {escape(STATE_LABELS[p.state])}</li>" for p in progress.steps.values())
+        answers = [x.answer for x in a.prerequisites.values()]
+        self.overview.value = (
+            f"<p><strong>{fmt.percent(progress.percent)} ifyllt.</strong> "
+            f"Förutsättningar: {answers.count('ja')} JA, {answers.count('nej')} NEJ av {len(c.criteria.criteria)}.</p>"
+            f"<h3>Avsnitt</h3><ul>{sections}</ul><h3>Nyttostegen</h3><ul>{steps}</ul>" + classification_table(a, c)
+        )
+        buttons: list[widgets.Widget] = []
+        for check in progress.missing[:60]:
+            button = widgets.Button(
+                description=check.message,
+                tooltip=f"Gå till: {check.message}",
+                layout=widgets.Layout(width="auto", max_width="42rem"),
+            )
+            button.add_class("nyttolib-link")
+            button.on_click(guarded(lambda _b, loc=check.loc: self.navigate(loc)))
+            buttons.append(button)
+        if not buttons:
+            buttons = [html("<p>Inget saknas – bedömningen är komplett.</p>")]
+        elif len(progress.missing) > 60:
+            buttons.append(html(f"<p>… och {len(progress.missing) - 60} till.</p>"))
+        self.missing.children = buttons
+        result = calculate(a, c)
+        requirement = calculation_requirement(a, c)
+        lights = "".join(
+            f"<li>{escape(a.benefit(i.benefit_id).description if a.benefit(i.benefit_id) else 'Plan')}: "
+            f"{escape(follow_up_status(i, c).label)}</li>"
+            for i in a.plan.items
+        )
+        png = cost_benefit_png(result)
+        self.figures.value = (
+            f"<p>{'Nyttokalkyl krävs' if requirement.required else 'Ingen nyttokalkyl krävs'}: "
+            f"{escape(requirement.reason)}</p>"
+            + results_table(result)
+            + key_figures(result)
+            + f"<img src='{png_data_uri(png)}' alt='{escape(cost_benefit_alt_text(result), quote=True)}' "
+            "style='max-width:100%'>" + (f"<h3>Uppföljning</h3><ul>{lights}</ul>" if lights else "")
+        )

@@ -1,0 +1,75 @@
+"""Charts as PNG images with alt text: the nyttokalkyl's costs and benefits per year, accumulated net as a line.
+
+matplotlib is imported only when a chart is drawn, never at `import nyttolib`.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from nyttolib import formatting as fmt
+from nyttolib.calculations import CalculationResult
+
+# Colours with at least 3:1 contrast against white and against each other's fill (WCAG 1.4.11).
+COST_COLOUR = "#b3261e"
+BENEFIT_COLOUR = "#1b6e3a"
+OTHER_COLOUR = "#8a6d00"
+NET_COLOUR = "#1f3a93"
+
+
+def cost_benefit_png(result: CalculationResult, *, width: float = 7.0, height: float = 3.6) -> bytes:
+    """Bars for costs and economic benefit per year, a line for the accumulated net."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    figure = Figure(figsize=(width, height), dpi=110)
+    axes = figure.add_subplot()
+    positions = list(range(len(result.year_labels)))
+    bar = 0.38
+    axes.bar([p - bar / 2 for p in positions], result.cost_total, bar, label="Kostnader", color=COST_COLOUR)
+    axes.bar(
+        [p + bar / 2 for p in positions], result.benefit_realisable, bar, label="Ekonomisk nytta", color=BENEFIT_COLOUR
+    )
+    if any(result.benefit_not_realisable):
+        axes.bar(
+            [p + bar / 2 for p in positions],
+            result.benefit_not_realisable,
+            bar,
+            bottom=result.benefit_realisable,
+            label="Övrig värderad nytta",
+            color=OTHER_COLOUR,
+            hatch="//",
+            edgecolor="white",
+        )
+    axes.plot(
+        positions, result.accumulated_net, marker="o", color=NET_COLOUR, linewidth=2, label="Ackumulerad nettonytta"
+    )
+    axes.axhline(0, color="#333333", linewidth=0.8)
+    axes.set_xticks(positions, result.year_labels)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.number(value)))
+    axes.set_ylabel("kr")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="upper left", fontsize=8, frameon=False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def cost_benefit_alt_text(result: CalculationResult) -> str:
+    """The chart in words, for screen readers and for anyone who cannot see the picture."""
+    years = "; ".join(
+        f"{label}: kostnader {fmt.kr(cost)}, ekonomisk nytta {fmt.kr(benefit)}, ackumulerat {fmt.kr(acc)}"
+        for label, cost, benefit, acc in zip(
+            result.year_labels, result.cost_total, result.benefit_realisable, result.accumulated_net, strict=True
+        )
+    )
+    return f"Diagram över kostnader och nytta per år. {years}."
+
+
+def png_data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

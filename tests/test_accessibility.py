@@ -1,0 +1,123 @@
+"""WCAG 2.1 AA: axe-core finds no violations on the start page and on every step of the form, and the
+Förutsättningar step can be completed with the keyboard alone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from nyttolib.content import load_content
+from nyttolib.documents import read_assessment_file
+from nyttolib.storage import Store
+
+from browser import browser_page, page_url, require_chromium, voila_server, wait_for
+from conftest import INVOICE
+from formdriver import FormDriver
+
+pytestmark = pytest.mark.slow
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    require_chromium()
+    data = tmp_path_factory.mktemp("data")
+    with Store(data) as store:
+        store.save(read_assessment_file(INVOICE, load_content()).assessment, completeness_percent=100)
+    with voila_server(data) as url:
+        yield url, data
+
+
+def violations(page) -> list[str]:
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}×, t.ex. {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
+def test_start_page_and_every_step_have_no_axe_violations(server, tmp_path):
+    url, _data = server
+    found: dict[str, list[str]] = {}
+    with browser_page() as page:
+        page.goto(page_url(url, "start.ipynb"))
+        page.get_by_role("table").wait_for(timeout=60_000)
+        found["startsidan"] = violations(page)
+        page.goto(page_url(url, "bedomning.ipynb", "id=exempel-fakturor-e-tjanst"))
+        form = FormDriver(page)
+        form.wait_ready()
+        for number in range(1, 8):
+            form.go_to_step(number)
+            page.wait_for_timeout(600)
+            found[f"steg {number}"] = violations(page)
+            page.screenshot(path=str(tmp_path / f"steg-{number}.png"), full_page=True)
+        form.go_to_step(5)
+        form.fill("Volym per år (st)", "fel")  # a page showing an error message must pass too
+        expect(form.message_for("Volym per år (st)")).to_be_visible()
+        found["felmeddelande"] = violations(page)
+    assert {page: v for page, v in found.items() if v} == {}
+
+
+def test_the_prerequisites_step_by_keyboard_alone(server):
+    url, data = server
+    content = load_content()
+    with browser_page() as page:
+        page.goto(page_url(url, "start.ipynb"))
+        link = page.get_by_role("link", name="Ny bedömning")
+        link.focus()
+        page.keyboard.press("Enter")
+        form = FormDriver(page)
+        form.wait_ready()
+
+        def tab_to(predicate, limit: int = 120) -> None:
+            for _ in range(limit):
+                page.keyboard.press("Tab")
+                if page.evaluate(predicate):
+                    return
+            raise AssertionError(f"Tab never reached: {predicate}")
+
+        tab_to(
+            "document.activeElement.labels && document.activeElement.labels[0] && "
+            "document.activeElement.labels[0].textContent === 'Initiativets namn'"
+        )
+        page.keyboard.type("Tangentbordsprovet")
+        tab_to("document.activeElement.textContent.startsWith('2. Förutsättningar')")
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name="Bedömning av förutsättningar").wait_for()
+        for criterion in content.criteria.criteria:
+            tab_to(
+                "document.activeElement.type === 'radio' && document.activeElement.closest('.nyttolib-field')"
+                f".textContent.includes({criterion.label!r})"
+            )
+            page.keyboard.press("Space")  # the first option: JA
+            tab_to("document.activeElement.tagName === 'TEXTAREA'")
+            page.keyboard.type(f"Motivering för {criterion.label}")
+        form.wait_saved()
+        expect(page.get_by_role("button", name=re.compile(r"^2\. Förutsättningar \(klar\)"))).to_be_visible()
+
+    def answers():
+        with Store(data) as store:
+            row = next((r for r in store.list() if r.name == "Tangentbordsprovet"), None)
+            return store.load(row.id)[0].prerequisites if row else None
+
+    saved = wait_for(answers, message="the saved prerequisites")
+    assert {key: (a.answer, a.motivation) for key, a in saved.items()} == {
+        c.id: ("ja", f"Motivering för {c.label}") for c in content.criteria.criteria
+    }
+
+
+def test_the_axe_check_does_find_violations():
+    """A control: the same check flags a page with known faults (so 'no violations' above means something)."""
+    require_chromium()
+    with browser_page() as page:
+        page.set_content(
+            "<html><head><title>x</title></head><body><img src='a.png'><input type='text'>"
+            "<p style='color:#aaa;background:#fff'>svag kontrast</p></body></html>"
+        )
+        found = " ".join(violations(page))
+    for rule in ("html-has-lang", "image-alt", "label", "color-contrast"):
+        assert rule in found
