@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8866
 
-.PHONY: app test lint bench clean
+.PHONY: app test bench bench-form clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nyttolib behöver Python 3.11 eller senare")'
@@ -24,6 +24,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_core.py
+
+bench-form: $(STAMP)
+	$(BIN)/python bench/bench_form.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -5,6 +5,7 @@ is not valid yet stays in the input and is kept as a draft in the store."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from html import escape
 from typing import Any
 
@@ -14,11 +15,38 @@ from nyttolib.app.errors import guarded
 from nyttolib.app.numbers import format_input, parse_number
 from nyttolib.app.session import AssessmentSession, FieldError, Path, path_key
 
-WIDE = widgets.Layout(width="100%", max_width="42rem")
+
+@functools.cache
+def shared_layout(**properties: str) -> widgets.Layout:
+    """One Layout model per distinct look, shared by every widget that has it.
+
+    Each widget otherwise gets Layout and Style models of its own; a page with a few hundred models
+    takes noticeably longer to become interactive in the browser.
+    """
+    return widgets.Layout(**properties)
+
+
+@functools.cache
+def shared_style(kind: str) -> widgets.Widget:
+    from ipywidgets.widgets.widget_bool import CheckboxStyle
+    from ipywidgets.widgets.widget_description import DescriptionStyle
+    from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
+
+    styles = {"text": TextStyle, "description": DescriptionStyle, "checkbox": CheckboxStyle, "html": HTMLStyle}
+    return styles[kind](description_width="initial") if kind != "html" else styles[kind]()
+
+
+@functools.cache
+def shared_button_style() -> widgets.ButtonStyle:
+    return widgets.ButtonStyle()
+
+
+def wide() -> widgets.Layout:
+    return shared_layout(width="100%", max_width="42rem")
 
 
 def html(text: str, *classes: str) -> widgets.HTML:
-    widget = widgets.HTML(text)
+    widget = widgets.HTML(text, layout=shared_layout(), style=shared_style("html"))
     for name in classes:
         widget.add_class(name)
     return widget
@@ -41,13 +69,11 @@ class Field(widgets.VBox):
         self.path = path
         self.control = control
         control.add_class("nyttolib-control")
-        self.message = html("", "nyttolib-message")
-        self.message.layout.display = "none"
+        self.message: widgets.HTML | None = None  # created on the first error: most fields never need one
         children = [control]
         if help_text:
             children.append(html(f"<p>{escape(help_text)}</p>", "nyttolib-help"))
-        children.append(self.message)
-        super().__init__(children)
+        super().__init__(children, layout=shared_layout())
         self.add_class("nyttolib-field")
         self.has_error = False
         self.after_change: list = []
@@ -59,14 +85,19 @@ class Field(widgets.VBox):
 
     def show_error(self, text: str) -> None:
         self.has_error = True
+        if self.message is None:
+            self.message = html("", "nyttolib-message")
+            self.children = [*self.children, self.message]
         self.message.value = f"<p role='alert'><strong>Fel:</strong> {escape(text)}</p>"
-        self.message.layout.display = ""
         self.control.add_class("nyttolib-invalid")
 
     def clear_error(self) -> None:
+        if not self.has_error:
+            return
         self.has_error = False
-        self.message.value = ""
-        self.message.layout.display = "none"
+        if self.message is not None:
+            self.children = [c for c in self.children if c is not self.message]
+            self.message = None
         self.control.remove_class("nyttolib-invalid")
 
     def to_value(self, raw: Any) -> Any:
@@ -120,8 +151,8 @@ class TextField(Field):
             description=label,
             placeholder=placeholder,
             continuous_update=True,
-            layout=WIDE,
-            style={"description_width": "initial"},
+            layout=wide(),
+            style=shared_style("text"),
         )
         if multiline:
             control.rows = rows
@@ -153,8 +184,8 @@ class NumberField(Field):
             value=format_input(current),
             description=description,
             continuous_update=True,
-            layout=widgets.Layout(width=width),
-            style={"description_width": "initial"},
+            layout=shared_layout(width=width),
+            style=shared_style("text"),
         )
         super().__init__(session, path, control, help_text)
         _restore_draft(self)
@@ -196,8 +227,8 @@ class ChoiceField(Field):
             options=choices,
             value=current,
             description=label,
-            layout=widgets.Layout(width="auto", max_width="42rem"),
-            style={"description_width": "initial"},
+            layout=shared_layout(width="auto", max_width="42rem"),
+            style=shared_style("description"),
         )
         super().__init__(session, path, control, help_text)
 
@@ -221,8 +252,8 @@ class RadioField(Field):
             options=options,
             value=current if current in values else None,
             description=label,
-            layout=widgets.Layout(width="auto"),
-            style={"description_width": "initial"},
+            layout=shared_layout(width="auto"),
+            style=shared_style("description"),
         )
         if orientation == "horizontal":
             control.add_class("nyttolib-horizontal")
@@ -232,14 +263,20 @@ class RadioField(Field):
 class CheckboxField(Field):
     def __init__(self, session: AssessmentSession, path: Path, label: str, *, help_text: str = ""):
         control = widgets.Checkbox(
-            value=bool(session.get(path)), description=label, indent=False, layout=widgets.Layout(width="auto")
+            value=bool(session.get(path)),
+            description=label,
+            indent=False,
+            layout=shared_layout(width="auto"),
+            style=shared_style("checkbox"),
         )
         super().__init__(session, path, control, help_text)
 
 
 class DateField(Field):
     def __init__(self, session: AssessmentSession, path: Path, label: str, *, help_text: str = ""):
-        control = widgets.DatePicker(value=session.get(path), description=label, style={"description_width": "initial"})
+        control = widgets.DatePicker(
+            value=session.get(path), description=label, layout=shared_layout(), style=shared_style("description")
+        )
         super().__init__(session, path, control, help_text)
 
     def to_value(self, raw: dt.date | None) -> dt.date | None:
@@ -255,7 +292,7 @@ class YesNoField(Field):
             options=[("Ja", True), ("Nej", False)],
             value=current if current is not None else None,
             description=label,
-            style={"description_width": "initial"},
+            style=shared_style("description"),
         )
         control.add_class("nyttolib-horizontal")
         super().__init__(session, path, control)

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 from nyttolib import formatting as fmt
 from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
-from nyttolib.app.fields import html
+from nyttolib.app.fields import html, shared_button_style, shared_layout
 from nyttolib.app.request import query_parameter
 from nyttolib.app.session import AssessmentSession, path_key
 from nyttolib.app.step import STATUS_LABELS, Step
@@ -55,7 +55,7 @@ class AssessmentForm(widgets.VBox):
         self.progress = html("")
         self.nav_buttons: dict[str, widgets.Button] = {}
         for step_id in self.step_ids:
-            button = widgets.Button(layout=widgets.Layout(width="auto"))
+            button = widgets.Button(layout=shared_layout(width="auto"), style=shared_button_style())
             button.on_click(guarded(lambda _b, s=step_id: self.show(s)))
             self.nav_buttons[step_id] = button
         nav = widgets.HBox(list(self.nav_buttons.values()))

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from pydantic import BaseModel
 
 from nyttolib.app.errors import guarded
-from nyttolib.app.fields import Field, heading
+from nyttolib.app.fields import Field, heading, shared_button_style, shared_layout
 from nyttolib.app.session import AssessmentSession, Path
 
 
@@ -69,7 +69,7 @@ class RowList(widgets.VBox):
         self.children = [*rows, self.add_button]
 
     def _button(self, text: str, icon: str, action: Callable[[], None], tooltip: str) -> widgets.Button:
-        button = widgets.Button(description=text, tooltip=tooltip)
+        button = widgets.Button(description=text, tooltip=tooltip, layout=shared_layout(), style=shared_button_style())
         button.on_click(guarded(lambda _button: action()))
         return button
 

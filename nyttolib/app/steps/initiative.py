@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from nyttolib.app.fields import ChoiceField, DateField, NumberField, TextField, heading, paragraphs
+from html import escape
+
+from nyttolib.app.fields import ChoiceField, DateField, NumberField, TextField, heading, html
 from nyttolib.app.rows import RowList
 from nyttolib.app.step import Step
 from nyttolib.model import FundingLine
@@ -36,8 +38,11 @@ class InitiativeStep(Step):
             level=4,
         )
         self.children = [
-            heading(self.title),
-            paragraphs(form.steps["initiative"].guidance),
+            html(
+                f"<h2>{escape(self.title)}</h2>"
+                + "".join(f"<p>{escape(t)}</p>" for t in form.steps["initiative"].guidance),
+                "nyttolib-guidance",
+            ),
             TextField(s, (*ini, "name"), "Initiativets namn"),
             TextField(s, (*ini, "department"), "Verksamhet"),
             TextField(s, (*ini, "initiator"), "Initiativtagare"),
@@ -68,8 +73,10 @@ class InitiativeStep(Step):
             ),
             NumberField(s, (*ini, "portfolio", "total_cost_kr"), "Kostnad (totalt)", unit="kr"),
             funding,
-            heading(form.prioritisation_title, 3),
-            paragraphs(form.prioritisation_guidance),
+            html(
+                f"<h3>{escape(form.prioritisation_title)}</h3><p>{escape(form.prioritisation_guidance)}</p>",
+                "nyttolib-guidance",
+            ),
             ChoiceField(
                 s,
                 (*ini, "priority_class"),
