@@ -90,7 +90,9 @@ def bare_server(directory: Path):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "voila", "bare.ipynb", f"--port={port}", "--no-browser"],
-        cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=directory,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return process, f"http://127.0.0.1:{port}/"
 
@@ -98,8 +100,10 @@ def bare_server(directory: Path):
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    print(f"nyttolib form benchmark – {time.strftime('%Y-%m-%d')} – {platform.node()} – {platform.machine()}, "
-          f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"nyttolib form benchmark – {time.strftime('%Y-%m-%d')} – {platform.node()} – {platform.machine()}, "
+        f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}"
+    )
     with tempfile.TemporaryDirectory() as work, sync_playwright() as playwright:
         work_dir = Path(work)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -120,10 +124,14 @@ def main() -> None:
         browser.close()
     for mode in ("cold", "warm"):
         bare_median, ours_median = statistics.median(bare[mode]), statistics.median(ours[mode])
-        print(f"[{mode}] bare Voilà page, 30 widgets, no preheat: median {bare_median:.2f} s "
-              f"(runs {', '.join(f'{t:.2f}' for t in bare[mode])})")
-        print(f"[{mode}] guided form, first step interactive:     median {ours_median:.2f} s "
-              f"(runs {', '.join(f'{t:.2f}' for t in ours[mode])})")
+        print(
+            f"[{mode}] bare Voilà page, 30 widgets, no preheat: median {bare_median:.2f} s "
+            f"(runs {', '.join(f'{t:.2f}' for t in bare[mode])})"
+        )
+        print(
+            f"[{mode}] guided form, first step interactive:     median {ours_median:.2f} s "
+            f"(runs {', '.join(f'{t:.2f}' for t in ours[mode])})"
+        )
         print(f"[{mode}] ratio form / bare page: {ours_median / bare_median:.2f}  (goal ≤ 0.75 and ≤ 1.5 s)")
 
 

@@ -21,7 +21,6 @@ from nyttolib.documents import (
     read_assessment_file,
     write_text_atomically,
 )
-from nyttolib.filenames import safe_filename
 from nyttolib.model import Assessment
 from nyttolib.storage import Store, StoreError
 from nyttolib.summary import summarise, summary_text
@@ -58,10 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     import_ = commands.add_parser("import", help="importera en .json-fil till lagret")
     import_.add_argument("file", metavar="FIL")
 
-    export = commands.add_parser("export", help="exportera en sparad bedömning")
-    export.add_argument("id", metavar="ID")
-    export.add_argument("--format", default="json", choices=["json"], help="format (json)")
-    export.add_argument("--out", metavar="MAPP_ELLER_FIL", help="var filen skrivs (annars standard ut)")
+    export = commands.add_parser("export", help="exportera bedömningar (id eller .json-filer)")
+    export.add_argument("sources", nargs="+", metavar="ID|FIL")
+    export.add_argument("--format", default="json", help="ett eller flera av html,pdf,xlsx,json (json)")
+    export.add_argument("--out", metavar="MAPP", help="mapp att skriva till (annars standard ut för en json)")
+    export.add_argument("--workers", type=int, help="antal parallella processer (antal kärnor)")
 
     list_ = commands.add_parser("list", help="lista sparade bedömningar")
     list_.add_argument("--all", action="store_true", help="ta med borttagna")
@@ -162,19 +162,7 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
             )
             return EXIT_OK
         if args.command == "export":
-            assessment, _revision = store.load(store.resolve(args.id))
-            text = assessment_json(assessment)
-            if not args.out:
-                out.write(text)
-                return EXIT_OK
-            target = Path(args.out)
-            if target.is_dir() or args.out.endswith(("/", "\\")):
-                target = (
-                    target / f"{safe_filename(assessment.initiative.name, fallback=assessment.id or 'bedomning')}.json"
-                )
-            write_text_atomically(target, text)
-            print(f"Exporterad till {target}", file=out)
-            return EXIT_OK
+            return _export(args, store, content, out, err)
         if args.command == "list":
             listing = store.list(include_deleted=args.all)
             if args.json:
@@ -214,6 +202,88 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
             print(f"Bedömningen {assessment_id[:12]} är borttagen ur listan (revisionerna finns kvar).", file=out)
             return EXIT_OK
     return EXIT_USAGE
+
+
+def _progress_bar(err: TextIO) -> object:
+    def show(done: int, total: int, source: str) -> None:
+        width = 30
+        filled = round(width * done / total)
+        end = "\n" if done == total else ""
+        print(
+            f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} {source[:40]:<40}",
+            end=end,
+            file=err,
+            flush=True,
+        )
+
+    return show
+
+
+def _export(args: argparse.Namespace, store: Store, content, out: TextIO, err: TextIO) -> int:
+    from nyttolib.export import export_batch, parse_formats
+
+    try:
+        formats = parse_formats(args.format)
+    except ValueError as exc:
+        print(f"nyttolib export: {exc}", file=err)
+        return EXIT_USAGE
+    if not args.out:
+        if len(args.sources) != 1 or formats != ["json"]:
+            print(
+                "nyttolib export: ange --out MAPP när du exporterar flera bedömningar eller andra format än json",
+                file=err,
+            )
+            return EXIT_USAGE
+        assessment = _load_source(args.sources[0], args, content)
+        out.write(assessment_json(assessment))
+        return EXIT_OK
+    target = Path(args.out)
+    if len(args.sources) == 1 and formats == ["json"] and target.suffix.lower() == ".json" and not target.is_dir():
+        assessment = _load_source(args.sources[0], args, content)
+        write_text_atomically(target, assessment_json(assessment))
+        print(f"Exporterad till {target}", file=out)
+        return EXIT_OK
+    jobs, failed = [], []
+    for source in args.sources:
+        try:
+            jobs.append(_export_job(source, store, content))
+        except (AssessmentFileError, StoreError) as exc:
+            failed.append((source, str(exc).splitlines()[-1].lstrip("- ")))
+    result = (
+        export_batch(
+            jobs,
+            formats,
+            target,
+            content_dir=args.content_dir,
+            workers=args.workers,
+            progress=_progress_bar(err) if jobs else None,
+        )
+        if jobs
+        else None
+    )
+    written = result.written if result else []
+    failed += result.failed if result else []
+    succeeded = len(jobs) - len(result.failed if result else [])
+    print(f"Exporterade {succeeded} av {len(args.sources)} bedömningar till {target} ({len(written)} filer).", file=out)
+    if failed:
+        print("Misslyckades:", file=out)
+        for source, reason in failed:
+            print(f"- {source}: {reason}", file=out)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def _export_job(source: str, store: Store, content) -> object:
+    from nyttolib.export import ExportJob
+
+    path = Path(source)
+    if path.exists() or source.lower().endswith(".json"):
+        assessment = read_assessment_file(path, content).assessment
+        return ExportJob(source, assessment.model_dump(mode="json"))
+    assessment_id = store.resolve(source)
+    assessment, revision = store.load(assessment_id)
+    saved_at = store.history(assessment_id)[-1].saved_at
+    return ExportJob(source, assessment.model_dump(mode="json"), revision, saved_at)
 
 
 def main() -> None:

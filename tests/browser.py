@@ -114,6 +114,7 @@ def browser_page(viewport: tuple[int, int] = (1200, 900)):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="sv-SE")
+            context.set_default_timeout(60_000)  # a loaded 2-core CI machine is slow, not broken
             yield context.new_page()
         finally:
             browser.close()

@@ -121,3 +121,15 @@ def test_the_axe_check_does_find_violations():
         found = " ".join(violations(page))
     for rule in ("html-has-lang", "image-alt", "label", "color-contrast"):
         assert rule in found
+
+
+def test_the_html_report_has_no_axe_violations(tmp_path):
+    require_chromium()
+    from nyttolib.report import render_html
+
+    content = load_content()
+    report = tmp_path / "rapport.html"
+    report.write_text(render_html(read_assessment_file(INVOICE, content).assessment, content), encoding="utf-8")
+    with browser_page() as page:
+        page.goto(report.as_uri())
+        assert violations(page) == []

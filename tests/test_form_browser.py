@@ -282,3 +282,25 @@ def test_two_tabs_on_the_same_assessment_are_told_of_the_conflict(server):
         other.click("Spara min version (den andra finns kvar i historiken)")
         wait_for(lambda: stored(data, "Två flikar").initiative.department == "Flik B", message="B's version")
         time.sleep(0.2)
+
+
+def test_export_from_the_summary_step_downloads_the_files(server, tmp_path):
+    url, _data = server
+    with browser_page() as page:
+        form = new_form(page, url)
+        form.fill("Initiativets namn", "Export <b>prov</b>")
+        form.wait_saved()
+        form.go_to_step(7)
+        for button, suffix, magic in [
+            ("PDF (beslutsunderlag)", ".pdf", b"%PDF"),
+            ("Excel (nyttokalkyl)", ".xlsx", b"PK"),
+            ("JSON (arkiv)", ".json", b"{"),
+        ]:
+            form.click(button)
+            link = page.get_by_role("link", name=re.compile(rf"^Spara Export -b-prov-b- \(.+\){re.escape(suffix)}$"))
+            with page.expect_download() as download:
+                link.click()
+            saved = tmp_path / download.value.suggested_filename
+            download.value.save_as(saved)
+            assert saved.read_bytes().startswith(magic)
+        assert json.loads(saved.read_text(encoding="utf-8"))["initiative"]["name"] == "Export <b>prov</b>"

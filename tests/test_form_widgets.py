@@ -58,3 +58,24 @@ def test_an_unknown_id_and_broken_content_are_explained(store, content, tmp_path
     page = start_page(store=store)
     assert "Innehållsfilerna behöver rättas" in page.value
     assert "criteria.yaml: filen saknas" in page.value
+
+
+def test_export_buttons_offer_the_files_as_links(store, content, invoice):
+    import base64
+    import html
+    import json
+    import re
+
+    store.save(invoice)
+    form = assessment_form(invoice.id, store=store, content=content)
+    form.show("summary")
+    summary = form.steps["summary"]
+    summary.export("json")
+    link = summary.downloads.value
+    name = re.search(r"download='([^']+)'", link).group(1)
+    assert html.unescape(name) == "E-tjänst för manuell kundfakturering (exempel-).json"
+    data = re.search(r"href='data:application/json;base64,([^']+)'", link).group(1)
+    assert json.loads(base64.b64decode(data))["initiative"]["name"] == "E-tjänst för manuell kundfakturering"
+    summary.export("xlsx")
+    assert "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," in summary.downloads.value
+    assert "rapport.ipynb?id=exempel-fakturor-e-tjanst" in summary.children[-1].value

@@ -25,6 +25,7 @@ def test_notebook_executes_without_errors(path: Path, tmp_path, monkeypatch):
     with Store(data) as store:
         store.save(read_assessment_file(INVOICE, load_content()).assessment, completeness_percent=100)
     monkeypatch.setenv("NYTTOLIB_DATA_DIR", str(data))
+    monkeypatch.setenv("QUERY_STRING", "id=exempel-fakturor-e-tjanst")  # what Voilà sets for ?id=…
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
         notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
@@ -32,5 +33,10 @@ def test_notebook_executes_without_errors(path: Path, tmp_path, monkeypatch):
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
-    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    shown = [o.get("data", {}) for o in outputs]
+    if path.name == "rapport.ipynb":
+        html = "".join(d.get("text/html", "") for d in shown)
+        assert "Beslutsunderlag" in html and "E-tjänst för manuell kundfakturering" in html
+    else:
+        assert any("application/vnd.jupyter.widget-view+json" in d for d in shown)
     assert os.environ["NYTTOLIB_DATA_DIR"] == str(data)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 import ipywidgets as widgets
 
@@ -17,6 +19,13 @@ from nyttolib.calculations import calculate
 from nyttolib.charts import cost_benefit_alt_text, cost_benefit_png, png_data_uri
 from nyttolib.completeness import STATE_LABELS, completeness
 from nyttolib.rules import calculation_requirement, follow_up_status
+
+EXPORT_BUTTONS = [
+    ("pdf", "PDF (beslutsunderlag)"),
+    ("html", "HTML"),
+    ("xlsx", "Excel (nyttokalkyl)"),
+    ("json", "JSON (arkiv)"),
+]
 
 
 def classification_table(assessment, content) -> str:
@@ -49,6 +58,16 @@ class SummaryStep(Step):
         self.missing = widgets.VBox()
         self.missing.add_class("nyttolib-missing")
         self.figures = html("")
+        buttons = []
+        for export_format, label in EXPORT_BUTTONS:
+            button = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
+            button.on_click(guarded(lambda _b, f=export_format: self.export(f)))
+            buttons.append(button)
+        self.downloads = html("", "nyttolib-downloads")
+        preview = html(
+            f"<p><a href='rapport.ipynb?{urlencode({'id': self.session.id})}'>Visa rapporten "
+            "(beslutsunderlaget) som webbsida</a></p>"
+        )
         self.children = [
             heading(self.title),
             paragraphs(self.content.form.summary_guidance),
@@ -57,8 +76,28 @@ class SummaryStep(Step):
             self.missing,
             heading("Nyttokalkyl", 3),
             self.figures,
+            heading("Exportera", 3),
+            paragraphs("Skapa filer att bifoga till beslutet. Filen visas som en länk att spara."),
+            widgets.HBox(buttons),
+            self.downloads,
+            preview,
         ]
         self.refresh()
+
+    def export(self, fmt: str) -> None:
+        """Make one export file and offer it as a link (Voilà has no download widget of its own)."""
+        from nyttolib.export import MIME_TYPES, export_bytes, file_stem
+
+        s = self.session
+        s.flush()  # the file shows what is saved
+        data = export_bytes(s.assessment, self.content, fmt, revision=s.revision)
+        name = f"{file_stem(s.assessment)}.{fmt}"
+        uri = f"data:{MIME_TYPES[fmt]};base64,{base64.b64encode(data).decode('ascii')}"
+        size = f"{max(1, round(len(data) / 1024))} kB"
+        self.downloads.value = (
+            f"<p role='status'><a download='{escape(name, quote=True)}' href='{uri}'>"
+            f"Spara {escape(name)}</a> ({fmt.upper()}, {size})</p>"
+        )
 
     def refresh(self) -> None:
         s, c = self.session, self.content

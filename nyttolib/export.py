@@ -1,0 +1,183 @@
+"""Export assessments to files: HTML and PDF (the beslutsunderlag), xlsx (the nyttokalkyl), JSON (archive).
+
+One function makes the bytes of one format; the batch writes many assessments at once, in parallel
+processes, and reports which failed and why without stopping at the first failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nyttolib.content import Content, load_content
+from nyttolib.documents import assessment_json, write_text_atomically
+from nyttolib.filenames import safe_filename
+from nyttolib.model import Assessment
+
+FORMATS = ("html", "pdf", "xlsx", "json")
+MIME_TYPES = {
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def parse_formats(text: str) -> list[str]:
+    """'html,pdf' → ['html', 'pdf']; raises ValueError (Swedish) for an unknown format."""
+    formats = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"okänt format: {', '.join(unknown) or '(inget)'}; välj bland {', '.join(FORMATS)}")
+    return list(dict.fromkeys(formats))
+
+
+def export_bytes(
+    assessment: Assessment,
+    content: Content,
+    fmt: str,
+    *,
+    revision: int | None = None,
+    saved_at: str | None = None,
+    html: str | None = None,
+) -> bytes:
+    """One export format as bytes (pass the already rendered `html` to make a PDF without rendering twice)."""
+    if fmt == "json":
+        return assessment_json(assessment).encode("utf-8")
+    if fmt == "xlsx":
+        from nyttolib.spreadsheet import calculation_workbook
+
+        return calculation_workbook(assessment, content)
+    from nyttolib.report import render_html, render_pdf
+
+    html = html or render_html(assessment, content, revision=revision, saved_at=saved_at)
+    if fmt == "html":
+        return html.encode("utf-8")
+    if fmt == "pdf":
+        return render_pdf(html)
+    raise ValueError(f"okänt format: {fmt}")
+
+
+def file_stem(assessment: Assessment) -> str:
+    """A safe file name from the assessment's name (the id keeps two equal names apart)."""
+    short_id = (assessment.id or "")[:8]
+    name = assessment.initiative.name or "bedomning"
+    return safe_filename(f"{name} ({short_id})" if short_id else name)
+
+
+def write_exports(
+    assessment: Assessment,
+    content: Content,
+    formats: Iterable[str],
+    out_dir: Path,
+    *,
+    revision: int | None = None,
+    saved_at: str | None = None,
+) -> list[Path]:
+    """Write the chosen formats of one assessment into `out_dir` (each file written atomically)."""
+    written = []
+    html = None
+    stem = file_stem(assessment)
+    for fmt in formats:
+        if fmt in ("html", "pdf") and html is None:
+            from nyttolib.report import render_html
+
+            html = render_html(assessment, content, revision=revision, saved_at=saved_at)
+        data = export_bytes(assessment, content, fmt, revision=revision, saved_at=saved_at, html=html)
+        target = out_dir / f"{stem}.{fmt}"
+        if fmt in ("html", "json"):
+            write_text_atomically(target, data.decode("utf-8"))
+        else:
+            _write_bytes_atomically(target, data)
+        written.append(target)
+    return written
+
+
+def _write_bytes_atomically(target: Path, data: bytes) -> None:
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class ExportJob:
+    """One assessment to export: where it comes from (for messages) and the document itself."""
+
+    source: str
+    document: dict
+    revision: int | None = None
+    saved_at: str | None = None
+
+
+@dataclass
+class BatchResult:
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _export_job(job: ExportJob, formats: list[str], out_dir: str, content_dir: str | None) -> list[str]:
+    content = load_content(content_dir)
+    assessment = Assessment.model_validate(job.document)
+    return [
+        str(p)
+        for p in write_exports(
+            assessment, content, formats, Path(out_dir), revision=job.revision, saved_at=job.saved_at
+        )
+    ]
+
+
+def export_batch(
+    jobs: list[ExportJob],
+    formats: list[str],
+    out_dir: Path,
+    *,
+    content_dir: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> BatchResult:
+    """Export many assessments in parallel processes; one that fails is reported, the rest go on."""
+    result = BatchResult()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
+    done = 0
+    if workers == 1:
+        for job in jobs:
+            try:
+                result.written += [Path(p) for p in _export_job(job, formats, str(out_dir), content_dir)]
+            except Exception as exc:  # one bad assessment must not stop the batch
+                result.failed.append((job.source, _reason(exc)))
+            done += 1
+            if progress:
+                progress(done, len(jobs), job.source)
+        return result
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_export_job, job, formats, str(out_dir), content_dir): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result.written += [Path(p) for p in future.result()]
+            except Exception as exc:
+                result.failed.append((job.source, _reason(exc)))
+            done += 1
+            if progress:
+                progress(done, len(jobs), job.source)
+    return result
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:300]

@@ -1,0 +1,140 @@
+"""The assessment as a report (beslutsunderlag): one self-contained HTML file, and a PDF made from it.
+
+The layout lives in `templates/report/` (Jinja template, CSS, optional logo), so a municipality can
+put its own logo and colours there. Every user-written text is data: the template autoescapes it and
+nothing the user typed is ever interpreted as markup, markdown or template syntax.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from nyttolib import __version__
+from nyttolib import formatting as fmt
+from nyttolib.calculations import calculate
+from nyttolib.charts import cost_benefit_alt_text, cost_benefit_png, png_data_uri
+from nyttolib.completeness import STATE_LABELS, completeness
+from nyttolib.content import Content
+from nyttolib.model import Assessment
+from nyttolib.rules import calculation_requirement, follow_up_status
+
+TEMPLATE_DIR_ENV = "NYTTOLIB_REPORT_TEMPLATES"
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
+
+
+def report_template_dir() -> Path:
+    chosen = os.environ.get(TEMPLATE_DIR_ENV)
+    return Path(chosen) if chosen else Path(__file__).resolve().parent.parent / "templates" / "report"
+
+
+@lru_cache(maxsize=4)
+def _environment(directory: str):
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=True,  # user text is data: always escaped
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["kr"] = fmt.kr
+    environment.filters["number"] = fmt.number
+    environment.filters["hours"] = fmt.hours
+    environment.filters["percent"] = fmt.percent
+    return environment
+
+
+def _logo(directory: Path) -> str | None:
+    for name, mime in LOGO_TYPES.items():
+        path = directory / f"logo{name}"
+        if path.exists():
+            return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    return None
+
+
+def report_context(
+    assessment: Assessment, content: Content, *, revision: int | None = None, saved_at: str | None = None
+) -> dict[str, Any]:
+    """Everything the template shows, computed once: labels looked up, figures calculated."""
+    ini = assessment.initiative
+    ic = content.initiative
+    result = calculate(assessment, content)
+    progress = completeness(assessment, content)
+    png = cost_benefit_png(result)
+    plan_items = []
+    for item in assessment.plan.items:
+        benefit = assessment.benefit(item.benefit_id)
+        plan_items.append(
+            {
+                "item": item,
+                "benefit": benefit,
+                "answers": [
+                    (
+                        q.label,
+                        benefit.description
+                        if q.id == "what_benefit" and benefit and not item.answers.get(q.id)
+                        else item.answers.get(q.id, ""),
+                    )
+                    for q in content.steps.plan_questions
+                ],
+                "seven": [(q.label, item.seven_questions.get(q.id, "")) for q in content.steps.seven_questions],
+                "status": follow_up_status(item, content),
+            }
+        )
+    saved = dt.datetime.fromisoformat(saved_at).astimezone() if saved_at else dt.datetime.now().astimezone()
+    return {
+        "a": assessment,
+        "content": content,
+        "kind": content.label(ic.kinds, ini.kind, "–"),
+        "stage": content.label(ic.portfolio_stages, ini.portfolio.stage, "–"),
+        "priority": next((f"{p.rank}. {p.label}" for p in ic.priority_classes if p.id == ini.priority_class), "–"),
+        "funding": [(content.label(ic.funding_sources, f.source, "–"), f) for f in ini.portfolio.funding],
+        "valuation": [(c.label, getattr(ini.valuation, c.id)) for c in ic.valuation_criteria],
+        "criteria": [(c, assessment.prerequisites.get(c.id)) for c in content.criteria.criteria],
+        "axes": [(axis, assessment.classification.get(axis.id)) for axis in content.classification.axes],
+        "categories": {c.id: c.label for c in content.benefits.categories},
+        "rates": {r.id: r.label for r in content.settings.hourly_rates},
+        "requirement": calculation_requirement(assessment, content),
+        "result": result,
+        "chart": png_data_uri(png),
+        "chart_alt": cost_benefit_alt_text(result),
+        "plan_items": plan_items,
+        "progress": progress,
+        "state_labels": STATE_LABELS,
+        "revision": revision,
+        "saved": saved.strftime("%Y-%m-%d %H:%M"),
+        "schema_version": assessment.schema_version,
+        "version": __version__,
+        "logo": _logo(report_template_dir()),
+        "css": (report_template_dir() / "report.css").read_text(encoding="utf-8"),
+    }
+
+
+def render_html(
+    assessment: Assessment, content: Content, *, revision: int | None = None, saved_at: str | None = None
+) -> str:
+    """The report as one self-contained HTML document: no JavaScript, no network, chart embedded."""
+    directory = report_template_dir()
+    template = _environment(str(directory)).get_template("report.html.j2")
+    return template.render(**report_context(assessment, content, revision=revision, saved_at=saved_at))
+
+
+def render_pdf(html: str) -> bytes:
+    """A4 PDF of the report HTML (WeasyPrint: fonts embedded, page numbers, no browser, no network)."""
+    import logging
+
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+    # Only the report's own embedded data (chart, logo): never a file or the network.
+    fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()
