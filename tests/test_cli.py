@@ -85,7 +85,8 @@ def test_import_list_history_export_restore_delete(nyttolib, tmp_path):
     out.mkdir()
     exported = nyttolib("export", "exempel-fak", "--format", "json", "--out", str(out))
     assert exported.returncode == 0
-    written = out / "E-tjänst för manuell kundfakturering.json"
+    assert "Exporterade 1 av 1 bedömningar" in exported.stdout
+    written = out / "E-tjänst för manuell kundfakturering (exempel-).json"
     assert json.loads(written.read_text(encoding="utf-8")) == json.loads(INVOICE.read_text(encoding="utf-8"))
     assert json.loads(nyttolib("export", "exempel-fak").stdout)["id"] == "exempel-fakturor-e-tjanst"
 
