@@ -73,3 +73,12 @@ def cost_benefit_alt_text(result: CalculationResult) -> str:
 
 def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def cost_benefit_img(result: CalculationResult) -> str:
+    """The chart as an <img> element with its alt text, for pages that show it inline."""
+    from html import escape
+
+    png = cost_benefit_png(result)
+    alt = escape(cost_benefit_alt_text(result), quote=True)
+    return f"<img src='{png_data_uri(png)}' alt='{alt}' style='max-width:100%'>"

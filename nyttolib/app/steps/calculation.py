@@ -14,7 +14,7 @@ from nyttolib.app.numbers import parse_number
 from nyttolib.app.rows import RowList
 from nyttolib.app.step import Step
 from nyttolib.calculations import calculate, freed_time_figures, hourly_cost_from_monthly_salary
-from nyttolib.charts import cost_benefit_alt_text, cost_benefit_png, png_data_uri
+from nyttolib.charts import cost_benefit_img
 from nyttolib.model import BenefitLine, CostLine, FreedTimeLine
 
 YEAR_CHOICES = list(range(3, 11))
@@ -351,8 +351,4 @@ class CalculationStep(Step):
 
     def _draw_chart(self, result) -> None:
         self._chart_pending = None
-        png = cost_benefit_png(result)
-        self.chart.value = (
-            f"<img src='{png_data_uri(png)}' alt='{escape(cost_benefit_alt_text(result), quote=True)}'"
-            " style='max-width:100%'>"
-        )
+        self.chart.value = cost_benefit_img(result)

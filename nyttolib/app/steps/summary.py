@@ -16,7 +16,7 @@ from nyttolib.app.fields import heading, html, paragraphs
 from nyttolib.app.step import Step
 from nyttolib.app.steps.calculation import key_figures, results_table
 from nyttolib.calculations import calculate
-from nyttolib.charts import cost_benefit_alt_text, cost_benefit_png, png_data_uri
+from nyttolib.charts import cost_benefit_img
 from nyttolib.completeness import STATE_LABELS, completeness
 from nyttolib.rules import calculation_requirement, follow_up_status
 
@@ -138,12 +138,11 @@ class SummaryStep(Step):
             f"{escape(follow_up_status(i, c).label)}</li>"
             for i in a.plan.items
         )
-        png = cost_benefit_png(result)
         self.figures.value = (
             f"<p>{'Nyttokalkyl krävs' if requirement.required else 'Ingen nyttokalkyl krävs'}: "
             f"{escape(requirement.reason)}</p>"
             + results_table(result)
             + key_figures(result)
-            + f"<img src='{png_data_uri(png)}' alt='{escape(cost_benefit_alt_text(result), quote=True)}' "
-            "style='max-width:100%'>" + (f"<h3>Uppföljning</h3><ul>{lights}</ul>" if lights else "")
+            + cost_benefit_img(result)
+            + (f"<h3>Uppföljning</h3><ul>{lights}</ul>" if lights else "")
         )
