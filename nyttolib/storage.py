@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+from nyttolib.database import Database, now
 from nyttolib.model import Assessment
-from nyttolib.paths import DATABASE_FILENAME, data_dir
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS assessments (
@@ -98,49 +93,24 @@ class Saved:
     saved_at: str
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
 class Store:
     """Assessments in one SQLite database; safe to use from several processes at once."""
 
     def __init__(self, directory: str | os.PathLike[str] | None = None):
-        self.directory = data_dir(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.path: Path = self.directory / DATABASE_FILENAME
-        # One connection per Store; the lock keeps transactions from threads (autosave timers) apart.
-        self._lock = threading.RLock()
-        self._connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._connection.execute("PRAGMA busy_timeout = 30000")
-        self._connection.execute("PRAGMA journal_mode = WAL")
-        self._connection.execute("PRAGMA synchronous = FULL")
-        self._connection.execute("PRAGMA foreign_keys = ON")
-        with self._write() as db:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+        self._database = Database(directory, _SCHEMA)
+        self.directory: Path = self._database.directory
+        self.path: Path = self._database.path
+        self._connection = self._database.connection
+        self._write = self._database.write
 
     def close(self) -> None:
-        self._connection.close()
+        self._database.close()
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *_: object) -> None:
         self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        db = self._connection
-        with self._lock:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
 
     def resolve(self, id_or_prefix: str) -> str:
         """The full id for an id or a unique prefix of one (as typed on the command line)."""
@@ -170,7 +140,7 @@ class Store:
         assessment_id = assessment.id or uuid.uuid4().hex
         document = assessment.model_copy(update={"id": assessment_id}).model_dump(mode="json")
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-        saved_at = _now()
+        saved_at = now()
         with self._write() as db:
             row = db.execute("SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
             head = row[0] if row else 0
@@ -269,7 +239,7 @@ class Store:
                 db.execute(
                     "INSERT INTO drafts (assessment_id, saved_at, fields) VALUES (?, ?, ?)"
                     " ON CONFLICT (assessment_id) DO UPDATE SET saved_at = excluded.saved_at, fields = excluded.fields",
-                    (assessment_id, _now(), json.dumps(fields, ensure_ascii=False)),
+                    (assessment_id, now(), json.dumps(fields, ensure_ascii=False)),
                 )
             else:
                 db.execute("DELETE FROM drafts WHERE assessment_id = ?", (assessment_id,))
@@ -282,7 +252,7 @@ class Store:
         """Soft delete: the assessment leaves the list but every revision is kept."""
         with self._write() as db:
             updated = db.execute(
-                "UPDATE assessments SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", (_now(), assessment_id)
+                "UPDATE assessments SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", (now(), assessment_id)
             ).rowcount
         if not updated:
             self.head_revision(assessment_id)

@@ -10,15 +10,10 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
-import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from nyttolib.paths import DATABASE_FILENAME, data_dir
+from nyttolib.database import Database, now
 from nyttolib.storage import NotFoundError, StoreError
 
 _SCHEMA = """
@@ -74,44 +69,20 @@ class Response:
     submitted_at: str | None
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
 class WorkshopStore:
     def __init__(self, directory: str | None = None):
-        folder = data_dir(directory)
-        folder.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(
-            folder / DATABASE_FILENAME, timeout=30, isolation_level=None, check_same_thread=False
-        )
-        self._db.execute("PRAGMA busy_timeout = 30000")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        with self._write() as db:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+        self._database = Database(directory, _SCHEMA)
+        self._db = self._database.connection
+        self._write = self._database.write
 
     def close(self) -> None:
-        self._db.close()
+        self._database.close()
 
     def __enter__(self) -> WorkshopStore:
         return self
 
     def __exit__(self, *_: object) -> None:
         self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
 
     def create(self, name: str, questionnaire_id: str, held_on: str | None = None) -> Workshop:
         with self._write() as db:
@@ -120,7 +91,7 @@ class WorkshopStore:
                 if not db.execute("SELECT 1 FROM workshops WHERE join_code = ?", (join,)).fetchone():
                     break
             workshop = Workshop(
-                uuid.uuid4().hex, name, questionnaire_id, held_on, join, secrets.token_urlsafe(18), _now(), None
+                uuid.uuid4().hex, name, questionnaire_id, held_on, join, secrets.token_urlsafe(18), now(), None
             )
             db.execute("INSERT INTO workshops VALUES (?, ?, ?, ?, ?, ?, ?, ?)", tuple(workshop.__dict__.values()))
         return workshop
@@ -143,11 +114,11 @@ class WorkshopStore:
         if workshop.closed_at:
             raise ClosedError()
         token = secrets.token_urlsafe(18)
-        now = _now()
+        timestamp = now()
         with self._write() as db:
             db.execute(
                 "INSERT INTO workshop_responses VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                (workshop.id, token, role or None, subject or None, "{}", now, now),
+                (workshop.id, token, role or None, subject or None, "{}", timestamp, timestamp),
             )
         return token
 
@@ -168,11 +139,11 @@ class WorkshopStore:
             closed = db.execute("SELECT closed_at FROM workshops WHERE id = ?", (workshop.id,)).fetchone()[0]
             if closed:
                 raise ClosedError()
-            now = _now()
+            timestamp = now()
             db.execute(
                 "UPDATE workshop_responses SET answers = ?, updated_at = ?, role = COALESCE(?, role),"
                 " submitted_at = CASE WHEN ? THEN ? ELSE submitted_at END WHERE token = ?",
-                (json.dumps(answers, ensure_ascii=False), now, role, submit, now, token),
+                (json.dumps(answers, ensure_ascii=False), timestamp, role, submit, timestamp, token),
             )
 
     def responses(self, facilitator_code: str) -> list[Response]:
@@ -188,7 +159,7 @@ class WorkshopStore:
     def close_survey(self, facilitator_code: str) -> None:
         workshop = self.by_facilitator_code(facilitator_code)
         with self._write() as db:
-            db.execute("UPDATE workshops SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (_now(), workshop.id))
+            db.execute("UPDATE workshops SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (now(), workshop.id))
 
     def workshops(self) -> list[Workshop]:
         return [Workshop(*row) for row in self._db.execute("SELECT * FROM workshops ORDER BY created_at")]
