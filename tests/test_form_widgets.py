@@ -79,3 +79,32 @@ def test_export_buttons_offer_the_files_as_links(store, content, invoice):
     summary.export("xlsx")
     assert "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," in summary.downloads.value
     assert "rapport.ipynb?id=exempel-fakturor-e-tjanst" in summary.children[-1].value
+
+
+def test_adding_a_line_right_after_the_years_change_is_not_lost(store, content):
+    """Changing the first year re-renders the lines; a click on "Lägg till kostnad" that lands meanwhile
+    must still add a row to the list that is shown (it once went to a detached copy)."""
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    form.show("calculation")
+    step = form.steps["calculation"]
+    costs = step._row_lists[0]
+    button_before = costs.add_button
+    start_year = next(f for f in step.fields() if f.key == "calculation.start_year")
+    start_year.control.value = "2025"
+    button_before.click()
+    assert costs in step.lines.children
+    assert len(form.session.assessment.calculation.cost_lines) == 1
+    assert any("Kostnad 1" in getattr(w, "value", "") for row in costs.children[:-1] for w in row.children)
+
+
+def test_lines_offer_benefits_added_after_the_calculation_step_was_built(store, content):
+    from nyttolib.model import Benefit
+
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    form.show("calculation")
+    form.steps["calculation"]._row_lists[1].add_button.click()  # a freed-time line
+    form.session.replace(("benefits",), [Benefit(id="ny", description="Ny nytta").model_dump()])
+    form.show("benefits")
+    form.show("calculation")
+    link = next(f for f in form.steps["calculation"].fields() if f.key == "calculation.freed_time_lines.0.benefit_id")
+    assert ("Ny nytta", "ny") in link.control.options

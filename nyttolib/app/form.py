@@ -97,6 +97,7 @@ class AssessmentForm(widgets.VBox):
     def show(self, step_id: str) -> None:
         self.current = step_id
         view = self.step(step_id)
+        view.shown()
         view.refresh()
         self.body.children = [view]
         index = self.step_ids.index(step_id)

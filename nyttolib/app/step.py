@@ -38,6 +38,9 @@ class Step(widgets.VBox):
     def refresh(self) -> None:
         """The model changed somewhere; update derived displays (results, rule texts)."""
 
+    def shown(self) -> None:
+        """The step is opened (again): rebuild what depends on other steps (e.g. the list of benefits)."""
+
     def fields(self) -> list[Field]:
         found: list[Field] = []
 

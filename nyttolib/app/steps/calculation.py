@@ -113,6 +113,7 @@ class CalculationStep(Step):
         self.results = html("", "nyttolib-results")
         self.chart = html("", "nyttolib-chart")
         self.lines = widgets.VBox()
+        self._row_lists: list[RowList] = []
         self._chart_pending = None
         self.children = [
             heading(self.title),
@@ -165,11 +166,19 @@ class CalculationStep(Step):
         box.add_class("nyttolib-years")
         return box
 
+    def shown(self) -> None:
+        if self._row_lists:
+            self._rerender_lines()  # the benefits to link lines to may have changed in step Nytta
+
     def _rerender_lines(self) -> None:
         s, c = self.session, self.content
         calc = ("calculation",)
         rate_options = [(r.label, r.id) for r in c.settings.hourly_rates]
-        benefit_options = [(b.description[:60] or f"Nytta {i + 1}", b.id) for i, b in enumerate(s.assessment.benefits)]
+
+        def benefit_options() -> list[tuple[str, str]]:
+            """The benefits table as it is now (it may have changed since the lists were built)."""
+            return [(b.description[:60] or f"Nytta {i + 1}", b.id) for i, b in enumerate(s.assessment.benefits)]
+
         categories = [(x.label, x.id) for x in c.benefits.categories]
 
         def cost_row(i: int) -> list:
@@ -202,7 +211,7 @@ class CalculationStep(Step):
             base = (*calc, "benefit_lines", i)
             return [
                 TextField(s, (*base, "description"), "Nytta"),
-                ChoiceField(s, (*base, "benefit_id"), "Hör till nytta", benefit_options),
+                ChoiceField(s, (*base, "benefit_id"), "Hör till nytta", benefit_options()),
                 ChoiceField(s, (*base, "category"), "Kategori", categories),
                 NumberField(s, (*base, "full_effect_kr"), "Årlig nytta vid full effekt", unit="kr"),
                 self._per_year(base, "ramp_percent", "Effekt", "%", maximum=100),
@@ -216,7 +225,7 @@ class CalculationStep(Step):
             figures.add_class(f"nyttolib-freed-{i}")
             fields = [
                 TextField(s, (*base, "description"), "Frigjord tid, beskrivning"),
-                ChoiceField(s, (*base, "benefit_id"), "Hör till nytta", benefit_options),
+                ChoiceField(s, (*base, "benefit_id"), "Hör till nytta", benefit_options()),
                 NumberField(s, (*base, "volume_per_year"), "Volym per år", unit="st"),
                 NumberField(s, (*base, "minutes_per_case"), "Minuter per ärende", unit="min"),
                 NumberField(s, (*base, "share_percent"), "Andel som påverkas", unit="%", maximum=100),
@@ -230,40 +239,52 @@ class CalculationStep(Step):
             return fields
 
         self._freed_displays: dict[int, widgets.HTML] = {}
-        self.lines.children = [
-            heading("Kostnader", 3),
-            RowList(
-                s,
-                (*calc, "cost_lines"),
-                row_title=lambda i, line: f"Kostnad {i + 1}",
-                build_row=cost_row,
-                add_label="Lägg till kostnad",
-                level=4,
-                new_row=lambda: CostLine(values=[0.0] * s.assessment.calculation.years),
-            ),
-            heading("Frigjord tid", 3),
-            paragraphs(c.form.freed_time_help),
-            RowList(
-                s,
-                (*calc, "freed_time_lines"),
-                row_title=lambda i, line: f"Frigjord tid {i + 1}",
-                build_row=freed_row,
-                add_label="Lägg till frigjord tid",
-                level=4,
-                new_row=lambda: FreedTimeLine(ramp_percent=[100.0] * s.assessment.calculation.years),
-            ),
-            heading("Övriga nyttor i kronor", 3),
-            paragraphs(c.form.ramp_help),
-            RowList(
-                s,
-                (*calc, "benefit_lines"),
-                row_title=lambda i, line: f"Nyttorad {i + 1}",
-                build_row=benefit_row,
-                add_label="Lägg till nyttorad",
-                level=4,
-                new_row=lambda: BenefitLine(ramp_percent=[100.0] * s.assessment.calculation.years),
-            ),
-        ]
+        if self._row_lists:
+            # Re-render the existing lists: their "Lägg till" buttons stay the same widgets, so a click
+            # that lands while the page updates still reaches the list that is shown.
+            for row_list in self._row_lists:
+                row_list.render()
+        else:
+            self._row_lists = [
+                RowList(
+                    s,
+                    (*calc, "cost_lines"),
+                    row_title=lambda i, line: f"Kostnad {i + 1}",
+                    build_row=cost_row,
+                    add_label="Lägg till kostnad",
+                    level=4,
+                    new_row=lambda: CostLine(values=[0.0] * s.assessment.calculation.years),
+                ),
+                RowList(
+                    s,
+                    (*calc, "freed_time_lines"),
+                    row_title=lambda i, line: f"Frigjord tid {i + 1}",
+                    build_row=freed_row,
+                    add_label="Lägg till frigjord tid",
+                    level=4,
+                    new_row=lambda: FreedTimeLine(ramp_percent=[100.0] * s.assessment.calculation.years),
+                ),
+                RowList(
+                    s,
+                    (*calc, "benefit_lines"),
+                    row_title=lambda i, line: f"Nyttorad {i + 1}",
+                    build_row=benefit_row,
+                    add_label="Lägg till nyttorad",
+                    level=4,
+                    new_row=lambda: BenefitLine(ramp_percent=[100.0] * s.assessment.calculation.years),
+                ),
+            ]
+            costs, freed, benefits = self._row_lists
+            self.lines.children = [
+                heading("Kostnader", 3),
+                costs,
+                heading("Frigjord tid", 3),
+                paragraphs(c.form.freed_time_help),
+                freed,
+                heading("Övriga nyttor i kronor", 3),
+                paragraphs(c.form.ramp_help),
+                benefits,
+            ]
         self.refresh()
 
     def _estimates(self, base: tuple) -> list:
