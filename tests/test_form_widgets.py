@@ -78,7 +78,7 @@ def test_export_buttons_offer_the_files_as_links(store, content, invoice):
     assert json.loads(base64.b64decode(data))["initiative"]["name"] == "E-tjänst för manuell kundfakturering"
     summary.export("xlsx")
     assert "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," in summary.downloads.value
-    assert "rapport.ipynb?id=exempel-fakturor-e-tjanst" in summary.children[-1].value
+    assert any("rapport.ipynb?id=exempel-fakturor-e-tjanst" in getattr(w, "value", "") for w in summary.children)
 
 
 def test_adding_a_line_right_after_the_years_change_is_not_lost(store, content):
@@ -108,3 +108,25 @@ def test_lines_offer_benefits_added_after_the_calculation_step_was_built(store, 
     form.show("calculation")
     link = next(f for f in form.steps["calculation"].fields() if f.key == "calculation.freed_time_lines.0.benefit_id")
     assert ("Ny nytta", "ny") in link.control.options
+
+
+def test_restore_an_older_revision_from_the_summary(store, content):
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    name = next(f for f in form.steps["initiative"].fields() if f.key == "initiative.name")
+    name.control.value = "Första namnet"
+    name.control.value = "Andra namnet"
+    form.show("summary")
+    history = form.steps["summary"].history
+    texts = [row.children[0].value for row in history.children]
+    assert texts[0].startswith("<p>Revision 2:") and texts[1].startswith("<p>Revision 1:")
+    assert "(den här versionen)" in history.children[0].children[1].value
+    restore_first = history.children[1].children[1]
+    assert restore_first.description == "Återställ revision 1"
+    restore_first.click()
+    assert form.session.assessment.initiative.name == "Första namnet"
+    assert store.load(form.session.id)[0].initiative.name == "Första namnet"
+    assert [h.revision for h in store.history(form.session.id)] == [1, 2, 3]
+    assert store.history(form.session.id)[-1].note == "Återställd från revision 1"
+    form.show("initiative")  # the steps were rebuilt from the restored version
+    fresh_name = next(f for f in form.steps["initiative"].fields() if f.key == "initiative.name")
+    assert fresh_name.control.value == "Första namnet"  # the form shows the restored version

@@ -88,7 +88,7 @@ class AssessmentForm(widgets.VBox):
     def step(self, step_id: str) -> Step:
         if step_id not in self.steps:
             if step_id == "summary":
-                self.steps[step_id] = SummaryStep(self.session, self.go_to)
+                self.steps[step_id] = SummaryStep(self.session, self.go_to, self._reload)
             else:
                 cls = next(c for c in STEP_CLASSES if c.id == step_id)
                 self.steps[step_id] = cls(self.session)
@@ -190,6 +190,10 @@ class AssessmentForm(widgets.VBox):
 
     def _take_theirs(self) -> None:
         self.session.take_theirs()
+        self._reload()
+
+    def _reload(self) -> None:
+        """Rebuild every step from the session (after loading another version of the assessment)."""
         self.steps = {}
         self.show(self.current)
 

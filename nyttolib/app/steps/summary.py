@@ -48,8 +48,14 @@ class SummaryStep(Step):
     id = "summary"
     sections = ()
 
-    def __init__(self, session, navigate: Callable[[tuple[Any, ...]], None]):
+    def __init__(
+        self,
+        session,
+        navigate: Callable[[tuple[Any, ...]], None],
+        reload: Callable[[], None] | None = None,
+    ):
         self.navigate = navigate
+        self.reload = reload or (lambda: None)
         super().__init__(session)
 
     def build(self) -> None:
@@ -64,6 +70,7 @@ class SummaryStep(Step):
             button.on_click(guarded(lambda _b, f=export_format: self.export(f)))
             buttons.append(button)
         self.downloads = html("", "nyttolib-downloads")
+        self.history = widgets.VBox()
         preview = html(
             f"<p><a href='rapport.ipynb?{urlencode({'id': self.session.id})}'>Visa rapporten "
             "(beslutsunderlaget) som webbsida</a></p>"
@@ -81,8 +88,54 @@ class SummaryStep(Step):
             widgets.HBox(buttons),
             self.downloads,
             preview,
+            heading("Historik", 3),
+            paragraphs(
+                "Varje sparning är en revision. Återställ en äldre revision så blir den den senaste; "
+                "inget försvinner ur historiken."
+            ),
+            self.history,
         ]
         self.refresh()
+
+    def shown(self) -> None:
+        self.render_history()
+
+    def render_history(self, shown: int = 15) -> None:
+        """The latest revisions, newest first, each with a button to restore it."""
+        from nyttolib.app.start_page import local_time
+        from nyttolib.storage import NotFoundError
+
+        s = self.session
+        try:
+            revisions = s.store.history(s.id)
+        except NotFoundError:
+            self.history.children = [html("<p>Bedömningen är inte sparad ännu.</p>")]
+            return
+        rows: list[widgets.Widget] = []
+        for info in reversed(revisions[-shown:]):
+            done = "" if info.completeness_percent is None else f", {fmt.percent(info.completeness_percent)} ifyllt"
+            note = f" – {info.note}" if info.note else ""
+            text = html(
+                f"<p>Revision {info.revision}: {escape(local_time(info.saved_at))}{escape(done)}{escape(note)}</p>"
+            )
+            if info.revision == s.revision:
+                rows.append(widgets.HBox([text, html("<p><strong>(den här versionen)</strong></p>")]))
+                continue
+            button = widgets.Button(
+                description=f"Återställ revision {info.revision}", layout=widgets.Layout(width="auto")
+            )
+            button.on_click(guarded(lambda _b, r=info.revision: self.restore(r)))
+            rows.append(widgets.HBox([text, button]))
+        if len(revisions) > shown:
+            rows.append(html(f"<p>… och {len(revisions) - shown} äldre (se <code>nyttolib history</code>).</p>"))
+        self.history.children = rows
+
+    def restore(self, revision: int) -> None:
+        s = self.session
+        s.flush()  # what is typed now becomes a revision of its own before the old one is restored
+        s.store.restore(s.id, revision)
+        s.take_theirs()
+        self.reload()
 
     def export(self, fmt: str) -> None:
         """Make one export file and offer it as a link (Voilà has no download widget of its own)."""
@@ -133,10 +186,13 @@ class SummaryStep(Step):
         self.missing.children = buttons
         result = calculate(a, c)
         requirement = calculation_requirement(a, c)
+
+        def benefit_name(item) -> str:
+            benefit = a.benefit(item.benefit_id)
+            return benefit.description.rstrip(". ") if benefit and benefit.description else "Plan"
+
         lights = "".join(
-            f"<li>{escape(a.benefit(i.benefit_id).description if a.benefit(i.benefit_id) else 'Plan')}: "
-            f"{escape(follow_up_status(i, c).label)}</li>"
-            for i in a.plan.items
+            f"<li>{escape(benefit_name(i))}: {escape(follow_up_status(i, c).label)}</li>" for i in a.plan.items
         )
         self.figures.value = (
             f"<p>{'Nyttokalkyl krävs' if requirement.required else 'Ingen nyttokalkyl krävs'}: "
