@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 
 from nyttolib.paths import DATABASE_FILENAME, data_dir
 
@@ -51,3 +52,20 @@ class Database:
 
     def close(self) -> None:
         self.connection.close()
+
+
+class DatabaseStore:
+    """Base of the stores: the shared database, closed when the store is (also as a context manager)."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None, schema: str):
+        self._database = Database(directory, schema)
+        self._write = self._database.write
+
+    def close(self) -> None:
+        self._database.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

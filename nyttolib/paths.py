@@ -26,10 +26,6 @@ def content_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen) if chosen else repository_data_dir() / "content"
 
 
-def examples_dir() -> Path:
-    return repository_data_dir() / "examples"
-
-
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """Where assessments are stored: an explicit override, the environment variable, or the user's data dir."""
     chosen = override or os.environ.get(DATA_DIR_ENV)

@@ -243,7 +243,7 @@ def calculation_workbook(assessment: Assessment, content: Content) -> bytes:
         MONEY,
     )
     benefit = result_row("Ekonomisk nytta", per_year(lambda c: f"={flagged(c, True)}"), MONEY, strong=True)
-    other = result_row("Övrig värderad nytta (tas inte hem)", per_year(lambda c: f"={flagged(c, False)}"), MONEY)
+    result_row("Övrig värderad nytta (tas inte hem)", per_year(lambda c: f"={flagged(c, False)}"), MONEY)
     net = result_row("Nettonytta", per_year(lambda c: f"={c}{benefit}-{c}{cost_total}"), MONEY, strong=True)
     accumulated_formulas = []
     for index, column in enumerate(result_columns):
@@ -251,7 +251,7 @@ def calculation_workbook(assessment: Assessment, content: Content) -> bytes:
         previous = _column(column - 1)
         accumulated_formulas.append(f"={letter}{net}" if index == 0 else f"={previous}{out + 1}+{letter}{net}")
     accumulated = result_row("Ackumulerad nettonytta", accumulated_formulas, MONEY, total=False)
-    freed_total = result_row("Frigjord tid (timmar)", per_year(lambda c: f"={sum_of(hours_rows, c)}"), HOURS)
+    result_row("Frigjord tid (timmar)", per_year(lambda c: f"={sum_of(hours_rows, c)}"), HOURS)
 
     out += 2
     write_text(results.cell(row=out, column=1), "Nyckeltal")
@@ -293,7 +293,6 @@ def calculation_workbook(assessment: Assessment, content: Content) -> bytes:
         out += 1
         write_text(results.cell(row=out, column=1), label)
         number(results, out, 2, formula, fmt, False)
-    _ = (other, freed_total)
     results.column_dimensions["A"].width = 58
     for column in range(2, total_column + 1):
         results.column_dimensions[_column(column)].width = 16

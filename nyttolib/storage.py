@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from nyttolib.database import Database, now
+from nyttolib.database import DatabaseStore, now
 from nyttolib.model import Assessment
 
 _SCHEMA = """
@@ -93,24 +93,14 @@ class Saved:
     saved_at: str
 
 
-class Store:
+class Store(DatabaseStore):
     """Assessments in one SQLite database; safe to use from several processes at once."""
 
     def __init__(self, directory: str | os.PathLike[str] | None = None):
-        self._database = Database(directory, _SCHEMA)
+        super().__init__(directory, _SCHEMA)
         self.directory: Path = self._database.directory
         self.path: Path = self._database.path
         self._connection = self._database.connection
-        self._write = self._database.write
-
-    def close(self) -> None:
-        self._database.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     def resolve(self, id_or_prefix: str) -> str:
         """The full id for an id or a unique prefix of one (as typed on the command line)."""

@@ -13,7 +13,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from nyttolib.database import Database, now
+from nyttolib.database import DatabaseStore, now
 from nyttolib.storage import NotFoundError, StoreError
 
 _SCHEMA = """
@@ -69,20 +69,10 @@ class Response:
     submitted_at: str | None
 
 
-class WorkshopStore:
+class WorkshopStore(DatabaseStore):
     def __init__(self, directory: str | None = None):
-        self._database = Database(directory, _SCHEMA)
+        super().__init__(directory, _SCHEMA)
         self._db = self._database.connection
-        self._write = self._database.write
-
-    def close(self) -> None:
-        self._database.close()
-
-    def __enter__(self) -> WorkshopStore:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     def create(self, name: str, questionnaire_id: str, held_on: str | None = None) -> Workshop:
         with self._write() as db:
