@@ -83,6 +83,27 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (127.0.0.1 = bara den här datorn)")
     serve.add_argument("--port", type=int, default=8866, help="port (8866)")
     serve.add_argument("--no-browser", action="store_true", help="öppna ingen webbläsare")
+    serve.add_argument(
+        "--workshop", metavar="ID|KOD", help="visa bara workshopsidorna, för den här workshoppen (id eller deltagarkod)"
+    )
+    serve.add_argument(
+        "--participants", type=int, default=30, metavar="N", help="antal deltagare att ha kärnor redo för (30)"
+    )
+
+    workshop = commands.add_parser("workshop", help="mognadsanalys i workshop: skapa, lista, exportera, jämföra")
+    actions = workshop.add_subparsers(dest="action", required=True, metavar="ÅTGÄRD", parser_class=_Parser)
+    create = actions.add_parser("create", help="skapa en workshop och skriv ut deltagarkod och ledarkod")
+    create.add_argument("name", metavar="NAMN")
+    create.add_argument("--questionnaire", metavar="ENKÄT", help="enkätens id (standardenkäten om inget anges)")
+    create.add_argument("--date", metavar="ÅÅÅÅ-MM-DD", help="datum för workshoppen (i dag)")
+    actions.add_parser("list", help="lista workshoppar")
+    actions.add_parser("questionnaires", help="lista enkäterna och fel i enkätfilerna")
+    wexport = actions.add_parser("export", help="exportera rapport (html, pdf) och alla svar (csv, xlsx)")
+    wexport.add_argument("workshop", metavar="ID|KOD")
+    wexport.add_argument("--format", default="html,pdf,csv,xlsx", help="ett eller flera av html,pdf,csv,xlsx")
+    wexport.add_argument("--out", metavar="MAPP", required=True, help="mapp att skriva till")
+    compare = actions.add_parser("compare", help="jämför en workshop med tidigare med samma enkät")
+    compare.add_argument("workshop", metavar="ID|KOD")
     return parser
 
 
@@ -140,9 +161,30 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
         return EXIT_OK
 
     if args.command == "serve":
-        from nyttolib.server import serve
+        from nyttolib.server import serve, serve_workshop
 
+        if args.workshop:
+            from nyttolib.survey.store import WorkshopStore
+
+            if args.participants < 1:
+                print("nyttolib serve: --participants ska vara minst 1", file=err)
+                return EXIT_USAGE
+            with WorkshopStore(args.data_dir) as store:
+                workshop = store.workshop(args.workshop)
+            return serve_workshop(
+                workshop,
+                participants=args.participants,
+                host=args.host,
+                port=args.port,
+                data_dir=args.data_dir,
+                open_browser=not args.no_browser,
+            )
         return serve(host=args.host, port=args.port, data_dir=args.data_dir, open_browser=not args.no_browser)
+
+    if args.command == "workshop":
+        from nyttolib.survey.cli import workshop_command
+
+        return workshop_command(args, out, err)
 
     if args.command == "schema":
         from nyttolib.model import json_schema

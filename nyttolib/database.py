@@ -60,6 +60,7 @@ class DatabaseStore:
     def __init__(self, directory: str | os.PathLike[str] | None, schema: str):
         self._database = Database(directory, schema)
         self._write = self._database.write
+        self.directory: Path = self._database.directory
 
     def close(self) -> None:
         self._database.close()

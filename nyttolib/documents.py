@@ -63,14 +63,14 @@ def read_assessment_file(path: str | os.PathLike[str], content: Content) -> Vali
     return result
 
 
-def write_text_atomically(path: str | os.PathLike[str], text: str) -> Path:
+def write_bytes_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write via a temporary file and rename, so a crash never leaves half a file behind."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the file ordinary permissions
@@ -79,6 +79,10 @@ def write_text_atomically(path: str | os.PathLike[str], text: str) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def write_text_atomically(path: str | os.PathLike[str], text: str) -> Path:
+    return write_bytes_atomically(path, text.encode("utf-8"))
 
 
 def assessment_json(assessment: Assessment) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nyttolib.content import Content, load_content
-from nyttolib.documents import assessment_json, write_text_atomically
+from nyttolib.documents import assessment_json, write_bytes_atomically
 from nyttolib.filenames import safe_filename
 from nyttolib.model import Assessment
 
@@ -88,29 +88,9 @@ def write_exports(
             html = render_html(assessment, content, revision=revision, saved_at=saved_at)
         data = export_bytes(assessment, content, fmt, revision=revision, saved_at=saved_at, html=html)
         target = out_dir / f"{stem}.{fmt}"
-        if fmt in ("html", "json"):
-            write_text_atomically(target, data.decode("utf-8"))
-        else:
-            _write_bytes_atomically(target, data)
+        write_bytes_atomically(target, data)
         written.append(target)
     return written
-
-
-def _write_bytes_atomically(target: Path, data: bytes) -> None:
-    import tempfile
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @dataclass

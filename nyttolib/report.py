@@ -33,7 +33,7 @@ def report_template_dir() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _environment(directory: str):
+def template_environment(directory: str):
     import jinja2
 
     environment = jinja2.Environment(
@@ -50,7 +50,7 @@ def _environment(directory: str):
     return environment
 
 
-def _logo(directory: Path) -> str | None:
+def logo_data_uri(directory: Path) -> str | None:
     for name, mime in LOGO_TYPES.items():
         path = directory / f"logo{name}"
         if path.exists():
@@ -111,7 +111,7 @@ def report_context(
         "saved": saved.strftime("%Y-%m-%d %H:%M"),
         "schema_version": assessment.schema_version,
         "version": __version__,
-        "logo": _logo(report_template_dir()),
+        "logo": logo_data_uri(report_template_dir()),
         "css": (report_template_dir() / "report.css").read_text(encoding="utf-8"),
     }
 
@@ -121,7 +121,7 @@ def render_html(
 ) -> str:
     """The report as one self-contained HTML document: no JavaScript, no network, chart embedded."""
     directory = report_template_dir()
-    template = _environment(str(directory)).get_template("report.html.j2")
+    template = template_environment(str(directory)).get_template("report.html.j2")
     return template.render(**report_context(assessment, content, revision=revision, saved_at=saved_at))
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nyttolib.survey.store import Workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -15,6 +20,7 @@ TEMPLATES = ROOT / "templates"
 def server_environment(data_dir: str | None = None) -> dict[str, str]:
     """The environment Voilà needs: our templates on JUPYTER_PATH, and the chosen data directory."""
     env = dict(os.environ)
+    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")  # library deprecations are not for users
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in [str(TEMPLATES), env.get("JUPYTER_PATH", "")] if p)
     if data_dir:
         env["NYTTOLIB_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
@@ -22,13 +28,18 @@ def server_environment(data_dir: str | None = None) -> dict[str, str]:
 
 
 def voila_command(
-    *, host: str = "127.0.0.1", port: int = 8866, open_browser: bool = True, extra: list[str] | None = None
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    open_browser: bool = True,
+    extra: list[str] | None = None,
+    notebooks: Path = NOTEBOOKS,
 ) -> list[str]:
     return [
         sys.executable,
         "-m",
         "voila",
-        str(NOTEBOOKS),
+        str(notebooks),
         f"--Voila.ip={host}",
         f"--port={port}",
         f"--Voila.open_browser={open_browser}",
@@ -44,10 +55,11 @@ def start(
     data_dir: str | None = None,
     open_browser: bool = True,
     extra: list[str] | None = None,
+    notebooks: Path = NOTEBOOKS,
 ) -> subprocess.Popen:
     """Start the server in the repository root (so voila.json applies) and return the process."""
     return subprocess.Popen(
-        voila_command(host=host, port=port, open_browser=open_browser, extra=extra),
+        voila_command(host=host, port=port, open_browser=open_browser, extra=extra, notebooks=notebooks),
         cwd=ROOT,
         env=server_environment(data_dir),
     )
@@ -57,6 +69,72 @@ def serve(*, host: str = "127.0.0.1", port: int = 8866, data_dir: str | None = N
     """Run the server in the foreground until Ctrl+C."""
     print(f"nyttolib: startsidan finns på http://{host}:{port}/ (avsluta med Ctrl+C)", flush=True)
     process = start(host=host, port=port, data_dir=data_dir, open_browser=open_browser)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        return process.wait()
+
+
+WORKSHOP_NOTEBOOKS = NOTEBOOKS / "workshop"
+KERNEL_MB = 110  # measured resident size of one participant kernel (bench/bench_workshop.py)
+
+
+def workshop_arguments(participants: int) -> list[str]:
+    """Voilà options for a workshop: only the workshop pages, a preheated kernel ready for every participant."""
+    pools = {"delta.ipynb": {"pool_size": max(1, participants)}, "ledare.ipynb": {"pool_size": 1}}
+    return [
+        "--VoilaConfiguration.template=nyttolib-workshop",
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+    ]
+
+
+def lan_address() -> str:
+    """This computer's address on the local network, for the link participants type (no traffic is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def serve_workshop(
+    workshop: Workshop,
+    *,
+    participants: int,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    data_dir: str | None = None,
+    open_browser: bool = True,
+) -> int:
+    """Serve only the workshop pages, sized for the group, until Ctrl+C."""
+    shown_host = lan_address() if host in ("0.0.0.0", "") else host
+    base = f"http://{shown_host}:{port}/voila/render"
+    print(
+        f"nyttolib: workshop '{workshop.name}' för {participants} deltagare "
+        f"(ca {participants * KERNEL_MB / 1024:.1f} GB minne).\n"
+        f"  Deltagarna går till: {base}/delta.ipynb?kod={workshop.join_code}  (eller http://{shown_host}:{port}/ "
+        f"och koden {workshop.join_code})\n"
+        f"  Du som leder öppnar: {base}/ledare.ipynb?kod={workshop.facilitator_code}  (dela inte den länken)\n"
+        "  Sidorna är redo när alla kärnor har startat (någon minut). Avsluta med Ctrl+C.",
+        flush=True,
+    )
+    if host in ("127.0.0.1", "localhost"):
+        print(
+            "  Obs: bara den här datorn når sidorna. Ange --host 0.0.0.0 för att deltagarna ska nå dem över nätverket.",
+            flush=True,
+        )
+    process = start(
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        open_browser=open_browser,
+        extra=workshop_arguments(participants),
+        notebooks=WORKSHOP_NOTEBOOKS,
+    )
     try:
         return process.wait()
     except KeyboardInterrupt:

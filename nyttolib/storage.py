@@ -98,7 +98,6 @@ class Store(DatabaseStore):
 
     def __init__(self, directory: str | os.PathLike[str] | None = None):
         super().__init__(directory, _SCHEMA)
-        self.directory: Path = self._database.directory
         self.path: Path = self._database.path
         self._connection = self._database.connection
 

@@ -41,13 +41,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def voila_server(data_dir: Path, *extra: str) -> Iterator[str]:
+def voila_server(data_dir: Path, *extra: str, notebooks: Path | None = None) -> Iterator[str]:
     """Start the app as `make app` does (`nyttolib serve`: repo config, templates, preheated kernels)."""
-    from nyttolib.server import server_environment, voila_command
+    from nyttolib.server import NOTEBOOKS, server_environment, voila_command
 
     port = free_port()
     process = subprocess.Popen(
-        voila_command(port=port, open_browser=False, extra=list(extra)),
+        voila_command(port=port, open_browser=False, extra=list(extra), notebooks=notebooks or NOTEBOOKS),
         cwd=ROOT,
         env=server_environment(str(data_dir)),
         stdout=subprocess.PIPE,

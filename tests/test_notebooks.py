@@ -15,7 +15,7 @@ from nyttolib.storage import Store
 
 from conftest import INVOICE, ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
 
 
 @pytest.mark.slow

@@ -52,6 +52,19 @@ def html(text: str, *classes: str) -> widgets.HTML:
     return widget
 
 
+def download_link(name: str, mime: str, data: bytes) -> str:
+    """A file offered as a link to save (Voilà has no download widget of its own)."""
+    import base64
+
+    uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    kind = name.rsplit(".", 1)[-1].upper()
+    size = f"{max(1, round(len(data) / 1024))} kB"
+    return (
+        f"<p role='status'><a download='{escape(name, quote=True)}' href='{uri}'>Spara {escape(name)}</a> "
+        f"({kind}, {size})</p>"
+    )
+
+
 def heading(text: str, level: int = 2) -> widgets.HTML:
     return html(f"<h{level}>{escape(text)}</h{level}>", "nyttolib-heading")
 

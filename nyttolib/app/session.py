@@ -7,7 +7,6 @@ draft. Plain Python (no widgets), so it can be tested without a browser.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import logging
 import uuid
@@ -18,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from nyttolib.autosave import Scheduler, asyncio_scheduler
 from nyttolib.completeness import completeness
 from nyttolib.content import Content
 from nyttolib.messages import error_text
@@ -27,7 +27,6 @@ from nyttolib.storage import ConflictError, Store
 log = logging.getLogger("nyttolib.app")
 
 Path = tuple[Any, ...]
-Scheduler = Callable[[float, Callable[[], None]], Any]
 
 
 def path_key(path: Path) -> str:
@@ -40,18 +39,6 @@ def new_assessment(content: Content) -> Assessment:
     rates = {rate.id: rate.kr_per_hour for rate in content.settings.hourly_rates}
     calculation = Calculation(years=content.settings.minimum_years, hourly_rates=rates)
     return Assessment(id=uuid.uuid4().hex, calculation=calculation)
-
-
-def _asyncio_scheduler(delay: float, callback: Callable[[], None]) -> Any:
-    """Run `callback` after `delay` seconds on the kernel's event loop (the thread widgets run on)."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = None
-    if loop is None:
-        callback()  # no event loop (a script or a test): save at once
-        return None
-    return loop.call_later(delay, callback)
 
 
 def _flush_at_exit(reference: weakref.ref) -> None:
@@ -79,7 +66,7 @@ class AssessmentSession:
         content: Content,
         assessment_id: str | None = None,
         *,
-        scheduler: Scheduler = _asyncio_scheduler,
+        scheduler: Scheduler = asyncio_scheduler,
         save_delay: float | None = None,
     ):
         self.store = store

@@ -37,6 +37,11 @@ CREATE TABLE IF NOT EXISTS workshop_responses (
     updated_at TEXT NOT NULL,
     submitted_at TEXT,
     PRIMARY KEY (workshop_id, token)
+);
+CREATE TABLE IF NOT EXISTS workshop_facilitation (
+    workshop_id TEXT PRIMARY KEY REFERENCES workshops(id),
+    document TEXT NOT NULL,
+    updated_at TEXT NOT NULL
 )
 """
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to mistype
@@ -67,12 +72,36 @@ class Response:
     answers: dict
     updated_at: str
     submitted_at: str | None
+    name: str | None = None
+
+    def as_compilation_input(self) -> dict:
+        return {"role": self.role, "answers": self.answers}
+
+
+@dataclass(frozen=True)
+class Participation:
+    """How far the group has come: joined, started answering, submitted."""
+
+    joined: int
+    started: int
+    submitted: int
+
+
+_RESPONSE_COLUMNS = "token, role, subject, answers, updated_at, submitted_at, name"
+
+
+def _response(row: tuple) -> Response:
+    return Response(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6])
 
 
 class WorkshopStore(DatabaseStore):
     def __init__(self, directory: str | None = None):
         super().__init__(directory, _SCHEMA)
         self._db = self._database.connection
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(workshop_responses)")}
+        if "name" not in columns:  # databases from before participants could give a name
+            with self._write() as db:
+                db.execute("ALTER TABLE workshop_responses ADD COLUMN name TEXT")
 
     def create(self, name: str, questionnaire_id: str, held_on: str | None = None) -> Workshop:
         with self._write() as db:
@@ -98,7 +127,21 @@ class WorkshopStore(DatabaseStore):
     def by_facilitator_code(self, code: str) -> Workshop:
         return self._workshop("facilitator_code", code.strip())
 
-    def join(self, join_code: str, role: str | None = None, subject: str | None = None) -> str:
+    def workshop(self, reference: str) -> Workshop:
+        """A workshop by id, the start of its id, or its join code (for the command line)."""
+        reference = reference.strip()
+        rows = self._db.execute(
+            "SELECT * FROM workshops WHERE id LIKE ? OR join_code = ?", (reference.lower() + "%", reference.upper())
+        ).fetchall()
+        if len(rows) != 1:
+            raise NotFoundError(
+                f"Ingen workshop med id eller kod '{reference}'."
+                if not rows
+                else f"'{reference}' passar flera workshoppar; skriv fler tecken av id:t."
+            )
+        return Workshop(*rows[0])
+
+    def join(self, join_code: str, role: str | None = None, subject: str | None = None, name: str | None = None) -> str:
         """A new participant: returns their personal token (the only key to their answers)."""
         workshop = self.by_join_code(join_code)
         if workshop.closed_at:
@@ -107,22 +150,23 @@ class WorkshopStore(DatabaseStore):
         timestamp = now()
         with self._write() as db:
             db.execute(
-                "INSERT INTO workshop_responses VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                (workshop.id, token, role or None, subject or None, "{}", timestamp, timestamp),
+                f"INSERT INTO workshop_responses (workshop_id, created_at, {_RESPONSE_COLUMNS})"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                (workshop.id, timestamp, token, role or None, subject or None, "{}", timestamp, name or None),
             )
         return token
 
     def response(self, token: str) -> tuple[Workshop, Response]:
         row = self._db.execute(
-            "SELECT workshop_id, token, role, subject, answers, updated_at, submitted_at FROM workshop_responses"
-            " WHERE token = ?",
-            (token,),
+            f"SELECT workshop_id, {_RESPONSE_COLUMNS} FROM workshop_responses WHERE token = ?", (token,)
         ).fetchone()
         if row is None:
-            raise NotFoundError("Länken till dina svar stämmer inte.")
-        return self._workshop("id", row[0]), Response(row[1], row[2], row[3], json.loads(row[4]), row[5], row[6])
+            raise NotFoundError("Länken till dina svar stämmer inte. Be den som leder workshoppen om koden igen.")
+        return self._workshop("id", row[0]), _response(row[1:])
 
-    def save_answers(self, token: str, answers: dict, *, role: str | None = None, submit: bool = False) -> None:
+    def save_answers(
+        self, token: str, answers: dict, *, role: str | None = None, name: str | None = None, submit: bool = False
+    ) -> None:
         """Replace this participant's answers (autosave); refused once the survey is closed."""
         workshop, _ = self.response(token)
         with self._write() as db:
@@ -132,24 +176,66 @@ class WorkshopStore(DatabaseStore):
             timestamp = now()
             db.execute(
                 "UPDATE workshop_responses SET answers = ?, updated_at = ?, role = COALESCE(?, role),"
-                " submitted_at = CASE WHEN ? THEN ? ELSE submitted_at END WHERE token = ?",
-                (json.dumps(answers, ensure_ascii=False), timestamp, role, submit, timestamp, token),
+                " name = COALESCE(?, name), submitted_at = CASE WHEN ? THEN ? ELSE submitted_at END WHERE token = ?",
+                (json.dumps(answers, ensure_ascii=False), timestamp, role, name, submit, timestamp, token),
             )
 
     def responses(self, facilitator_code: str) -> list[Response]:
         """All answers of a workshop: for its facilitator only."""
-        workshop = self.by_facilitator_code(facilitator_code)
+        return self.responses_of(self.by_facilitator_code(facilitator_code).id)
+
+    def responses_of(self, workshop_id: str) -> list[Response]:
+        """All answers of a workshop by id: for the command line and reports, never for a participant's page."""
         rows = self._db.execute(
-            "SELECT token, role, subject, answers, updated_at, submitted_at FROM workshop_responses"
-            " WHERE workshop_id = ? ORDER BY created_at",
-            (workshop.id,),
+            f"SELECT {_RESPONSE_COLUMNS} FROM workshop_responses WHERE workshop_id = ? ORDER BY created_at, rowid",
+            (workshop_id,),
         ).fetchall()
-        return [Response(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5]) for r in rows]
+        return [_response(row) for row in rows]
+
+    def participation(self, workshop_id: str) -> Participation:
+        joined, started, submitted = self._db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(answers != '{}'), 0), COUNT(submitted_at) FROM workshop_responses"
+            " WHERE workshop_id = ?",
+            (workshop_id,),
+        ).fetchone()
+        return Participation(joined, started, submitted)
+
+    def last_change(self, workshop_id: str) -> tuple:
+        """Changes when anyone joins, answers or the survey opens or closes: cheap enough to poll."""
+        row = self._db.execute(
+            "SELECT COUNT(*), MAX(updated_at), (SELECT closed_at FROM workshops WHERE id = ?),"
+            " (SELECT updated_at FROM workshop_facilitation WHERE workshop_id = ?)"
+            " FROM workshop_responses WHERE workshop_id = ?",
+            (workshop_id, workshop_id, workshop_id),
+        ).fetchone()
+        return tuple(row)
 
     def close_survey(self, facilitator_code: str) -> None:
         workshop = self.by_facilitator_code(facilitator_code)
         with self._write() as db:
             db.execute("UPDATE workshops SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (now(), workshop.id))
+
+    def reopen_survey(self, facilitator_code: str) -> None:
+        """Open a closed survey again (closed by mistake, or a latecomer): answers can change again."""
+        workshop = self.by_facilitator_code(facilitator_code)
+        with self._write() as db:
+            db.execute("UPDATE workshops SET closed_at = NULL WHERE id = ?", (workshop.id,))
+
+    def facilitation(self, workshop_id: str) -> dict:
+        """The facilitator's notes per dimension and the action plan, as stored (an empty dict at first)."""
+        row = self._db.execute(
+            "SELECT document FROM workshop_facilitation WHERE workshop_id = ?", (workshop_id,)
+        ).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def save_facilitation(self, facilitator_code: str, document: dict) -> None:
+        workshop = self.by_facilitator_code(facilitator_code)
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO workshop_facilitation VALUES (?, ?, ?) ON CONFLICT(workshop_id) DO UPDATE"
+                " SET document = excluded.document, updated_at = excluded.updated_at",
+                (workshop.id, json.dumps(document, ensure_ascii=False), now()),
+            )
 
     def workshops(self) -> list[Workshop]:
         return [Workshop(*row) for row in self._db.execute("SELECT * FROM workshops ORDER BY created_at")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -12,7 +11,7 @@ import ipywidgets as widgets
 
 from nyttolib import formatting as fmt
 from nyttolib.app.errors import guarded
-from nyttolib.app.fields import heading, html, paragraphs
+from nyttolib.app.fields import download_link, heading, html, paragraphs
 from nyttolib.app.step import Step
 from nyttolib.app.steps.calculation import key_figures, results_table
 from nyttolib.calculations import calculate
@@ -144,13 +143,7 @@ class SummaryStep(Step):
         s = self.session
         s.flush()  # the file shows what is saved
         data = export_bytes(s.assessment, self.content, fmt, revision=s.revision)
-        name = f"{file_stem(s.assessment)}.{fmt}"
-        uri = f"data:{MIME_TYPES[fmt]};base64,{base64.b64encode(data).decode('ascii')}"
-        size = f"{max(1, round(len(data) / 1024))} kB"
-        self.downloads.value = (
-            f"<p role='status'><a download='{escape(name, quote=True)}' href='{uri}'>"
-            f"Spara {escape(name)}</a> ({fmt.upper()}, {size})</p>"
-        )
+        self.downloads.value = download_link(f"{file_stem(s.assessment)}.{fmt}", MIME_TYPES[fmt], data)
 
     def refresh(self) -> None:
         s, c = self.session, self.content

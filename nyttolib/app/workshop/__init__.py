@@ -1,0 +1,1 @@
+"""The workshop pages: a participant answering, and the facilitator's view."""

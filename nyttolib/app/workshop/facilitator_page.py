@@ -1,0 +1,424 @@
+"""The facilitator's page: create a workshop or open one with the facilitator code; then follow the answers
+live, compile them, write notes and the action plan, compare with earlier workshops, export, and close
+the survey. Works in Voilà and in JupyterLab (`FacilitatorView(store, questionnaires, code)`)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import urllib.parse
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from nyttolib.app import errors
+from nyttolib.app.errors import content_error_page, guarded
+from nyttolib.app.fields import download_link, html, shared_layout, shared_style
+from nyttolib.app.request import page_address, query_parameter
+from nyttolib.app.workshop.participant_page import PARTICIPANT_PAGE, join_link
+from nyttolib.app.workshop.widgets import LabelledInput, button, dropdown, text_input
+from nyttolib.content import ContentError
+from nyttolib.storage import NotFoundError
+from nyttolib.survey.facilitation import PRIORITIES, FacilitationSession
+from nyttolib.survey.questionnaire import Questionnaire, load_questionnaires
+from nyttolib.survey.store import Workshop, WorkshopStore
+
+log = logging.getLogger("nyttolib.app")
+
+FACILITATOR_PAGE = "ledare.ipynb"
+REFRESH_SECONDS = 4.0
+SECTIONS = [
+    ("overview", "Översikt"),
+    ("statements", "Per påstående"),
+    ("plan", "Anteckningar och handlingsplan"),
+    ("compare", "Jämförelse över tid"),
+    ("finish", "Exportera och stäng"),
+]
+EXPORTS = [
+    ("html", "Rapport (HTML)"),
+    ("pdf", "Rapport (PDF)"),
+    ("csv", "Alla svar (CSV)"),
+    ("xlsx", "Alla svar (xlsx)"),
+]
+
+
+def facilitator_link(code: str) -> str:
+    return f"{FACILITATOR_PAGE}?{urllib.parse.urlencode({'kod': code})}"
+
+
+def codes_html(workshop: Workshop) -> str:
+    """Where participants go, and the facilitator's own code (not to be shared)."""
+    join_address = page_address(PARTICIPANT_PAGE, kod=workshop.join_code)
+    own = page_address(FACILITATOR_PAGE, kod=workshop.facilitator_code)
+    return (
+        "<div class='nyttolib-codes'>"
+        f"<p><strong>Deltagarna</strong> går till <a href='{escape(join_link(workshop.join_code), quote=True)}'>"
+        f"{escape(join_address)}</a> eller skriver koden <strong class='nyttolib-code'>{escape(workshop.join_code)}"
+        "</strong> på deltagarsidan.</p>"
+        # Closed by default: the facilitator view is often shown on a projector.
+        "<details><summary>Visa din ledarkod</summary><p>Dela den inte; den öppnar alla svar: "
+        f"<code>{escape(workshop.facilitator_code)}</code> – "
+        f"<a href='{escape(facilitator_link(workshop.facilitator_code), quote=True)}'>{escape(own)}</a></p></details>"
+        "</div>"
+    )
+
+
+class ActionRow(widgets.VBox):
+    def __init__(self, view: FacilitatorView, index: int):
+        self.view = view
+        self.index = index
+        session = view.facilitation
+        action = session.document.actions[index]
+        dimensions = [("– Välj –", None), *[(d.title, d.id) for d in view.questionnaire.dimensions]]
+        what = text_input(f"Åtgärd {index + 1}", action.action, multiline=True, rows=2)
+        dimension = dropdown("Dimension", dimensions, action.dimension_id)
+        responsible = text_input("Ansvarig", action.responsible)
+        due = widgets.DatePicker(
+            value=action.due, description="Klart senast", layout=shared_layout(), style=shared_style("description")
+        )
+        priority = dropdown(
+            "Prioritet", [("– Välj –", None), *[(label, key) for key, label in PRIORITIES.items()]], action.priority
+        )
+        remove = button(f"Ta bort åtgärd {index + 1}", lambda: view.remove_action(index))
+        fields = [
+            LabelledInput(what, lambda v: session.update_action(index, action=v)),
+            LabelledInput(dimension, lambda v: session.update_action(index, dimension_id=v)),
+            LabelledInput(responsible, lambda v: session.update_action(index, responsible=v)),
+            LabelledInput(due, lambda v: session.update_action(index, due=v)),
+            LabelledInput(priority, lambda v: session.update_action(index, priority=v)),
+        ]
+        self.first = what
+        super().__init__([*fields, remove])
+        self.add_class("nyttolib-row")
+
+
+class FacilitatorView(widgets.VBox):
+    def __init__(self, store: WorkshopStore, questionnaires: dict[str, Questionnaire], code: str, *, live: bool = True):
+        super().__init__()
+        self.store = store
+        self.facilitation = FacilitationSession(store, code)
+        self.workshop = self.facilitation.workshop
+        self.questionnaire = questionnaires[self.workshop.questionnaire_id]
+        self.add_class("nyttolib-facilitator")
+        self.context: dict[str, Any] | None = None
+        self._signature: tuple | None = None
+        self.header = html("")
+        self.live_status = html("", "nyttolib-live")
+        self.save_status = html("", "nyttolib-save-status")
+        self.notice = html("", "nyttolib-notice")
+        self.nav: dict[str, widgets.Button] = {}
+        for section, title in SECTIONS:
+            nav_button = widgets.Button(description=title, layout=shared_layout(width="auto"))
+            nav_button.on_click(guarded(lambda _b, s=section: self.show(s)))
+            self.nav[section] = nav_button
+        nav_box = widgets.HBox(list(self.nav.values()))
+        nav_box.add_class("nyttolib-nav")
+        self.body = widgets.VBox()
+        self.sections: dict[str, widgets.Widget] = {}
+        self.current = "overview"
+        self.children = [self.header, self.live_status, self.save_status, self.notice, nav_box, self.body]
+        errors.add_reporter(self._show_notice)
+        self.facilitation.on_status(guarded(self._update_save_status))
+        self.refresh(force=True)
+        self.show("overview")
+        self._task = None
+        if live:
+            try:
+                self._task = asyncio.get_running_loop().create_task(self._poll())
+            except RuntimeError:  # no event loop (a script or a test): refresh by hand
+                self._task = None
+
+    # -- live updates ----------------------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                self.refresh()
+            except Exception:
+                log.exception("Live refresh failed")
+
+    def _show_notice(self, message: str) -> None:
+        self.notice.value = f"<p role='alert' class='nyttolib-error'>{escape(message)}</p>"
+
+    def _update_save_status(self) -> None:
+        text = "Sparar …" if self.facilitation.status == "pending" else "Anteckningar och handlingsplan är sparade."
+        self.save_status.value = f"<p role='status'>{escape(text)}</p>"
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Compile again if anyone has joined, answered or submitted since the last time."""
+        from nyttolib.survey.report import workshop_context
+
+        signature = self.store.last_change(self.workshop.id)
+        if not force and signature == self._signature:
+            return False
+        self._signature = signature
+        self.workshop = self.store.by_facilitator_code(self.facilitation.code)
+        self.context = workshop_context(
+            self.store, self.questionnaire, self.workshop, facilitation=self.facilitation.document
+        )
+        w, q = self.workshop, self.questionnaire
+        state = f"stängd {w.closed_at[:16].replace('T', ' ')} (UTC)" if w.closed_at else "öppen"
+        self.header.value = (
+            f"<h1>{escape(w.name)}</h1><p>{escape(q.title)} · {escape(w.held_on or w.created_at[:10])} · "
+            f"enkäten är <strong>{escape(state)}</strong></p>" + codes_html(w)
+        )
+        p = self.context["participation"]
+        self.live_status.value = (
+            f"<p role='status' aria-live='polite'><strong>{p.joined}</strong> har gått med, "
+            f"<strong>{p.started}</strong> har börjat svara och <strong>{p.submitted}</strong> har skickat in. "
+            f"<span class='nyttolib-updated'>Uppdaterad {dt.datetime.now().strftime('%H:%M:%S')}; sidan uppdateras "
+            "av sig själv.</span></p>"
+        )
+        for section in ("overview", "statements", "compare", "finish"):
+            if section in self.sections:
+                self._render(section)
+        return True
+
+    # -- sections ----------------------------------------------------------------------------------
+
+    def show(self, section: str) -> None:
+        self.current = section
+        if section not in self.sections:
+            self.sections[section] = self._build(section)
+            if section != "plan":
+                self._render(section)
+        self.body.children = [self.sections[section]]
+        for key, nav_button in self.nav.items():
+            nav_button.button_style = "primary" if key == section else ""
+
+    def _build(self, section: str) -> widgets.Widget:
+        if section == "plan":
+            return self._plan_section()
+        if section == "finish":
+            return self._finish_section()
+        return html("")
+
+    def _fragment(self, macro: str, *args: Any) -> str:
+        from nyttolib.survey.report import render_fragment
+
+        assert self.context is not None
+        return render_fragment(macro, self.context, *args)
+
+    def _render(self, section: str) -> None:
+        context = self.context
+        assert context is not None
+        if section == "overview":
+            parts = []
+            for part in context["parts"]:
+                title = f": {escape(part.subject)}" if part.subject else ""
+                if not part.respondents:
+                    parts.append(f"<h2>Mognad per dimension{title}</h2><p>Inga svar ännu.</p>")
+                    continue
+                parts.append(
+                    f"<h2>Mognad per dimension{title}</h2>"
+                    + self._fragment("charts", part)
+                    + self._fragment("dimension_table", part)
+                    + self._fragment("numbers_table", part)
+                )
+            self.sections[section].value = (
+                "<h2>Var börjar vi?</h2><p>Dimensionerna med lägst nuläge, och hur man kommer till nästa nivå:</p>"
+                + self._fragment("next_level", 3)
+                + "".join(parts)
+            )
+        elif section == "statements":
+            body = self._fragment("legend")
+            for part in context["parts"]:
+                if part.subject:
+                    body += f"<h2>{escape(part.subject)}</h2>"
+                body += self._fragment("statement_tables", part) if part.respondents else "<p>Inga svar ännu.</p>"
+            self.sections[section].value = "<h2>Per påstående</h2>" + body
+        elif section == "compare":
+            self.sections[section].value = "<h2>Jämförelse med tidigare workshoppar</h2>" + self._fragment(
+                "comparison_table"
+            )
+        elif section == "finish":
+            closed = bool(self.workshop.closed_at)
+            self.close_button.description = "Öppna enkäten igen" if closed else "Stäng enkäten"
+            self.close_state.value = (
+                "<p>Enkäten är stängd: deltagarna ser sina svar men kan inte ändra dem.</p>"
+                if closed
+                else "<p>Enkäten är öppen: deltagarna kan gå med och ändra sina svar.</p>"
+            )
+
+    def _plan_section(self) -> widgets.Widget:
+        session = self.facilitation
+        notes = []
+        for dimension in self.questionnaire.dimensions:
+            area = text_input(dimension.title, session.document.notes.get(dimension.id, ""), multiline=True)
+            notes.append(LabelledInput(area, lambda text, d=dimension.id: session.set_note(d, text)))
+        self.actions_box = widgets.VBox()
+        self._render_actions()
+        return widgets.VBox(
+            [
+                html("<h2>Anteckningar per dimension</h2><p>Det som sägs på workshoppen. Sparas medan du skriver.</p>"),
+                *notes,
+                html(
+                    "<h2>Handlingsplan</h2><p>Åtgärd, dimension, ansvarig, klart senast och prioritet. Utgå från "
+                    "dimensionerna med lägst nuläge och texterna om nästa nivå under Översikt.</p>"
+                ),
+                self.actions_box,
+                button("Lägg till åtgärd", self.add_action),
+            ]
+        )
+
+    def _render_actions(self) -> None:
+        rows = [ActionRow(self, index) for index in range(len(self.facilitation.document.actions))]
+        self.actions_box.children = rows or [html("<p>Ingen åtgärd ännu.</p>")]
+        self.action_rows = rows
+
+    def add_action(self) -> None:
+        self.facilitation.add_action()
+        self._render_actions()
+        self.action_rows[-1].first.focus()
+
+    def remove_action(self, index: int) -> None:
+        self.facilitation.remove_action(index)
+        self._render_actions()
+
+    def _finish_section(self) -> widgets.Widget:
+        self.downloads = html("", "nyttolib-downloads")
+        buttons = [button(label, lambda f=fmt: self.export(f)) for fmt, label in EXPORTS]
+        self.close_state = html("")
+        self.close_button = button("Stäng enkäten", self.toggle_closed)
+        return widgets.VBox(
+            [
+                html(
+                    "<h2>Exportera</h2><p>Rapporten innehåller sammanställningen, diagrammen, anteckningarna och "
+                    "handlingsplanen. Alla svar finns som CSV och xlsx, en rad per deltagare och påstående.</p>"
+                ),
+                self._button_row(buttons),
+                self.downloads,
+                html("<h2>Enkäten</h2>"),
+                self.close_state,
+                self.close_button,
+            ]
+        )
+
+    @staticmethod
+    def _button_row(buttons: list[widgets.Button]) -> widgets.HBox:
+        row = widgets.HBox(buttons)
+        row.add_class("nyttolib-buttons")
+        return row
+
+    def export(self, fmt: str) -> None:
+        from nyttolib.survey.export import MIME_TYPES, workshop_export_bytes, workshop_file_stem
+
+        self.facilitation.flush()
+        data = workshop_export_bytes(self.store, self.questionnaire, self.workshop, fmt)
+        self.downloads.value = download_link(f"{workshop_file_stem(self.workshop)}.{fmt}", MIME_TYPES[fmt], data)
+
+    def toggle_closed(self) -> None:
+        if self.workshop.closed_at:
+            self.store.reopen_survey(self.facilitation.code)
+        else:
+            self.store.close_survey(self.facilitation.code)
+        self.refresh(force=True)
+
+
+class CreateWorkshop(widgets.VBox):
+    """A new workshop: name, questionnaire, date; then its codes."""
+
+    def __init__(self, store: WorkshopStore, questionnaires: dict[str, Questionnaire]):
+        self.store = store
+        ordered = sorted(questionnaires.values(), key=lambda q: (not q.default, q.title))
+        self.name = text_input("Workshoppens namn", placeholder="t.ex. Mognadsanalys nyttorealisering 2026")
+        self.name_field = LabelledInput(self.name)
+        self.questionnaire = dropdown("Enkät", [(q.title, q.id) for q in ordered], ordered[0].id if ordered else None)
+        self.date = widgets.DatePicker(
+            value=dt.date.today(), description="Datum", layout=shared_layout(), style=shared_style("description")
+        )
+        self.result = html("")
+        super().__init__(
+            [
+                html("<h2>Skapa en ny workshop</h2>"),
+                self.name_field,
+                LabelledInput(self.questionnaire),
+                LabelledInput(self.date),
+                button("Skapa workshop", self.create, primary=True),
+                self.result,
+            ]
+        )
+
+    def create(self) -> None:
+        name = self.name.value.strip()
+        if not name:
+            self.name_field.show_error("Skriv ett namn på workshoppen.")
+            return
+        self.name_field.clear_error()
+        date = self.date.value.isoformat() if self.date.value else None
+        workshop = self.store.create(name, self.questionnaire.value, date)
+        self.result.value = (
+            f"<div role='status' class='nyttolib-created'><p><strong>Workshoppen {escape(name)} är skapad.</strong></p>"
+            + codes_html(workshop)
+            + f"<p><a class='nyttolib-primary-link' href='{escape(facilitator_link(workshop.facilitator_code), True)}'>"
+            "Öppna ledarvyn</a></p></div>"
+        )
+
+
+class OpenWorkshop(widgets.VBox):
+    def __init__(self, store: WorkshopStore, on_open: Any):
+        self.store = store
+        self.on_open = on_open
+        self.code = text_input("Ledarkod")
+        self.code.continuous_update = False
+        self.code_field = LabelledInput(self.code, help_text="Koden du fick när workshoppen skapades.")
+        super().__init__([html("<h2>Öppna en workshop</h2>"), self.code_field, button("Öppna", self.open_workshop)])
+
+    def open_workshop(self) -> None:  # not `open`: that would replace Widget.open, which creates the comm
+        try:
+            self.store.by_facilitator_code(self.code.value)
+        except NotFoundError:
+            self.code_field.show_error("Ledarkoden stämmer inte. Kontrollera att du skrivit hela koden.")
+            return
+        self.on_open(self.code.value.strip())
+
+
+class FacilitatorPage(widgets.VBox):
+    def __init__(self, store: WorkshopStore, questionnaires: dict[str, Questionnaire]):
+        super().__init__()
+        self.store = store
+        self.questionnaires = questionnaires
+        self.add_class("nyttolib-workshop")
+
+    def open_start(self, message: str = "") -> None:
+        alert = f"<div role='alert' class='nyttolib-error'><p>{escape(message)}</p></div>" if message else ""
+        self.children = [
+            html(
+                f"<h1>Leda en workshop</h1>{alert}<p>Mognadsanalysen görs som en individuell enkät följd av en "
+                "gemensam workshop: deltagarna svarar var för sig, du ser sammanställningen växa fram och gruppen "
+                "diskuterar resultatet och beslutar om en handlingsplan.</p>"
+            ),
+            OpenWorkshop(self.store, self.open_view),
+            CreateWorkshop(self.store, self.questionnaires),
+        ]
+
+    def open_view(self, code: str) -> None:
+        try:
+            self.view = FacilitatorView(self.store, self.questionnaires, code)
+        except NotFoundError:
+            self.open_start("Ledarkoden stämmer inte.")
+            return
+        except KeyError:
+            self.open_start("Workshoppens enkät finns inte längre i mappen med enkäter.")
+            return
+        self.children = [self.view]
+
+
+def facilitator_page(
+    store: WorkshopStore | None = None, questionnaires: dict[str, Questionnaire] | None = None
+) -> widgets.Widget:
+    """The page for the request: the facilitator view (?kod=), or create / open a workshop."""
+    if questionnaires is None:
+        questionnaires, problems = load_questionnaires()
+        if problems and not questionnaires:
+            return content_error_page(ContentError(problems))
+    code = query_parameter("kod")
+    page = FacilitatorPage(store or WorkshopStore(), questionnaires)
+    if code:
+        page.open_view(code)
+    else:
+        page.open_start()
+    return page

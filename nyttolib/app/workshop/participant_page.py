@@ -1,0 +1,375 @@
+"""The participant's page: join with the workshop's code, optionally say one's role, answer one dimension
+at a time (saved as one goes), and submit. The personal link brings the participant back to their own
+answers until the facilitator closes the survey; nothing here can reach anyone else's answers."""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from nyttolib.app import errors
+from nyttolib.app.errors import content_error_page, guarded
+from nyttolib.app.fields import html, shared_layout, shared_style
+from nyttolib.app.request import page_address, query_parameter
+from nyttolib.app.workshop.widgets import LabelledInput, button, dropdown, text_input
+from nyttolib.content import ContentError
+from nyttolib.storage import NotFoundError
+from nyttolib.survey.participant import QUESTIONS, ParticipantSession
+from nyttolib.survey.questionnaire import Dimension, Questionnaire, load_questionnaires
+from nyttolib.survey.statistics import DONT_KNOW
+from nyttolib.survey.store import ClosedError, WorkshopStore
+
+PARTICIPANT_PAGE = "delta.ipynb"
+QUESTION_LABELS = {"now": "Nuläge – hur är det i dag?", "target": "Börläge – hur bör det vara?"}
+STATUS_TEXT = {
+    "saved": "Dina svar är sparade.",
+    "pending": "Sparar …",
+    "closed": "Enkäten är stängd. Dina svar kan inte längre ändras.",
+}
+
+
+def join_link(join_code: str) -> str:
+    return f"{PARTICIPANT_PAGE}?{urllib.parse.urlencode({'kod': join_code})}"
+
+
+def answers_link(token: str) -> str:
+    return f"{PARTICIPANT_PAGE}?{urllib.parse.urlencode({'svar': token})}"
+
+
+class JoinView(widgets.VBox):
+    """Code first; then what the workshop is, role, name and subject, and "Börja svara"."""
+
+    def __init__(
+        self,
+        store: WorkshopStore,
+        questionnaires: dict[str, Questionnaire],
+        code: str | None,
+        on_joined: Callable[[str], None],
+    ):
+        super().__init__()
+        self.store = store
+        self.on_joined = on_joined
+        self.questionnaires = questionnaires
+        self.add_class("nyttolib-join")
+        self.code = text_input("Kod från den som leder workshoppen", code or "", placeholder="t.ex. K7QP2M")
+        self.code_field = LabelledInput(self.code)
+        self.code.continuous_update = False
+        self.details = widgets.VBox()
+        self.children = [
+            html(
+                "<h1>Delta i en workshop</h1><p>Skriv koden du har fått av den som leder workshoppen. Du svarar "
+                "anonymt om du inte själv skriver ditt namn.</p>"
+            ),
+            self.code_field,
+            button("Fortsätt", self._continue, primary=True),
+            self.details,
+        ]
+        if code:
+            self._continue()
+
+    def _continue(self) -> None:
+        try:
+            workshop = self.store.by_join_code(self.code.value)
+        except NotFoundError as exc:
+            self.code_field.show_error(str(exc))
+            self.details.children = []
+            return
+        self.code_field.clear_error()
+        questionnaire = self.questionnaires.get(workshop.questionnaire_id)
+        if questionnaire is None:
+            self.code_field.show_error("Workshoppens enkät finns inte längre. Kontakta den som leder workshoppen.")
+            return
+        if workshop.closed_at:
+            self.code_field.show_error(str(ClosedError()))
+            return
+        intro = html(
+            f"<h2>{escape(workshop.name)}</h2><p><strong>{escape(questionnaire.title)}.</strong> "
+            f"{escape(questionnaire.description)}</p>"
+        )
+        groups = sorted({d.answered_by for d in questionnaire.dimensions if d.answered_by})
+        if groups:
+            self.role = dropdown("Du svarar för", [("– Välj –", None), *[(g, g) for g in groups]])
+            role_help = "Du får de frågor som din grupp känner bäst till."
+        else:
+            self.role = text_input("Roll eller verksamhet (valfritt)", placeholder="t.ex. chef, IT, projektledare")
+            role_help = "Används för att jämföra grupper. Grupper med färre än två personer visas inte separat."
+        self.name = text_input("Ditt namn (valfritt)")
+        fields = [
+            LabelledInput(self.role, help_text=role_help),
+            LabelledInput(self.name, help_text="Lämna tomt för att svara anonymt."),
+        ]
+        self.subject = None
+        if questionnaire.per_subject:
+            self.subject = text_input(questionnaire.per_subject)
+            self.subject_field = LabelledInput(self.subject, help_text="Skriv systemets namn så som det brukar kallas.")
+            fields.insert(0, self.subject_field)
+        self.workshop_code = workshop.join_code
+        self.details.children = [intro, *fields, button("Börja svara", self._join, primary=True)]
+
+    def _join(self) -> None:
+        if self.subject is not None and not self.subject.value.strip():
+            self.subject_field.show_error("Skriv vilket system du bedömer.")
+            return
+        role = self.role.value.strip() if isinstance(self.role.value, str) else self.role.value
+        try:
+            token = self.store.join(
+                self.workshop_code,
+                role=role or None,
+                subject=self.subject.value.strip() if self.subject is not None else None,
+                name=self.name.value.strip() or None,
+            )
+        except (ClosedError, NotFoundError) as exc:
+            self.code_field.show_error(str(exc))
+            return
+        self.on_joined(token)
+
+
+class AnswerView(widgets.VBox):
+    """One dimension at a time, then the numbers (if any), then "Skicka in"."""
+
+    def __init__(self, session: ParticipantSession, *, joined: bool):
+        super().__init__()
+        self.session = session
+        q = session.questionnaire
+        self.add_class("nyttolib-answers")
+        self.pages: list[tuple[str, Any]] = [(d.title, d) for d in session.dimensions()]
+        if q.numeric_fields:
+            self.pages.append(("Siffror", "numbers"))
+        self.pages.append(("Skicka in", "submit"))
+        self.built: dict[int, widgets.Widget] = {}
+        self.current = 0
+        link = answers_link(session.token)
+        address = page_address(PARTICIPANT_PAGE, svar=session.token)
+        who = " · ".join(x for x in [session.subject, session.role, session.name] if x)
+        self.header = html(
+            f"<h1>{escape(session.workshop.name)}</h1><p>{escape(q.title)}{' · ' + escape(who) if who else ''}</p>"
+            + (
+                "<div class='nyttolib-personal-link' role='status'><p><strong>Din personliga länk.</strong> "
+                "Spara den (bokmärk sidan) för att kunna ändra dina svar senare. Dela den inte: den leder till "
+                f"dina svar.</p><p><a href='{escape(link, quote=True)}'>{escape(address)}</a></p></div>"
+                if joined
+                else f"<p>Din personliga länk: <a href='{escape(link, quote=True)}'>{escape(address)}</a></p>"
+            )
+        )
+        self.status = html("", "nyttolib-save-status")
+        self.notice = html("", "nyttolib-notice")
+        self.nav_buttons = []
+        for index in range(len(self.pages)):
+            nav = widgets.Button(layout=shared_layout(width="auto"))
+            nav.on_click(guarded(lambda _b, i=index: self.show(i)))
+            self.nav_buttons.append(nav)
+        nav_box = widgets.HBox(self.nav_buttons)
+        nav_box.add_class("nyttolib-nav")
+        self.body = widgets.VBox()
+        self.previous = button("Föregående", lambda: self.show(self.current - 1))
+        self.next = button("Nästa", lambda: self.show(self.current + 1), primary=True)
+        footer = widgets.HBox([self.previous, self.next])
+        footer.add_class("nyttolib-footer")
+        self.children = [self.header, self.status, self.notice, nav_box, self.body, footer]
+        session.on_status(guarded(self._update_status))
+        errors.add_reporter(self._show_notice)
+        self.show(0)
+        self._update_status()
+
+    def _show_notice(self, message: str) -> None:
+        self.notice.value = f"<p role='alert' class='nyttolib-error'>{escape(message)}</p>"
+
+    def _update_status(self) -> None:
+        session = self.session
+        text = STATUS_TEXT[session.status]
+        if session.submitted_at and session.status != "closed":
+            text += " Du har skickat in; du kan ändra dina svar tills enkäten stängs."
+        self.status.value = f"<p role='status'>{escape(text)}</p>"
+        self._update_nav()
+
+    def _update_nav(self) -> None:
+        for index, (title, item) in enumerate(self.pages):
+            label = f"{index + 1}. {title}"
+            if isinstance(item, Dimension):
+                label += f" ({self.session.answered(item)} av {len(item.statements)})"
+            self.nav_buttons[index].description = label
+            self.nav_buttons[index].button_style = "primary" if index == self.current else ""
+
+    def show(self, index: int) -> None:
+        if not 0 <= index < len(self.pages):
+            return
+        self.current = index
+        if index not in self.built or self.pages[index][1] == "submit":
+            self.built[index] = self._build(self.pages[index][1])
+        self.body.children = [self.built[index]]
+        self.previous.disabled = index == 0
+        self.next.disabled = index == len(self.pages) - 1
+        self._update_nav()
+
+    def _build(self, item: Any) -> widgets.Widget:
+        if item == "numbers":
+            return self._numbers_page()
+        if item == "submit":
+            return self._submit_page()
+        return self._dimension_page(item)
+
+    def _dimension_page(self, dimension: Dimension) -> widgets.Widget:
+        session = self.session
+        q = session.questionnaire
+        scale = "".join(
+            f"<li><strong>{level.value} {escape(level.label)}</strong>"
+            + (f": {escape(level.description)}" if level.description else "")
+            + "</li>"
+            for level in q.scale
+        )
+        children: list[widgets.Widget] = [
+            html(
+                f"<h2>{escape(dimension.title)}</h2><details class='nyttolib-scale' open><summary>Skalan</summary>"
+                f"<ul>{scale}</ul></details>"
+            )
+        ]
+        options = [(f"{level.value} {level.label}", level.value) for level in q.scale] + [(q.dont_know, DONT_KNOW)]
+        questions = QUESTIONS if q.gap_analysis else QUESTIONS[:1]
+        for number, statement in enumerate(dimension.statements, start=1):
+            children.append(html(f"<h3>{number}. {escape(statement.text)}</h3>", "nyttolib-statement"))
+            for question in questions:
+                current = session.level(dimension.id, statement.id, question)
+                radio = widgets.RadioButtons(
+                    options=options,
+                    value=current if current in [v for _, v in options] else None,
+                    description=QUESTION_LABELS[question] if q.gap_analysis else "Ditt svar",
+                    layout=shared_layout(width="auto"),
+                    style=shared_style("description"),
+                )
+                radio.add_class("nyttolib-horizontal")
+                radio.disabled = session.closed
+                children.append(
+                    LabelledInput(
+                        radio, lambda value, d=dimension.id, s=statement.id, qq=question: self._set(d, s, qq, value)
+                    )
+                )
+        if q.free_text:
+            comment = text_input(
+                f"{q.free_text} om {dimension.title.lower()} (valfritt)", session.comment(dimension.id), multiline=True
+            )
+            comment.disabled = session.closed
+            children.append(LabelledInput(comment, lambda text, d=dimension.id: self._comment(d, text)))
+        box = widgets.VBox(children)
+        box.add_class("nyttolib-dimension")
+        return box
+
+    def _set(self, dimension_id: str, statement_id: str, question: str, value: Any) -> None:
+        try:
+            self.session.set_level(dimension_id, statement_id, question, value)
+        except ClosedError as exc:
+            raise ValueError(str(exc)) from exc
+
+    def _comment(self, dimension_id: str, text: str) -> None:
+        try:
+            self.session.set_comment(dimension_id, text)
+        except ClosedError as exc:
+            raise ValueError(str(exc)) from exc
+
+    def _numbers_page(self) -> widgets.Widget:
+        session = self.session
+        children: list[widgets.Widget] = [
+            html("<h2>Siffror</h2><p>Ungefärliga belopp räcker. Lämna tomt om du inte vet.</p>")
+        ]
+        for numeric in session.questionnaire.numeric_fields:
+            if numeric.answered_by and session.role and numeric.answered_by != session.role:
+                continue
+            label = f"{numeric.label} ({numeric.unit})" if numeric.unit else numeric.label
+            control = text_input(label, session.number_text(numeric.id))
+            control.layout = shared_layout(width="14rem")
+            control.disabled = session.closed
+            field = LabelledInput(control, lambda text, f=numeric.id: self._number(f, text))
+            children.append(field)
+            if numeric.id in session.answers.get("_drafts", {}):
+                try:
+                    session.set_number(numeric.id, control.value)
+                except ValueError as exc:
+                    field.show_error(str(exc))
+        return widgets.VBox(children)
+
+    def _number(self, field_id: str, text: str) -> None:
+        try:
+            self.session.set_number(field_id, text)
+        except ClosedError as exc:
+            raise ValueError(str(exc)) from exc
+
+    def _submit_page(self) -> widgets.Widget:
+        session = self.session
+        missing = session.unanswered()
+        if missing:
+            items = "".join(
+                f"<li>{escape(d.title)}: {n} {'påstående' if n == 1 else 'påståenden'} utan svar</li>"
+                for d, n in missing
+            )
+            summary = (
+                "<p>Du kan skicka in även om något saknas; svara gärna &quot;Vet ej&quot; där du inte vet.</p>"
+                f"<ul>{items}</ul>"
+            )
+        else:
+            summary = "<p>Du har svarat på alla påståenden.</p>"
+        self.submit_result = html("")
+        submit = button("Skicka in mina svar", self._submit, primary=True)
+        submit.disabled = session.closed
+        return widgets.VBox([html(f"<h2>Skicka in</h2>{summary}"), submit, self.submit_result])
+
+    def _submit(self) -> None:
+        self.session.submit()
+        if self.session.closed:
+            self.submit_result.value = f"<p role='alert' class='nyttolib-error'>{escape(str(ClosedError()))}</p>"
+            return
+        self.submit_result.value = (
+            "<p role='status' class='nyttolib-done'><strong>Tack! Dina svar är inskickade.</strong> Du kan ändra "
+            "dem via din personliga länk tills den som leder workshoppen stänger enkäten.</p>"
+        )
+
+
+class ParticipantPage(widgets.VBox):
+    def __init__(self, store: WorkshopStore, questionnaires: dict[str, Questionnaire]):
+        super().__init__()
+        self.store = store
+        self.questionnaires = questionnaires
+        self.add_class("nyttolib-workshop")
+
+    def open_join(self, code: str | None) -> None:
+        self.children = [
+            JoinView(self.store, self.questionnaires, code, lambda token: self.open_answers(token, joined=True))
+        ]
+
+    def open_answers(self, token: str, *, joined: bool = False) -> None:
+        try:
+            session = ParticipantSession(self.store, self.questionnaires, token)
+        except NotFoundError as exc:
+            self.open_join(None)
+            self.children = [
+                html(f"<div role='alert' class='nyttolib-error'><p>{escape(str(exc))}</p></div>"),
+                *self.children,
+            ]
+            return
+        except KeyError:
+            self.children = [
+                html("<div role='alert' class='nyttolib-error'><p>Workshoppens enkät finns inte längre.</p></div>")
+            ]
+            return
+        self.session = session
+        self.children = [AnswerView(session, joined=joined)]
+
+
+def participant_page(
+    store: WorkshopStore | None = None, questionnaires: dict[str, Questionnaire] | None = None
+) -> widgets.Widget:
+    """The page for the request: answers by personal link (?svar=), joining (?kod= or typed)."""
+    if questionnaires is None:
+        questionnaires, problems = load_questionnaires()
+        if problems and not questionnaires:
+            return content_error_page(ContentError(problems))
+    token = query_parameter("svar")
+    code = query_parameter("kod")
+    page = ParticipantPage(store or WorkshopStore(), questionnaires)
+    if token:
+        page.open_answers(token)
+    else:
+        page.open_join(code)
+    return page

@@ -1,0 +1,95 @@
+"""`nyttolib workshop …`: create, list, export and compare workshops from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import TextIO
+
+from nyttolib.documents import write_bytes_atomically
+from nyttolib.survey.questionnaire import load_questionnaires
+from nyttolib.survey.store import WorkshopStore
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def workshop_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    questionnaires, problems = load_questionnaires()
+    if args.action == "questionnaires":
+        for q in sorted(questionnaires.values(), key=lambda q: q.id):
+            default = "  (standard)" if q.default else ""
+            statements = len(q.statements())
+            print(f"{q.id}: {q.title} – {len(q.dimensions)} dimensioner, {statements} påståenden{default}", file=out)
+        for problem in problems:
+            print(f"Fel: {problem}", file=err)
+        return EXIT_INVALID if problems else EXIT_OK
+    with WorkshopStore(args.data_dir) as store:
+        if args.action == "create":
+            chosen = args.questionnaire or next((q.id for q in questionnaires.values() if q.default), None)
+            if chosen not in questionnaires:
+                print(f"nyttolib workshop: ingen enkät '{chosen}'; välj bland {', '.join(questionnaires)}", file=err)
+                return EXIT_USAGE
+            try:
+                held_on = dt.date.fromisoformat(args.date).isoformat() if args.date else dt.date.today().isoformat()
+            except ValueError:
+                print(f"nyttolib workshop: datumet '{args.date}' ska skrivas ÅÅÅÅ-MM-DD", file=err)
+                return EXIT_USAGE
+            workshop = store.create(args.name, chosen, held_on)
+            print(
+                f"Workshop: {workshop.name} ({held_on}), enkät: {questionnaires[chosen].title}\n"
+                f"  id:          {workshop.id}\n"
+                f"  deltagarkod: {workshop.join_code}\n"
+                f"  ledarkod:    {workshop.facilitator_code}   (dela inte)\n"
+                f"Starta: nyttolib serve --workshop {workshop.join_code} --participants 30 --host 0.0.0.0",
+                file=out,
+            )
+            return EXIT_OK
+        if args.action == "list":
+            workshops = store.workshops()
+            if not workshops:
+                print(f"Inga workshoppar i {store.directory}.", file=out)
+            for w in workshops:
+                p = store.participation(w.id)
+                state = "stängd" if w.closed_at else "öppen"
+                print(
+                    f"{w.id[:12]}  {w.held_on or w.created_at[:10]}  kod {w.join_code}  {state:<6}  "
+                    f"{p.started:>3} svar, {p.submitted:>3} inskickade  {w.name} · {w.questionnaire_id}",
+                    file=out,
+                )
+            return EXIT_OK
+        workshop = store.workshop(args.workshop)
+        questionnaire = questionnaires.get(workshop.questionnaire_id)
+        if questionnaire is None:
+            print(f"nyttolib workshop: enkäten '{workshop.questionnaire_id}' finns inte längre", file=err)
+            return EXIT_INVALID
+        if args.action == "export":
+            from nyttolib.survey.export import WORKSHOP_FORMATS, workshop_export_bytes, workshop_file_stem
+
+            formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+            unknown = [f for f in formats if f not in WORKSHOP_FORMATS]
+            if unknown or not formats:
+                print(f"nyttolib workshop export: välj bland {','.join(WORKSHOP_FORMATS)}", file=err)
+                return EXIT_USAGE
+            target = Path(args.out)
+            target.mkdir(parents=True, exist_ok=True)
+            for fmt in formats:
+                path = target / f"{workshop_file_stem(workshop)}.{fmt}"
+                write_bytes_atomically(path, workshop_export_bytes(store, questionnaire, workshop, fmt))
+                print(f"Skrev {path}", file=out)
+            return EXIT_OK
+        if args.action == "compare":
+            from nyttolib.survey.report import compare, level_text
+
+            comparison = compare(store, questionnaire, workshop)
+            if comparison is None:
+                print("Det finns ingen tidigare workshop med samma enkät att jämföra med.", file=out)
+                return EXIT_OK
+            names = [f"{w.name} ({w.held_on or w.created_at[:10]})" for w in comparison.workshops]
+            print("Nuläge / börläge per dimension:", file=out)
+            print("  " + " | ".join(names), file=out)
+            for title, values in comparison.rows:
+                cells = [f"{level_text(now)} / {level_text(target)}" for now, target in values]
+                print(f"- {title}: " + " | ".join(cells), file=out)
+            return EXIT_OK
+    return EXIT_USAGE

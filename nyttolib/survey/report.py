@@ -1,0 +1,229 @@
+"""The workshop's compilation as the facilitator sees it and as a report (HTML and PDF through the same
+machinery as the assessment report): per statement distribution, median and spread with highlights,
+per dimension the levels for all and per role with charts, the next-level texts for the weakest
+dimensions, notes, the action plan, participants' comments and a comparison with earlier workshops.
+
+The tables are Jinja macros in `templates/report/workshop_parts.html.j2`, used both by the report and
+by the facilitator page, so what is shown live is what is exported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from nyttolib import __version__
+from nyttolib import formatting as fmt
+from nyttolib.charts import png_data_uri
+from nyttolib.report import logo_data_uri, render_pdf, report_template_dir, template_environment
+from nyttolib.survey.charts import maturity_alt_text, maturity_png
+from nyttolib.survey.facilitation import PRIORITIES, Facilitation
+from nyttolib.survey.participant import COMMENTS, NUMBERS
+from nyttolib.survey.questionnaire import Questionnaire
+from nyttolib.survey.statistics import HIGHLIGHT_SHARE, Compilation, compile_answers
+from nyttolib.survey.store import Response, Workshop, WorkshopStore
+
+# Results per role are shown only for roles with at least this many participants: fewer would reveal
+# how one person answered.
+MIN_GROUP = 2
+WEAKEST = 3
+
+
+@dataclass
+class Chart:
+    heading: str
+    uri: str
+    alt: str
+
+
+@dataclass
+class Part:
+    """The compilation of one subject (a system in a per-system questionnaire), or of the whole workshop."""
+
+    subject: str | None
+    respondents: int
+    compilation: Compilation
+    roles: list[str]
+    hidden_roles: int
+    charts: list[Chart] = field(default_factory=list)
+    numbers: list[dict[str, Any]] = field(default_factory=list)
+    comments: dict[str, list[str]] = field(default_factory=dict)
+
+
+def level_text(value: float | None) -> str:
+    return "–" if value is None else fmt.number(value, decimals=1)
+
+
+def _charts(part: Part, questionnaire: Questionnaire, *, draw: bool) -> list[Chart]:
+    if not draw or part.respondents == 0:
+        return []
+    titles = [d.dimension.title for d in part.compilation.dimensions]
+    gap = questionnaire.gap_analysis
+    groups: list[tuple[str, list, list | None]] = [
+        (
+            "alla",
+            [d.now for d in part.compilation.dimensions],
+            [d.target for d in part.compilation.dimensions] if gap else None,
+        )
+    ]
+    for role in part.roles:
+        groups.append(
+            (
+                role,
+                [d.now_by_role.get(role) for d in part.compilation.dimensions],
+                [d.target_by_role.get(role) for d in part.compilation.dimensions] if gap else None,
+            )
+        )
+    charts = []
+    for heading, now, target in groups:
+        label = "Alla" if heading == "alla" else heading
+        png = maturity_png(titles, now, target, questionnaire.levels, heading=label)
+        charts.append(Chart(label, png_data_uri(png), maturity_alt_text(titles, now, target, heading=label)))
+    return charts
+
+
+def _numbers(questionnaire: Questionnaire, responses: list[Response]) -> list[dict[str, Any]]:
+    rows = []
+    for numeric in questionnaire.numeric_fields:
+        values = [
+            r.answers.get(NUMBERS, {}).get(numeric.id)
+            for r in responses
+            if isinstance(r.answers.get(NUMBERS, {}).get(numeric.id), int | float)
+        ]
+        if values:
+            values.sort()
+            middle = len(values) // 2
+            median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+        rows.append(
+            {
+                "field": numeric,
+                "count": len(values),
+                "median": median if values else None,
+                "low": min(values) if values else None,
+                "high": max(values) if values else None,
+            }
+        )
+    return rows
+
+
+def compile_parts(questionnaire: Questionnaire, responses: list[Response], *, draw: bool = True) -> list[Part]:
+    """One part for the workshop, or one per subject when the questionnaire is answered per subject."""
+    if questionnaire.per_subject:
+        subjects = sorted({(r.subject or "").strip() for r in responses}, key=str.casefold) or [""]
+        groups = [(s or "(inget angivet)", [r for r in responses if (r.subject or "").strip() == s]) for s in subjects]
+    else:
+        groups = [(None, responses)]
+    parts = []
+    for subject, group in groups:
+        compilation = compile_answers(questionnaire, [r.as_compilation_input() for r in group])
+        counts: dict[str, int] = {}
+        for response in group:
+            if response.role:
+                counts[response.role] = counts.get(response.role, 0) + 1
+        shown = sorted((role for role, n in counts.items() if n >= MIN_GROUP), key=str.casefold)
+        comments: dict[str, list[str]] = {}
+        for response in group:
+            for dimension_id, text in response.answers.get(COMMENTS, {}).items():
+                if isinstance(text, str) and text.strip():
+                    comments.setdefault(dimension_id, []).append(text.strip())
+        part = Part(subject, len(group), compilation, shown, len(counts) - len(shown), comments=comments)
+        part.numbers = _numbers(questionnaire, group) if questionnaire.numeric_fields else []
+        part.charts = _charts(part, questionnaire, draw=draw)
+        parts.append(part)
+    return parts
+
+
+@dataclass
+class Comparison:
+    """Dimension levels of this workshop beside earlier ones with the same questionnaire."""
+
+    workshops: list[Workshop]
+    rows: list[tuple[str, list[tuple[float | None, float | None]]]]
+
+
+def compare(
+    store: WorkshopStore, questionnaire: Questionnaire, workshop: Workshop, *, limit: int = 3
+) -> Comparison | None:
+    """This workshop and up to `limit` earlier ones of the same questionnaire (by date), or None if none."""
+
+    def when(w: Workshop) -> str:
+        return w.held_on or w.created_at[:10]
+
+    earlier = [
+        w
+        for w in store.workshops()
+        if w.questionnaire_id == workshop.questionnaire_id and w.id != workshop.id and when(w) <= when(workshop)
+    ]
+    if not earlier:
+        return None
+    chosen = [*sorted(earlier, key=when)[-limit:], workshop]
+    compilations = [
+        compile_answers(questionnaire, [r.as_compilation_input() for r in store.responses_of(w.id)]) for w in chosen
+    ]
+    rows = [
+        (dimension.title, [(c.dimensions[i].now, c.dimensions[i].target) for c in compilations])
+        for i, dimension in enumerate(questionnaire.dimensions)
+    ]
+    return Comparison(chosen, rows)
+
+
+def workshop_context(
+    store: WorkshopStore,
+    questionnaire: Questionnaire,
+    workshop: Workshop,
+    *,
+    facilitation: Facilitation | None = None,
+    draw: bool = True,
+) -> dict[str, Any]:
+    """Everything the report and the facilitator page show, computed once."""
+    from nyttolib.survey.facilitation import load_facilitation
+
+    responses = store.responses_of(workshop.id)
+    parts = compile_parts(questionnaire, responses, draw=draw)
+    facilitation = facilitation or load_facilitation(store, workshop.id)
+    titles = {d.id: d.title for d in questionnaire.dimensions}
+    weakest = []
+    for part in parts:
+        for result in part.compilation.weakest(WEAKEST):
+            weakest.append((part.subject, result))
+    levels = questionnaire.levels
+    return {
+        "w": workshop,
+        "q": questionnaire,
+        "parts": parts,
+        "participation": store.participation(workshop.id),
+        "weakest": weakest,
+        "facilitation": facilitation,
+        "actions": facilitation.sorted_actions(),
+        "priorities": PRIORITIES,
+        "dimension_titles": titles,
+        "threshold": HIGHLIGHT_SHARE * (levels[-1] - levels[0]),
+        "scale": {level.value: level.label for level in questionnaire.scale},
+        "comparison": compare(store, questionnaire, workshop),
+        "min_group": MIN_GROUP,
+        "level": level_text,
+        "created": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+        "version": __version__,
+        "logo": logo_data_uri(report_template_dir()),
+        "css": (report_template_dir() / "report.css").read_text(encoding="utf-8"),
+    }
+
+
+def _template(name: str):
+    return template_environment(str(report_template_dir())).get_template(name)
+
+
+def render_workshop_html(store: WorkshopStore, questionnaire: Questionnaire, workshop: Workshop) -> str:
+    """The workshop report as one self-contained HTML document (no JavaScript, no network)."""
+    return _template("workshop.html.j2").render(**workshop_context(store, questionnaire, workshop))
+
+
+def render_workshop_pdf(store: WorkshopStore, questionnaire: Questionnaire, workshop: Workshop) -> bytes:
+    return render_pdf(render_workshop_html(store, questionnaire, workshop))
+
+
+def render_fragment(macro: str, context: dict[str, Any], *args: Any) -> str:
+    """One part of the report (a macro of workshop_parts.html.j2) as HTML for the facilitator page."""
+    module = _template("workshop_parts.html.j2").make_module(context)
+    return str(getattr(module, macro)(*args))

@@ -1,0 +1,395 @@
+"""The workshop beyond the store: a participant's session, the facilitator's notes and action plan, the
+compilation as report (HTML, PDF) and raw answers (CSV, xlsx), comparison over time, the command line,
+and the pages' widgets driven without a browser."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from nyttolib.cli import run
+from nyttolib.survey.facilitation import FacilitationSession
+from nyttolib.survey.participant import ParticipantSession
+from nyttolib.survey.questionnaire import load_questionnaires
+from nyttolib.survey.report import compile_parts, render_workshop_html
+from nyttolib.survey.statistics import DONT_KNOW, statement_key
+from nyttolib.survey.store import ClosedError, WorkshopStore
+
+from conftest import ROOT
+
+QUESTIONNAIRES = load_questionnaires()[0]
+MATURITY = QUESTIONNAIRES["mognadsanalys-nyttorealisering"]
+SYSTEMS = QUESTIONNAIRES["klassificering-is-it-system"]
+
+
+def at_once(_delay, callback):
+    """A scheduler that saves immediately (the debounce is tested in test_session for the form)."""
+    callback()
+
+
+class ManualScheduler:
+    """Holds the pending save until the test says the pause is over."""
+
+    def __init__(self):
+        self.pending = []
+
+    def __call__(self, _delay, callback):
+        handle = type("Handle", (), {"cancelled": False})()
+        handle.cancel = lambda: setattr(handle, "cancelled", True)
+        self.pending.append((handle, callback))
+        return handle
+
+    def run(self):
+        pending, self.pending = self.pending, []
+        for handle, callback in pending:
+            if not handle.cancelled:
+                callback()
+
+
+@pytest.fixture
+def store(tmp_path):
+    with WorkshopStore(tmp_path) as workshop_store:
+        yield workshop_store
+
+
+def answer_all(store, workshop, values, role=None, submit=True):
+    """One participant answering every statement with (now, target) from `values` in turn."""
+    token = store.join(workshop.join_code, role=role)
+    answers = {}
+    for index, (dimension, statement) in enumerate(MATURITY.statements()):
+        now, target = values[index % len(values)]
+        answers[statement_key(dimension.id, statement.id)] = {"now": now, "target": target}
+    store.save_answers(token, answers, submit=submit)
+    return token
+
+
+def test_a_participant_session_saves_after_the_pause_and_keeps_what_is_not_a_number(store):
+    workshop = store.create("Systemgenomgång", SYSTEMS.id)
+    token = store.join(workshop.join_code, role="Verksamheten", subject="Procapita")
+    scheduler = ManualScheduler()
+    session = ParticipantSession(store, QUESTIONNAIRES, token, scheduler=scheduler)
+    # Verksamheten answers the areas of value and economy, not technology or supplier.
+    assert {d.answered_by for d in session.dimensions()} == {"Verksamheten"}
+    first = session.dimensions()[0]
+    session.set_level(first.id, first.statements[0].id, "now", SYSTEMS.levels[0])
+    assert session.status == "pending" and store.response(token)[1].answers == {}
+    scheduler.run()
+    assert store.response(token)[1].answers[statement_key(first.id, first.statements[0].id)] == {
+        "now": SYSTEMS.levels[0]
+    }
+    with pytest.raises(ValueError, match="Skriv ett tal"):
+        session.set_number("licenskostnad", "12,5,0")
+    scheduler.run()
+    stored = store.response(token)[1].answers
+    assert stored["_drafts"] == {"licenskostnad": "12,5,0"}  # kept as typed, never lost
+    assert session.number_text("licenskostnad") == "12,5,0"
+    session.set_number("licenskostnad", "1 250,5")
+    scheduler.run()
+    stored = store.response(token)[1].answers
+    assert stored["_numbers"] == {"licenskostnad": 1250.5} and stored["_drafts"] == {}
+    with pytest.raises(ValueError, match="mindre än 0"):
+        session.set_number("anvandare", "-3")
+    with pytest.raises(ValueError, match="alternativen"):
+        session.set_level(first.id, first.statements[0].id, "now", 99)
+
+
+def test_submitting_and_what_a_closed_survey_does(store):
+    workshop = store.create("Mognad", MATURITY.id)
+    token = store.join(workshop.join_code)
+    session = ParticipantSession(store, QUESTIONNAIRES, token, scheduler=at_once)
+    dimension = session.dimensions()[0]
+    assert len(session.dimensions()) == len(MATURITY.dimensions)  # no groups: everyone answers everything
+    for statement in dimension.statements:
+        session.set_level(dimension.id, statement.id, "now", 2)
+    assert session.answered(dimension) == 0  # börläge is asked too
+    for statement in dimension.statements:
+        session.set_level(dimension.id, statement.id, "target", DONT_KNOW)
+    assert session.answered(dimension) == len(dimension.statements)
+    assert [d.id for d, _ in session.unanswered()] == [d.id for d in MATURITY.dimensions[1:]]
+    session.submit()
+    assert session.submitted_at and store.response(token)[1].submitted_at == session.submitted_at
+    store.close_survey(workshop.facilitator_code)
+    session.set_comment(dimension.id, "efter stängning")  # the kernel does not know yet: the save is refused
+    assert session.closed and session.status == "closed"
+    assert "_comments" not in store.response(token)[1].answers
+    with pytest.raises(ClosedError):
+        session.set_comment(dimension.id, "igen")
+    reopened = ParticipantSession(store, QUESTIONNAIRES, token, scheduler=at_once)
+    assert reopened.closed and reopened.level(dimension.id, dimension.statements[0].id) == 2
+    store.reopen_survey(workshop.facilitator_code)
+    ParticipantSession(store, QUESTIONNAIRES, token, scheduler=at_once).set_comment(dimension.id, "öppen igen")
+    assert store.response(token)[1].answers["_comments"] == {dimension.id: "öppen igen"}
+
+
+def test_notes_and_action_plan_are_saved_and_sorted(store):
+    workshop = store.create("Mognad", MATURITY.id)
+    scheduler = ManualScheduler()
+    session = FacilitationSession(store, workshop.facilitator_code, scheduler=scheduler)
+    session.set_note("folja-upp", "Ingen tar hem frigjord tid")
+    session.add_action("folja-upp")
+    session.update_action(
+        0, action="Rutin för hemtagning", responsible="Ekonomichef", due="2027-03-31", priority="medel"
+    )
+    session.add_action()
+    session.update_action(1, action="Gemensam modell", priority="hog", due="2027-06-30")
+    session.add_action()  # an empty row is not part of the plan
+    assert store.facilitation(workshop.id) == {}
+    scheduler.run()
+    stored = store.facilitation(workshop.id)
+    assert stored["notes"] == {"folja-upp": "Ingen tar hem frigjord tid"} and len(stored["actions"]) == 3
+    reloaded = FacilitationSession(store, workshop.facilitator_code, scheduler=at_once)
+    assert [a.action for a in reloaded.document.sorted_actions()] == ["Gemensam modell", "Rutin för hemtagning"]
+    with pytest.raises(ValueError, match="Värdet kunde inte användas"):
+        reloaded.update_action(0, priority="bråttom")
+    reloaded.remove_action(2)
+    assert len(store.facilitation(workshop.id)["actions"]) == 2
+    with pytest.raises(Exception, match="Koden stämmer inte"):
+        FacilitationSession(store, workshop.join_code)  # the participants' code opens nothing here
+
+
+def test_the_report_shows_highlights_hides_small_groups_and_escapes_everything(store):
+    workshop = store.create("Mognad <script>alert(1)</script>", MATURITY.id, "2026-11-22")
+    for values in ([(1, 5)], [(1, 5)], [(5, 5)], [(5, 5)]):
+        answer_all(store, workshop, values, role="Chef")
+    token = answer_all(store, workshop, [(2, 3)], role="<b>IT</b>")
+    answers = store.response(token)[1].answers
+    answers["_comments"] = {"folja-upp": "{{ 7*7 }} <img src=x onerror=alert(1)>"}
+    store.save_answers(token, answers)
+    facilitation = FacilitationSession(store, workshop.facilitator_code, scheduler=at_once)
+    facilitation.set_note("ledning-och-styrning", "**inte fetstil** <i>x</i>")
+    facilitation.add_action()
+    facilitation.update_action(0, action='=HYPERLINK("http://x")', priority="hog")
+    html = render_workshop_html(store, MATURITY, workshop)
+    for raw in ("<script>alert(1)", "<img src=x", "<i>x</i>", "<b>IT</b>"):
+        assert raw not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "{{ 7*7 }}" in html
+    # Nuläge 1, 1, 5, 5, 2: median 2, quartiles 1 and 5 → spread 4: disagreement; börläge 5 → gap 3.
+    assert html.count('<strong class="flag">Oenighet</strong>') == len(MATURITY.statements())
+    assert html.count('<strong class="flag">Stort gap</strong>') == len(MATURITY.statements())
+    assert "Nuläge, Chef" in html and "Nuläge, &lt;b&gt;IT" not in html  # one IT answer is not shown apart
+    assert "1 roll med färre än 2 svarande visas inte separat" in html
+    assert html.count('<img src="data:image/png;base64,') == 2  # all, and Chef
+
+
+def test_a_per_system_questionnaire_is_compiled_per_system(store):
+    workshop = store.create("System", SYSTEMS.id)
+    tokens = {}
+    for subject, role, level, licence in [
+        ("Procapita", "Verksamheten", 1, 100),
+        ("Procapita", "Verksamheten", 2, 300),
+        ("Ecos", "Verksamheten", 3, 50),
+    ]:
+        token = store.join(workshop.join_code, role=role, subject=subject)
+        dimension = next(d for d in SYSTEMS.dimensions if d.answered_by == role)
+        answers = {statement_key(dimension.id, s.id): {"now": level} for s in dimension.statements}
+        answers["_numbers"] = {"licenskostnad": licence}
+        store.save_answers(token, answers)
+        tokens[subject] = dimension
+    parts = compile_parts(SYSTEMS, store.responses_of(workshop.id), draw=False)
+    assert [(p.subject, p.respondents) for p in parts] == [("Ecos", 1), ("Procapita", 2)]
+    procapita = parts[1]
+    licence = next(row for row in procapita.numbers if row["field"].id == "licenskostnad")
+    assert (licence["count"], licence["median"], licence["low"], licence["high"]) == (2, 200, 100, 300)
+    dimension = next(d for d in procapita.compilation.dimensions if d.dimension.id == tokens["Procapita"].id)
+    assert dimension.now == 1.5  # medians of 1 and 2 for each statement
+
+
+def test_raw_answers_as_csv_and_xlsx(store):
+    from openpyxl import load_workbook
+
+    from nyttolib.survey.export import answers_csv, answers_xlsx
+
+    workshop = store.create("Mognad", MATURITY.id)
+    answer_all(store, workshop, [(1, 3), (DONT_KNOW, 5)], role="=cmd|' /C calc'!A0")
+    answer_all(store, workshop, [(4, 4)], role="Chef", submit=False)
+    responses = store.responses_of(workshop.id)
+    rows = list(csv.reader(io.StringIO(answers_csv(MATURITY, responses).decode("utf-8-sig")), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["Deltagare", "Namn", "Roll/verksamhet"] and "Börläge (text)" in header
+    assert len(body) == 2 * len(MATURITY.statements())
+    first = dict(zip(header, body[0], strict=True))
+    assert first["Deltagare"] == "Deltagare 1" and first["Roll/verksamhet"].startswith("'=")  # not a formula
+    assert (first["Nuläge"], first["Nuläge (text)"], first["Börläge"]) == ("1", "Görs inte", "3")
+    second = dict(zip(header, body[1], strict=True))
+    assert (second["Nuläge"], second["Nuläge (text)"]) == ("", "Vet ej")
+    last = dict(zip(header, body[-1], strict=True))
+    assert (last["Deltagare"], last["Inskickad"], last["Nuläge"]) == ("Deltagare 2", "", "4")
+    book = load_workbook(io.BytesIO(answers_xlsx(MATURITY, responses, workshop)))
+    sheet = book["Svar"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == header and len(values) == len(rows)
+    assert values[1][header.index("Nuläge")] == 1 and values[1][header.index("Roll/verksamhet")].startswith("=")
+    assert sheet.cell(row=2, column=3).data_type == "s"  # the role is text, never a formula
+
+
+def test_workshops_are_compared_over_time(store):
+    earlier = store.create("Mognad 2025", MATURITY.id, "2025-11-20")
+    later = store.create("Mognad 2026", MATURITY.id, "2026-11-22")
+    store.create("Annan enkät", SYSTEMS.id, "2025-01-01")
+    answer_all(store, earlier, [(1, 4)])
+    answer_all(store, earlier, [(2, 4)])
+    answer_all(store, later, [(3, 5)])
+    out = io.StringIO()
+    assert run(["--data-dir", str(store.directory), "workshop", "compare", later.join_code], out=out) == 0
+    text = out.getvalue()
+    assert "Mognad 2025 (2025-11-20) | Mognad 2026 (2026-11-22)" in text
+    assert "- Ledning och styrning: 1,5 / 4,0 | 3,0 / 5,0" in text and "Annan enkät" not in text
+    html = render_workshop_html(store, MATURITY, later)
+    assert "Mognad 2025 (2025-11-20)" in html and "1,5 / 4,0" in html
+    out = io.StringIO()
+    run(["--data-dir", str(store.directory), "workshop", "compare", earlier.id[:8]], out=out)
+    assert "ingen tidigare workshop" in out.getvalue()
+
+
+def test_workshop_command_line(tmp_path):
+    data = str(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["--data-dir", data, "workshop", "create", "Höst", "--date", "2026-11-22"], out=out, err=err) == 0
+    code = next(line.split()[-1] for line in out.getvalue().splitlines() if "deltagarkod" in line)
+    assert run(["--data-dir", data, "workshop", "create", "X", "--questionnaire", "finns-inte"], err=err) == 2
+    assert run(["--data-dir", data, "workshop", "create", "X", "--date", "22/11"], err=err) == 2
+    out = io.StringIO()
+    assert run(["--data-dir", data, "workshop", "list"], out=out) == 0
+    assert f"kod {code}" in out.getvalue() and "Höst" in out.getvalue()
+    assert run(["--data-dir", data, "workshop", "export", "OKÄND", "--out", str(tmp_path / "ut")], err=err) == 1
+    assert run(["--data-dir", data, "workshop", "export", code, "--format", "doc", "--out", "x"], err=err) == 2
+    out = io.StringIO()
+    assert run(["--data-dir", data, "workshop", "export", code, "--out", str(tmp_path / "ut")], out=out) == 0
+    written = sorted(p.name for p in (tmp_path / "ut").iterdir())
+    assert written == [f"Höst (2026-11-22).{fmt}" for fmt in ("csv", "html", "pdf", "xlsx")]
+    assert (tmp_path / "ut" / "Höst (2026-11-22).pdf").read_bytes().startswith(b"%PDF")
+    out = io.StringIO()
+    assert run(["workshop", "questionnaires"], out=out) == 0 and "(standard)" in out.getvalue()
+
+
+def test_a_database_from_before_participant_names_gets_the_column(tmp_path):
+    connection = sqlite3.connect(tmp_path / "nyttolib.sqlite3")
+    connection.executescript(
+        "CREATE TABLE workshops (id TEXT PRIMARY KEY, name TEXT NOT NULL, questionnaire_id TEXT NOT NULL,"
+        " held_on TEXT, join_code TEXT NOT NULL UNIQUE, facilitator_code TEXT NOT NULL UNIQUE,"
+        " created_at TEXT NOT NULL, closed_at TEXT);"
+        "CREATE TABLE workshop_responses (workshop_id TEXT NOT NULL REFERENCES workshops(id), token TEXT NOT NULL"
+        " UNIQUE, role TEXT, subject TEXT, answers TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+        " submitted_at TEXT, PRIMARY KEY (workshop_id, token));"
+        "INSERT INTO workshops VALUES ('w1', 'Gammal', 'mognadsanalys-nyttorealisering', NULL, 'ABCDEF', 'hemlig',"
+        " '2025-01-01', NULL);"
+        "INSERT INTO workshop_responses VALUES ('w1', 't1', 'Chef', NULL, '{}', '2025-01-01', '2025-01-01', NULL);"
+    )
+    connection.commit()
+    connection.close()
+    with WorkshopStore(tmp_path) as store:
+        assert store.responses("hemlig")[0].role == "Chef"
+        token = store.join("abcdef", name="Anna")
+        assert store.response(token)[1].name == "Anna"
+
+
+# -- the pages, driven as widgets (the browser tests drive them in chromium) ----------------------------
+
+
+def test_the_participant_page_refuses_a_wrong_code_and_joins_with_the_right_one(store):
+    from nyttolib.app.workshop.participant_page import AnswerView, ParticipantPage
+
+    workshop = store.create("Mognad", MATURITY.id)
+    page = ParticipantPage(store, QUESTIONNAIRES)
+    page.open_join("FEL123")
+    join = page.children[0]
+    assert "Koden stämmer inte" in join.code_field.message.value and not join.details.children
+    join.code.value = workshop.join_code.lower()  # typed in lower case: still the same code
+    join._continue()
+    assert not join.code_field.message.value and "Mognad" in join.details.children[0].value
+    join.role.value = "Projektledare"
+    join.name.value = ""
+    join._join()
+    view = page.children[0]
+    assert isinstance(view, AnswerView)
+    token = page.session.token
+    assert store.response(token)[1].role == "Projektledare" and store.response(token)[1].name is None
+    assert f"svar={token}" in view.header.value
+    assert len(view.pages) == len(MATURITY.dimensions) + 1  # one page per dimension, then "Skicka in"
+
+
+def test_a_participant_page_with_a_wrong_personal_link(store):
+    from nyttolib.app.workshop.participant_page import ParticipantPage
+
+    page = ParticipantPage(store, QUESTIONNAIRES)
+    page.open_answers("gissad-token")
+    assert "Länken till dina svar stämmer inte" in page.children[0].value
+    assert page.children[1].code is not None  # and the join form to start again
+
+
+def test_the_facilitator_view_updates_when_someone_answers(store):
+    from nyttolib.app.workshop.facilitator_page import FacilitatorView
+
+    workshop = store.create("Mognad", MATURITY.id)
+    view = FacilitatorView(store, QUESTIONNAIRES, workshop.facilitator_code, live=False)
+    assert "<strong>0</strong> har gått med" in view.live_status.value
+    assert not view.refresh()  # nothing changed: nothing recompiled
+    answer_all(store, workshop, [(2, 4)], role="Chef")
+    assert view.refresh()
+    assert "<strong>1</strong> har gått med" in view.live_status.value
+    assert "<strong>1</strong> har skickat in" in view.live_status.value
+    view.show("statements")
+    assert "Ledningen efterfrågar nyttan" in view.sections["statements"].value
+    view.show("plan")
+    view.add_action()
+    view.action_rows[0].children[0].control.value = "Utbilda chefer"
+    assert store.facilitation(workshop.id)["actions"][0]["action"] == "Utbilda chefer"
+    view.show("finish")
+    view.toggle_closed()
+    assert store.by_join_code(workshop.join_code).closed_at and "stängd" in view.header.value
+    view.export("csv")
+    assert 'download="Mognad (' in view.downloads.value.replace("'", '"')
+
+
+def test_the_workshop_notebooks_execute(tmp_path):
+    """Both pages run headless under nbclient with the codes in the query string, as Voilà runs them."""
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    with WorkshopStore(tmp_path) as store:
+        workshop = store.create("Notebookprov", MATURITY.id)
+        answer_all(store, workshop, [(3, 4)])
+    for name, query in [
+        ("delta.ipynb", f"kod={workshop.join_code}"),
+        ("ledare.ipynb", f"kod={workshop.facilitator_code}"),
+    ]:
+        path = ROOT / "notebooks" / "workshop" / name
+        notebook = nbformat.read(path, as_version=4)
+        env = {"NYTTOLIB_DATA_DIR": str(tmp_path), "QUERY_STRING": query}
+        old = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            NotebookClient(notebook, timeout=120, kernel_name="python3", store_widget_state=True).execute()
+        finally:
+            for key, value in old.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        outputs = [o for cell in notebook.cells for o in cell.outputs]
+        assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"], name
+        state = str(notebook.metadata.widgets)
+        assert "Notebookprov" in state, name
+
+
+def test_serve_workshop_options():
+    from nyttolib.server import WORKSHOP_NOTEBOOKS, workshop_arguments
+
+    arguments = workshop_arguments(30)
+    assert "--VoilaConfiguration.template=nyttolib-workshop" in arguments
+    assert '"delta.ipynb": {"pool_size": 30}' in " ".join(arguments)
+    assert sorted(p.name for p in WORKSHOP_NOTEBOOKS.glob("*.ipynb")) == ["delta.ipynb", "ledare.ipynb"]
+    result = subprocess.run(
+        [sys.executable, "-m", "nyttolib", "serve", "--workshop", "OKÄND", "--no-browser"],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "NYTTOLIB_DATA_DIR": "/tmp/nyttolib-test-empty-" + str(id(arguments))},
+    )
+    assert result.returncode == 1 and "Ingen workshop" in result.stderr

@@ -1,0 +1,160 @@
+"""The workshop in Debian's chromium, served as `nyttolib serve --workshop` serves it: a participant joins
+and answers, the facilitator's view follows live, the survey is closed, the report is downloaded; axe-core
+finds no WCAG 2.1 AA violations; and a participant cannot reach the facilitator view or other answers."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+from test_accessibility import violations
+
+from nyttolib.server import WORKSHOP_NOTEBOOKS, workshop_arguments
+from nyttolib.survey.questionnaire import load_questionnaires
+from nyttolib.survey.statistics import statement_key
+from nyttolib.survey.store import WorkshopStore
+
+from browser import browser_page, page_url, require_chromium, voila_server
+
+pytestmark = pytest.mark.slow
+
+MATURITY = load_questionnaires()[0]["mognadsanalys-nyttorealisering"]
+FIRST = MATURITY.dimensions[0]
+
+
+@pytest.fixture(scope="module")
+def workshop_server(tmp_path_factory):
+    """A workshop with three earlier participants, served in workshop mode."""
+    require_chromium()
+    data = tmp_path_factory.mktemp("workshop")
+    with WorkshopStore(data) as store:
+        workshop = store.create("Mognadsanalys Höst", MATURITY.id, "2026-11-22")
+        other = store.create("Annan workshop", MATURITY.id, "2026-11-23")
+        tokens = []
+        for role, now in [("Chef", 1), ("Chef", 2), ("IT", 4)]:
+            token = store.join(workshop.join_code, role=role)
+            answers = {statement_key(d.id, s.id): {"now": now, "target": 5} for d, s in MATURITY.statements()}
+            store.save_answers(token, answers, submit=True)
+            tokens.append(token)
+    with voila_server(data, *workshop_arguments(2), notebooks=WORKSHOP_NOTEBOOKS) as url:
+        yield url, data, workshop, other, tokens
+
+
+def status_text(page) -> str:
+    return page.locator(".nyttolib-live").inner_text()
+
+
+def test_a_participant_answers_and_the_facilitator_view_follows(workshop_server, tmp_path):
+    url, data, workshop, _other, _tokens = workshop_server
+    found: dict[str, list[str]] = {}
+    with browser_page() as facilitator:
+        facilitator.goto(page_url(url, "ledare.ipynb", f"kod={workshop.facilitator_code}"))
+        expect(facilitator.locator(".nyttolib-live")).to_contain_text("3 har gått med", timeout=60_000)
+        expect(facilitator.get_by_text("Var börjar vi?")).to_be_visible()
+        found["ledarvyn, översikt"] = violations(facilitator)
+        facilitator.screenshot(path=str(tmp_path / "ledare-oversikt.png"), full_page=True)
+
+        participant = facilitator.context.new_page()
+        participant.goto(url)  # "/" leads to the participants' page
+        code = participant.get_by_label("Kod från den som leder workshoppen")
+        code.wait_for(timeout=60_000)
+        found["deltagare, kod"] = violations(participant)
+        code.focus()  # by keyboard: type the code, Tab to the button, Enter
+        participant.keyboard.type(workshop.join_code.lower())
+        participant.keyboard.press("Tab")
+        participant.keyboard.press("Enter")
+        participant.get_by_label("Roll eller verksamhet (valfritt)").fill("Chef")
+        participant.get_by_role("button", name="Börja svara").click()
+        expect(participant.get_by_text("Din personliga länk.")).to_be_visible()
+        found["deltagare, svar"] = violations(participant)
+        for index in range(len(FIRST.statements)):
+            participant.get_by_role("radio", name="3 Görs ofta").nth(2 * index).check()
+            participant.get_by_role("radio", name="5 Systematiskt").nth(2 * index + 1).check()
+        participant.get_by_label(re.compile("Kommentar om ledning och styrning")).fill("Vi saknar <b>modell</b>")
+        expect(
+            participant.get_by_role("button", name=re.compile(r"1\. Ledning och styrning \(3 av 3\)"))
+        ).to_be_visible()
+        expect(participant.locator(".nyttolib-save-status")).to_contain_text("Dina svar är sparade.")
+        participant.screenshot(path=str(tmp_path / "deltagare-svar.png"), full_page=True)
+        # The facilitator's page updates by itself, without a reload.
+        expect(facilitator.locator(".nyttolib-live")).to_contain_text("4 har gått med", timeout=30_000)
+        expect(facilitator.locator(".nyttolib-live")).to_contain_text("4 har börjat svara", timeout=30_000)
+
+        participant.get_by_role("button", name=re.compile(r"Skicka in$")).click()
+        participant.get_by_role("button", name="Skicka in mina svar").click()
+        expect(participant.get_by_text("Tack! Dina svar är inskickade.")).to_be_visible()
+        found["deltagare, skicka in"] = violations(participant)
+        expect(facilitator.locator(".nyttolib-live")).to_contain_text("4 har skickat in", timeout=30_000)
+
+        personal = participant.locator(".nyttolib-personal-link a").get_attribute("href")
+        token = personal.split("svar=")[1]
+        with WorkshopStore(data) as store:
+            _, response = store.response(token)
+        assert response.role == "Chef" and response.submitted_at
+        for statement in FIRST.statements:
+            assert response.answers[statement_key(FIRST.id, statement.id)] == {"now": 3, "target": 5}
+        assert response.answers["_comments"] == {FIRST.id: "Vi saknar <b>modell</b>"}
+
+        # Notes and the action plan, then close the survey and download the report.
+        facilitator.get_by_role("button", name="Anteckningar och handlingsplan").click()
+        facilitator.get_by_label("Ledning och styrning", exact=True).fill("Ledningen vill se nyttan tidigt")
+        facilitator.get_by_role("button", name="Lägg till åtgärd").click()
+        facilitator.get_by_label("Åtgärd 1").fill("Besluta om gemensam modell")
+        facilitator.get_by_label("Ansvarig").fill("Kommundirektör")
+        facilitator.get_by_label("Prioritet").select_option(label="Hög")
+        expect(facilitator.locator(".nyttolib-save-status")).to_contain_text("är sparade", timeout=10_000)
+        found["ledarvyn, handlingsplan"] = violations(facilitator)
+        facilitator.get_by_role("button", name="Exportera och stäng").click()
+        facilitator.get_by_role("button", name="Stäng enkäten").click()
+        expect(facilitator.get_by_text("Enkäten är stängd: deltagarna")).to_be_visible()
+        facilitator.get_by_role("button", name="Rapport (PDF)").click()
+        with facilitator.expect_download() as download:
+            facilitator.get_by_role("link", name=re.compile(r"Spara Mognadsanalys Höst \(2026-11-22\)\.pdf")).click()
+        with open(download.value.path(), "rb") as pdf:
+            assert pdf.read(4) == b"%PDF"
+        found["ledarvyn, export"] = violations(facilitator)
+
+        # Back through the personal link: the answers are there, and the closed survey cannot be changed.
+        participant.goto(page_url(url, "delta.ipynb", f"svar={token}"))
+        expect(participant.get_by_text("Enkäten är stängd.")).to_be_visible(timeout=60_000)
+        chosen = participant.get_by_role("radio", name="3 Görs ofta").first
+        expect(chosen).to_be_checked()
+        expect(chosen).to_be_disabled()
+    with WorkshopStore(data) as store:
+        stored = store.facilitation(workshop.id)
+    assert stored["notes"]["ledning-och-styrning"] == "Ledningen vill se nyttan tidigt"
+    assert stored["actions"][0]["action"] == "Besluta om gemensam modell" and stored["actions"][0]["priority"] == "hog"
+    assert found == {name: [] for name in found}, found
+
+
+def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(workshop_server):
+    url, _data, workshop, other, tokens = workshop_server
+    with browser_page() as page:
+        # The join code is not a facilitator code.
+        page.goto(page_url(url, "ledare.ipynb", f"kod={workshop.join_code}"))
+        expect(page.get_by_text("Ledarkoden stämmer inte.")).to_be_visible(timeout=60_000)
+        assert "har gått med" not in page.content()
+        # Nor is a participant's personal token.
+        page.goto(page_url(url, "ledare.ipynb", f"kod={tokens[0]}"))
+        expect(page.get_by_text("Ledarkoden stämmer inte.")).to_be_visible(timeout=60_000)
+        # The facilitator's start page lists no workshops: only a code opens one.
+        page.goto(page_url(url, "ledare.ipynb"))
+        expect(page.get_by_label("Ledarkod")).to_be_visible(timeout=60_000)
+        content = page.content()
+        assert workshop.name not in content and other.name not in content and workshop.join_code not in content
+        # A made-up personal link opens nothing.
+        page.goto(page_url(url, "delta.ipynb", "svar=" + tokens[0][:-2] + "xx"))
+        expect(page.get_by_text("Länken till dina svar stämmer inte.")).to_be_visible(timeout=60_000)
+        # One's own answers page shows nothing of anyone else's, nor the facilitator's code.
+        page.goto(page_url(url, "delta.ipynb", f"svar={tokens[0]}"))
+        expect(page.get_by_text("Din personliga länk")).to_be_visible(timeout=60_000)
+        content = page.content()
+        assert workshop.facilitator_code not in content and tokens[1] not in content and tokens[2] not in content
+    # In workshop mode the assessments are not served at all.
+    for notebook in ("start.ipynb", "bedomning.ipynb", "rapport.ipynb"):
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(page_url(url, notebook), timeout=30)
+        assert error.value.code == 404
