@@ -227,6 +227,8 @@ class StartFile(_Content):
     instructions: list[str] = []
     list_title: str
     empty_list: str
+    workshop_title: str = "Mognadsanalys i workshop"
+    workshop_text: str = ""
 
 
 class FormStep(_Content):

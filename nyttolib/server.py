@@ -34,11 +34,12 @@ def voila_command(
     open_browser: bool = True,
     extra: list[str] | None = None,
     notebooks: Path = NOTEBOOKS,
+    module: str = "voila",
 ) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "voila",
+        module,
         str(notebooks),
         f"--Voila.ip={host}",
         f"--port={port}",
@@ -56,12 +57,14 @@ def start(
     open_browser: bool = True,
     extra: list[str] | None = None,
     notebooks: Path = NOTEBOOKS,
+    module: str = "voila",
+    environment: dict[str, str] | None = None,
 ) -> subprocess.Popen:
     """Start the server in the repository root (so voila.json applies) and return the process."""
     return subprocess.Popen(
-        voila_command(host=host, port=port, open_browser=open_browser, extra=extra, notebooks=notebooks),
+        voila_command(host=host, port=port, open_browser=open_browser, extra=extra, notebooks=notebooks, module=module),
         cwd=ROOT,
-        env=server_environment(data_dir),
+        env={**server_environment(data_dir), **(environment or {})},
     )
 
 
@@ -78,6 +81,8 @@ def serve(*, host: str = "127.0.0.1", port: int = 8866, data_dir: str | None = N
 
 WORKSHOP_NOTEBOOKS = NOTEBOOKS / "workshop"
 KERNEL_MB = 110  # measured resident size of one participant kernel (bench/bench_workshop.py)
+SPARE_KERNELS = 3  # kept ready after the joining, for latecomers and reloads (refilled 3 s after use)
+WORKSHOP_MODULE = "nyttolib.workshop_server"
 
 
 def workshop_arguments(participants: int) -> list[str]:
@@ -87,6 +92,24 @@ def workshop_arguments(participants: int) -> list[str]:
         "--VoilaConfiguration.template=nyttolib-workshop",
         f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
     ]
+
+
+def workshop_environment(participants: int) -> dict[str, str]:
+    """After the first fill, keep only a few kernels spare (see nyttolib.workshop_server)."""
+    from nyttolib.workshop_server import REFILL_ENV
+
+    refill = {"delta.ipynb": {"pool_size": min(SPARE_KERNELS, max(1, participants))}, "ledare.ipynb": {"pool_size": 1}}
+    return {REFILL_ENV: json.dumps(refill)}
+
+
+def workshop_server_options(participants: int) -> dict:
+    """Everything `start` needs to serve a workshop (also used by the tests and the benchmark)."""
+    return {
+        "extra": workshop_arguments(participants),
+        "notebooks": WORKSHOP_NOTEBOOKS,
+        "module": WORKSHOP_MODULE,
+        "environment": workshop_environment(participants),
+    }
 
 
 def lan_address() -> str:
@@ -115,7 +138,7 @@ def serve_workshop(
     base = f"http://{shown_host}:{port}/voila/render"
     print(
         f"nyttolib: workshop '{workshop.name}' för {participants} deltagare "
-        f"(ca {participants * KERNEL_MB / 1024:.1f} GB minne).\n"
+        f"(ca {(participants + SPARE_KERNELS + 1) * KERNEL_MB / 1024:.1f} GB minne).\n"
         f"  Deltagarna går till: {base}/delta.ipynb?kod={workshop.join_code}  (eller http://{shown_host}:{port}/ "
         f"och koden {workshop.join_code})\n"
         f"  Du som leder öppnar: {base}/ledare.ipynb?kod={workshop.facilitator_code}  (dela inte den länken)\n"
@@ -132,8 +155,7 @@ def serve_workshop(
         port=port,
         data_dir=data_dir,
         open_browser=open_browser,
-        extra=workshop_arguments(participants),
-        notebooks=WORKSHOP_NOTEBOOKS,
+        **workshop_server_options(participants),
     )
     try:
         return process.wait()

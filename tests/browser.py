@@ -41,15 +41,29 @@ def free_port() -> int:
 
 
 @contextmanager
-def voila_server(data_dir: Path, *extra: str, notebooks: Path | None = None) -> Iterator[str]:
-    """Start the app as `make app` does (`nyttolib serve`: repo config, templates, preheated kernels)."""
+def voila_server(
+    data_dir: Path,
+    *arguments: str,
+    extra: list[str] | None = None,
+    notebooks: Path | None = None,
+    module: str = "voila",
+    environment: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Start the app as `make app` does (`nyttolib serve`: repo config, templates, preheated kernels);
+    with `**workshop_server_options(n)` as `nyttolib serve --workshop` does."""
     from nyttolib.server import NOTEBOOKS, server_environment, voila_command
 
     port = free_port()
     process = subprocess.Popen(
-        voila_command(port=port, open_browser=False, extra=list(extra), notebooks=notebooks or NOTEBOOKS),
+        voila_command(
+            port=port,
+            open_browser=False,
+            extra=[*arguments, *(extra or [])],
+            notebooks=notebooks or NOTEBOOKS,
+            module=module,
+        ),
         cwd=ROOT,
-        env=server_environment(str(data_dir)),
+        env={**server_environment(str(data_dir)), **(environment or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -171,7 +171,7 @@ def test_the_report_shows_highlights_hides_small_groups_and_escapes_everything(s
     # Nuläge 1, 1, 5, 5, 2: median 2, quartiles 1 and 5 → spread 4: disagreement; börläge 5 → gap 3.
     assert html.count('<strong class="flag">Oenighet</strong>') == len(MATURITY.statements())
     assert html.count('<strong class="flag">Stort gap</strong>') == len(MATURITY.statements())
-    assert "Nuläge, Chef" in html and "Nuläge, &lt;b&gt;IT" not in html  # one IT answer is not shown apart
+    assert '<th scope="col" class="num">Chef</th>' in html and "&lt;b&gt;IT" not in html  # one IT answer: not apart
     assert "1 roll med färre än 2 svarande visas inte separat" in html
     assert html.count('<img src="data:image/png;base64,') == 2  # all, and Chef
 
@@ -379,17 +379,75 @@ def test_the_workshop_notebooks_execute(tmp_path):
         assert "Notebookprov" in state, name
 
 
-def test_serve_workshop_options():
-    from nyttolib.server import WORKSHOP_NOTEBOOKS, workshop_arguments
+def test_serve_workshop_options(tmp_path):
+    from nyttolib.server import WORKSHOP_NOTEBOOKS, workshop_server_options
 
-    arguments = workshop_arguments(30)
-    assert "--VoilaConfiguration.template=nyttolib-workshop" in arguments
-    assert '"delta.ipynb": {"pool_size": 30}' in " ".join(arguments)
+    options = workshop_server_options(30)
+    assert "--VoilaConfiguration.template=nyttolib-workshop" in options["extra"]
+    assert '"delta.ipynb": {"pool_size": 30}' in " ".join(options["extra"])  # the first fill: one each
+    assert '"delta.ipynb": {"pool_size": 3}' in options["environment"]["NYTTOLIB_REFILL_POOLS"]  # then 3 spare
     assert sorted(p.name for p in WORKSHOP_NOTEBOOKS.glob("*.ipynb")) == ["delta.ipynb", "ledare.ipynb"]
     result = subprocess.run(
         [sys.executable, "-m", "nyttolib", "serve", "--workshop", "OKÄND", "--no-browser"],
         capture_output=True,
         text=True,
-        env={**__import__("os").environ, "NYTTOLIB_DATA_DIR": "/tmp/nyttolib-test-empty-" + str(id(arguments))},
+        env={**__import__("os").environ, "NYTTOLIB_DATA_DIR": str(tmp_path)},
     )
     assert result.returncode == 1 and "Ingen workshop" in result.stderr
+
+
+def test_the_start_page_leads_to_the_workshop_pages(tmp_path):
+    from nyttolib.app.start_page import StartPage
+    from nyttolib.storage import Store
+
+    with Store(tmp_path) as assessments:
+        page = StartPage(assessments)
+        html = "".join(child.value for child in page.children if isinstance(child.value, str))
+    assert "href='workshop/ledare.ipynb'>Leda en workshop" in html
+    assert "href='workshop/delta.ipynb'>Delta i en workshop" in html
+    assert (ROOT / "notebooks" / "workshop" / "ledare.ipynb").exists()
+
+
+def test_each_group_gets_its_own_part_of_the_system_questionnaire(store):
+    from nyttolib.app.workshop.participant_page import AnswerView
+
+    workshop = store.create("System", SYSTEMS.id)
+    pages = {}
+    for role in ("Verksamheten", "IT"):
+        token = store.join(workshop.join_code, role=role, subject="Procapita")
+        view = AnswerView(ParticipantSession(store, QUESTIONNAIRES, token, scheduler=at_once), joined=True)
+        pages[role] = [title for title, _ in view.pages]
+    business = [d.title for d in SYSTEMS.dimensions if d.answered_by == "Verksamheten"]
+    technical = [d.title for d in SYSTEMS.dimensions if d.answered_by == "IT"]
+    assert pages["Verksamheten"] == [*business, "Siffror", "Skicka in"]  # the economic figures are theirs
+    assert pages["IT"] == [*technical, "Skicka in"]
+    # A number typed wrong is shown again, as typed and with its message, when the page is built anew.
+    token = store.join(workshop.join_code, role="Verksamheten", subject="Ecos")
+    session = ParticipantSession(store, QUESTIONNAIRES, token, scheduler=at_once)
+    with pytest.raises(ValueError):
+        session.set_number("anvandare", "ca 40")
+    view = AnswerView(ParticipantSession(store, QUESTIONNAIRES, token, scheduler=at_once), joined=False)
+    view.show(len(view.pages) - 2)
+    fields = [c for c in view.body.children[0].children if getattr(c, "control", None) is not None]
+    field = fields[-1]  # Antal användare, the last of the numbers
+    assert field.control.value == "ca 40" and "Skriv ett tal" in field.message.value
+
+
+def test_a_failed_save_is_said_and_the_next_change_saves_everything(store, monkeypatch):
+    workshop = store.create("Mognad", MATURITY.id)
+    token = store.join(workshop.join_code)
+    session = ParticipantSession(store, QUESTIONNAIRES, token, scheduler=at_once)
+    dimension = MATURITY.dimensions[0]
+    original = store.save_answers
+
+    def disk_full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "save_answers", disk_full)
+    session.set_level(dimension.id, dimension.statements[0].id, "now", 1)
+    assert session.status == "error"
+    monkeypatch.setattr(store, "save_answers", original)
+    session.set_level(dimension.id, dimension.statements[1].id, "now", 2)
+    assert session.status == "saved"
+    stored = store.response(token)[1].answers
+    assert stored[statement_key(dimension.id, dimension.statements[0].id)] == {"now": 1}  # the failed one too

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from test_accessibility import violations
 
-from nyttolib.server import WORKSHOP_NOTEBOOKS, workshop_arguments
+from nyttolib.server import workshop_server_options
 from nyttolib.survey.questionnaire import load_questionnaires
 from nyttolib.survey.statistics import statement_key
 from nyttolib.survey.store import WorkshopStore
@@ -39,7 +39,7 @@ def workshop_server(tmp_path_factory):
             answers = {statement_key(d.id, s.id): {"now": now, "target": 5} for d, s in MATURITY.statements()}
             store.save_answers(token, answers, submit=True)
             tokens.append(token)
-    with voila_server(data, *workshop_arguments(2), notebooks=WORKSHOP_NOTEBOOKS) as url:
+    with voila_server(data, **workshop_server_options(2)) as url:
         yield url, data, workshop, other, tokens
 
 

@@ -19,6 +19,8 @@ from nyttolib.documents import check_file
 from nyttolib.storage import Listing, Store
 
 FORM_PAGE = "bedomning.ipynb"
+WORKSHOP_PAGE = "workshop/ledare.ipynb"
+PARTICIPANT_PAGE = "workshop/delta.ipynb"
 
 
 def local_time(iso_timestamp: str) -> str:
@@ -73,6 +75,11 @@ class StartPage(widgets.VBox):
             + "".join(f"<li>{escape(t)}</li>" for t in start.instructions)
             + "</ul>"
         )
+        workshop = widgets.HTML(
+            f"<h2>{escape(start.workshop_title)}</h2><p>{escape(start.workshop_text)}</p>"
+            f"<p><a href='{WORKSHOP_PAGE}'>Leda en workshop</a> · <a href='{PARTICIPANT_PAGE}'>Delta i en "
+            "workshop</a></p>"
+        )
         self.table = widgets.HTML()
         self.upload = widgets.FileUpload(
             accept=".json,application/json", multiple=False, description="Importera en .json-fil"
@@ -86,6 +93,7 @@ class StartPage(widgets.VBox):
             widgets.HTML("<h2>Importera</h2><p>En bedömning som exporterats som .json-fil.</p>"),
             self.upload,
             self.import_result,
+            workshop,
         ]
         self.add_class("nyttolib-start")
         self.refresh()

@@ -86,8 +86,13 @@ class FacilitationSession:
             listener()
 
     def _save(self) -> None:
-        self.store.save_facilitation(self.code, self.document.model_dump(mode="json"))
-        self.status = "saved"
+        try:
+            self.store.save_facilitation(self.code, self.document.model_dump(mode="json"))
+        except Exception:  # said on the page; what was written stays there and the next change saves it all
+            log.exception("Could not save the notes and action plan")
+            self.status = "error"
+        else:
+            self.status = "saved"
         self._notify()
 
     def changed(self) -> None:

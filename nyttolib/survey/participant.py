@@ -162,6 +162,11 @@ class ParticipantSession:
             self.status = "closed"
             self._notify()
             return
+        except Exception:  # e.g. the disk is full: say so; the answers stay in the page and the next change saves all
+            log.exception("Could not save the answers")
+            self.status = "error"
+            self._notify()
+            return
         self.status = "saved"
         if submit:
             self.submitted_at = self.store.response(self.token)[1].submitted_at

@@ -144,7 +144,11 @@ class FacilitatorView(widgets.VBox):
         self.notice.value = f"<p role='alert' class='nyttolib-error'>{escape(message)}</p>"
 
     def _update_save_status(self) -> None:
-        text = "Sparar …" if self.facilitation.status == "pending" else "Anteckningar och handlingsplan är sparade."
+        text = {
+            "pending": "Sparar …",
+            "saved": "Anteckningar och handlingsplan är sparade.",
+            "error": "Det senaste kunde inte sparas. Det finns kvar här; försök igen om en stund.",
+        }[self.facilitation.status]
         self.save_status.value = f"<p role='status'>{escape(text)}</p>"
 
     def refresh(self, *, force: bool = False) -> bool:
@@ -408,14 +412,20 @@ class FacilitatorPage(widgets.VBox):
 
 
 def facilitator_page(
-    store: WorkshopStore | None = None, questionnaires: dict[str, Questionnaire] | None = None
+    store: WorkshopStore | None = None,
+    questionnaires: dict[str, Questionnaire] | None = None,
+    *,
+    code: str | None = None,
 ) -> widgets.Widget:
-    """The page for the request: the facilitator view (?kod=), or create / open a workshop."""
+    """The page for the request: the facilitator view (?kod=), or create / open a workshop.
+
+    In JupyterLab, pass the facilitator code: `facilitator_page(code="...")`.
+    """
     if questionnaires is None:
         questionnaires, problems = load_questionnaires()
         if problems and not questionnaires:
             return content_error_page(ContentError(problems))
-    code = query_parameter("kod")
+    code = code or query_parameter("kod")
     page = FacilitatorPage(store or WorkshopStore(), questionnaires)
     if code:
         page.open_view(code)

@@ -29,6 +29,7 @@ STATUS_TEXT = {
     "saved": "Dina svar är sparade.",
     "pending": "Sparar …",
     "closed": "Enkäten är stängd. Dina svar kan inte längre ändras.",
+    "error": "Dina senaste svar kunde inte sparas. De finns kvar här; försök igen om en stund.",
 }
 
 
@@ -137,7 +138,10 @@ class AnswerView(widgets.VBox):
         q = session.questionnaire
         self.add_class("nyttolib-answers")
         self.pages: list[tuple[str, Any]] = [(d.title, d) for d in session.dimensions()]
-        if q.numeric_fields:
+        self.numeric_fields = [
+            f for f in q.numeric_fields if not (f.answered_by and session.role and f.answered_by != session.role)
+        ]
+        if self.numeric_fields:
             self.pages.append(("Siffror", "numbers"))
         self.pages.append(("Skicka in", "submit"))
         self.built: dict[int, widgets.Widget] = {}
@@ -274,9 +278,7 @@ class AnswerView(widgets.VBox):
         children: list[widgets.Widget] = [
             html("<h2>Siffror</h2><p>Ungefärliga belopp räcker. Lämna tomt om du inte vet.</p>")
         ]
-        for numeric in session.questionnaire.numeric_fields:
-            if numeric.answered_by and session.role and numeric.answered_by != session.role:
-                continue
+        for numeric in self.numeric_fields:
             label = f"{numeric.label} ({numeric.unit})" if numeric.unit else numeric.label
             control = text_input(label, session.number_text(numeric.id))
             control.layout = shared_layout(width="14rem")
