@@ -181,7 +181,7 @@ def test_a_per_system_questionnaire_is_compiled_per_system(store):
     tokens = {}
     for subject, role, level, licence in [
         ("Procapita", "Verksamheten", 1, 100),
-        ("Procapita", "Verksamheten", 2, 300),
+        (" procapita", "Verksamheten", 2, 300),  # the same system, written differently
         ("Ecos", "Verksamheten", 3, 50),
     ]:
         token = store.join(workshop.join_code, role=role, subject=subject)
@@ -189,7 +189,8 @@ def test_a_per_system_questionnaire_is_compiled_per_system(store):
         answers = {statement_key(dimension.id, s.id): {"now": level} for s in dimension.statements}
         answers["_numbers"] = {"licenskostnad": licence}
         store.save_answers(token, answers)
-        tokens[subject] = dimension
+        tokens[subject.strip().capitalize()] = dimension
+    assert store.subjects(workshop.id) == [" procapita", "Ecos", "Procapita"]
     parts = compile_parts(SYSTEMS, store.responses_of(workshop.id), draw=False)
     assert [(p.subject, p.respondents) for p in parts] == [("Ecos", 1), ("Procapita", 2)]
     procapita = parts[1]

@@ -33,6 +33,8 @@ def workshop_server(tmp_path_factory):
     with WorkshopStore(data) as store:
         workshop = store.create("Mognadsanalys Höst", MATURITY.id, "2026-11-22")
         other = store.create("Annan workshop", MATURITY.id, "2026-11-23")
+        systems = store.create("Systemgenomgång", "klassificering-is-it-system", "2026-11-24")
+        store.join(systems.join_code, role="IT", subject="Procapita")
         tokens = []
         for role, now in [("Chef", 1), ("Chef", 2), ("IT", 4)]:
             token = store.join(workshop.join_code, role=role)
@@ -40,7 +42,7 @@ def workshop_server(tmp_path_factory):
             store.save_answers(token, answers, submit=True)
             tokens.append(token)
     with voila_server(data, **workshop_server_options(2)) as url:
-        yield url, data, workshop, other, tokens
+        yield url, data, workshop, other, tokens, systems
 
 
 def status_text(page) -> str:
@@ -48,7 +50,7 @@ def status_text(page) -> str:
 
 
 def test_a_participant_answers_and_the_facilitator_view_follows(workshop_server, tmp_path):
-    url, data, workshop, _other, _tokens = workshop_server
+    url, data, workshop, _other, _tokens, _systems = workshop_server
     found: dict[str, list[str]] = {}
     with browser_page() as facilitator:
         facilitator.goto(page_url(url, "ledare.ipynb", f"kod={workshop.facilitator_code}"))
@@ -131,7 +133,7 @@ def test_a_participant_answers_and_the_facilitator_view_follows(workshop_server,
 
 
 def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(workshop_server):
-    url, _data, workshop, other, tokens = workshop_server
+    url, _data, workshop, other, tokens, _systems = workshop_server
     with browser_page() as page:
         # The join code is not a facilitator code.
         page.goto(page_url(url, "ledare.ipynb", f"kod={workshop.join_code}"))
@@ -158,3 +160,38 @@ def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(worksh
         with pytest.raises(urllib.error.HTTPError) as error:
             urllib.request.urlopen(page_url(url, notebook), timeout=30)
         assert error.value.code == 404
+
+
+def test_a_per_system_questionnaire_in_the_browser(workshop_server):
+    """Klassificering av IS/IT-system: the system is chosen from those already named, the group decides the
+    questions, and a figure typed wrong keeps its text and gets a message; no axe violations."""
+    url, data, _workshop, _other, _tokens, systems = workshop_server
+    found: dict[str, list[str]] = {}
+    with browser_page() as page:
+        page.goto(page_url(url, "delta.ipynb", f"kod={systems.join_code}"))
+        subject = page.get_by_label("Vilket system bedömer du?")
+        subject.wait_for(timeout=60_000)
+        options = page.locator("datalist option")
+        expect(options).to_have_count(1)
+        assert options.first.get_attribute("value") == "Procapita"  # named by the IT participant
+        page.get_by_label("Du svarar för").select_option(label="Verksamheten")
+        page.get_by_role("button", name="Börja svara").click()
+        expect(page.get_by_text("Skriv vilket system du bedömer.")).to_be_visible()
+        subject.fill("Procapita")
+        page.get_by_role("button", name="Börja svara").click()
+        expect(page.get_by_text("Din personliga länk.")).to_be_visible()
+        found["system, svar"] = violations(page)
+        page.get_by_role("button", name=re.compile(r"Siffror$")).click()
+        users = page.get_by_label("Antal användare i kommunen (st)")
+        users.fill("ca 40")
+        expect(page.get_by_text("Skriv ett tal, t.ex. 450 eller 0,5")).to_be_visible()
+        found["system, siffror med fel"] = violations(page)
+        users.fill("40")
+        expect(page.get_by_text("Skriv ett tal, t.ex. 450 eller 0,5")).to_have_count(0)
+        expect(page.locator(".nyttolib-save-status")).to_contain_text("Dina svar är sparade.")
+        link = page.locator(".nyttolib-personal-link a").get_attribute("href")
+    with WorkshopStore(data) as store:
+        _, response = store.response(link.split("svar=")[1])
+    assert (response.role, response.subject) == ("Verksamheten", "Procapita")
+    assert response.answers["_numbers"] == {"anvandare": 40} and response.answers["_drafts"] == {}
+    assert found == {name: [] for name in found}, found

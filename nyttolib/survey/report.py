@@ -110,8 +110,14 @@ def _numbers(questionnaire: Questionnaire, responses: list[Response]) -> list[di
 def compile_parts(questionnaire: Questionnaire, responses: list[Response], *, draw: bool = True) -> list[Part]:
     """One part for the workshop, or one per subject when the questionnaire is answered per subject."""
     if questionnaire.per_subject:
-        subjects = sorted({(r.subject or "").strip() for r in responses}, key=str.casefold) or [""]
-        groups = [(s or "(inget angivet)", [r for r in responses if (r.subject or "").strip() == s]) for s in subjects]
+        # "Procapita" and "procapita " are the same system: grouped case-insensitively, shown as first written.
+        by_key: dict[str, list[Response]] = {}
+        for response in responses:
+            by_key.setdefault((response.subject or "").strip().casefold(), []).append(response)
+        groups = [
+            ((group[0].subject or "").strip() or "(inget angivet)", group)
+            for _, group in sorted(by_key.items(), key=lambda item: item[0])
+        ] or [("(inget angivet)", [])]
     else:
         groups = [(None, responses)]
     parts = []

@@ -192,6 +192,15 @@ class WorkshopStore(DatabaseStore):
         ).fetchall()
         return [_response(row) for row in rows]
 
+    def subjects(self, workshop_id: str) -> list[str]:
+        """The systems (subjects) already named in a per-system workshop: offered to the next participant so
+        that everyone writes the same name. Names only, never anyone's answers."""
+        rows = self._db.execute(
+            "SELECT DISTINCT subject FROM workshop_responses WHERE workshop_id = ? AND subject IS NOT NULL",
+            (workshop_id,),
+        ).fetchall()
+        return sorted({row[0] for row in rows}, key=str.casefold)
+
     def participation(self, workshop_id: str) -> Participation:
         joined, started, submitted = self._db.execute(
             "SELECT COUNT(*), COALESCE(SUM(answers != '{}'), 0), COUNT(submitted_at) FROM workshop_responses"

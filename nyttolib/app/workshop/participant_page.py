@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
-from nyttolib.app.fields import html, shared_layout, shared_style
+from nyttolib.app.fields import html, shared_layout, shared_style, wide
 from nyttolib.app.request import page_address, query_parameter
 from nyttolib.app.workshop.widgets import LabelledInput, button, dropdown, text_input
 from nyttolib.content import ContentError
@@ -105,8 +105,16 @@ class JoinView(widgets.VBox):
         ]
         self.subject = None
         if questionnaire.per_subject:
-            self.subject = text_input(questionnaire.per_subject)
-            self.subject_field = LabelledInput(self.subject, help_text="Skriv systemets namn så som det brukar kallas.")
+            self.subject = widgets.Combobox(
+                options=self.store.subjects(workshop.id),
+                ensure_option=False,
+                description=questionnaire.per_subject,
+                layout=wide(),
+                style=shared_style("text"),
+            )
+            self.subject_field = LabelledInput(
+                self.subject, help_text="Välj ett system som redan finns i listan, eller skriv ett nytt namn."
+            )
             fields.insert(0, self.subject_field)
         self.workshop_code = workshop.join_code
         self.details.children = [intro, *fields, button("Börja svara", self._join, primary=True)]
