@@ -23,15 +23,16 @@ MIME_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
+    "csv": "text/csv",  # a workshop's raw answers
 }
 
 
-def parse_formats(text: str) -> list[str]:
-    """'html,pdf' → ['html', 'pdf']; raises ValueError (Swedish) for an unknown format."""
+def parse_formats(text: str, allowed: tuple[str, ...] = FORMATS) -> list[str]:
+    """'html,pdf' → ['html', 'pdf']; raises ValueError (Swedish) for a format not in `allowed`."""
     formats = [part.strip().lower() for part in text.split(",") if part.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in allowed]
     if unknown or not formats:
-        raise ValueError(f"okänt format: {', '.join(unknown) or '(inget)'}; välj bland {', '.join(FORMATS)}")
+        raise ValueError(f"okänt format: {', '.join(unknown) or '(inget)'}; välj bland {', '.join(allowed)}")
     return list(dict.fromkeys(formats))
 
 

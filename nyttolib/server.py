@@ -71,7 +71,11 @@ def start(
 def serve(*, host: str = "127.0.0.1", port: int = 8866, data_dir: str | None = None, open_browser: bool = True) -> int:
     """Run the server in the foreground until Ctrl+C."""
     print(f"nyttolib: startsidan finns på http://{host}:{port}/ (avsluta med Ctrl+C)", flush=True)
-    process = start(host=host, port=port, data_dir=data_dir, open_browser=open_browser)
+    return _until_interrupted(start(host=host, port=port, data_dir=data_dir, open_browser=open_browser))
+
+
+def _until_interrupted(process: subprocess.Popen) -> int:
+    """Wait for the server; Ctrl+C stops it cleanly."""
     try:
         return process.wait()
     except KeyboardInterrupt:
@@ -150,15 +154,12 @@ def serve_workshop(
             "  Obs: bara den här datorn når sidorna. Ange --host 0.0.0.0 för att deltagarna ska nå dem över nätverket.",
             flush=True,
         )
-    process = start(
-        host=host,
-        port=port,
-        data_dir=data_dir,
-        open_browser=open_browser,
-        **workshop_server_options(participants),
+    return _until_interrupted(
+        start(
+            host=host,
+            port=port,
+            data_dir=data_dir,
+            open_browser=open_browser,
+            **workshop_server_options(participants),
+        )
     )
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        return process.wait()

@@ -7,11 +7,10 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
+from nyttolib.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from nyttolib.documents import write_bytes_atomically
 from nyttolib.survey.questionnaire import load_questionnaires
 from nyttolib.survey.store import WorkshopStore
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def workshop_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -64,12 +63,13 @@ def workshop_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"nyttolib workshop: enkäten '{workshop.questionnaire_id}' finns inte längre", file=err)
             return EXIT_INVALID
         if args.action == "export":
+            from nyttolib.export import parse_formats
             from nyttolib.survey.export import WORKSHOP_FORMATS, workshop_export_bytes, workshop_file_stem
 
-            formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
-            unknown = [f for f in formats if f not in WORKSHOP_FORMATS]
-            if unknown or not formats:
-                print(f"nyttolib workshop export: välj bland {','.join(WORKSHOP_FORMATS)}", file=err)
+            try:
+                formats = parse_formats(args.format, WORKSHOP_FORMATS)
+            except ValueError as exc:
+                print(f"nyttolib workshop export: {exc}", file=err)
                 return EXIT_USAGE
             target = Path(args.out)
             target.mkdir(parents=True, exist_ok=True)

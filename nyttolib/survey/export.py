@@ -16,12 +16,6 @@ from nyttolib.survey.statistics import DONT_KNOW, statement_key
 from nyttolib.survey.store import Response, Workshop, WorkshopStore
 
 WORKSHOP_FORMATS = ("html", "pdf", "csv", "xlsx")
-MIME_TYPES = {
-    "html": "text/html",
-    "pdf": "application/pdf",
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def workshop_file_stem(workshop: Workshop) -> str:

@@ -10,6 +10,7 @@ by the facilitator page, so what is shown live is what is exported.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,15 +92,11 @@ def _numbers(questionnaire: Questionnaire, responses: list[Response]) -> list[di
             for r in responses
             if isinstance(r.answers.get(NUMBERS, {}).get(numeric.id), int | float)
         ]
-        if values:
-            values.sort()
-            middle = len(values) // 2
-            median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
         rows.append(
             {
                 "field": numeric,
                 "count": len(values),
-                "median": median if values else None,
+                "median": statistics.median(values) if values else None,
                 "low": min(values) if values else None,
                 "high": max(values) if values else None,
             }

@@ -308,7 +308,8 @@ class FacilitatorView(widgets.VBox):
         return row
 
     def export(self, fmt: str) -> None:
-        from nyttolib.survey.export import MIME_TYPES, workshop_export_bytes, workshop_file_stem
+        from nyttolib.export import MIME_TYPES
+        from nyttolib.survey.export import workshop_export_bytes, workshop_file_stem
 
         self.facilitation.flush()
         data = workshop_export_bytes(self.store, self.questionnaire, self.workshop, fmt)
