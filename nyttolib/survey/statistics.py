@@ -105,26 +105,26 @@ def compile_answers(questionnaire: Questionnaire, responses: list[dict]) -> Comp
         answers = [r.get("answers", {}).get(key, {}) for r in responses]
         now = summarise([a.get("now") for a in answers], levels)
         target = summarise([a.get("target") for a in answers], levels) if questionnaire.gap_analysis else None
-        result = StatementResult(
-            dimension.id,
-            statement.id,
-            statement.text,
-            now,
-            target,
-            disagreement=now.spread is not None and now.count >= 3 and now.spread >= threshold,
-            large_gap=False,
-        )
-        gap = result.gap
-        if gap is not None and gap >= threshold:
-            result = StatementResult(
-                result.dimension_id, result.statement_id, result.text, now, target, result.disagreement, large_gap=True
+        gap = None if target is None or now.median is None or target.median is None else target.median - now.median
+        results.append(
+            StatementResult(
+                dimension.id,
+                statement.id,
+                statement.text,
+                now,
+                target,
+                disagreement=now.spread is not None and now.count >= 3 and now.spread >= threshold,
+                large_gap=gap is not None and gap >= threshold,
             )
-        results.append(result)
+        )
 
     roles = sorted({r.get("role") for r in responses if r.get("role")})
     dimensions = []
     for dimension in questionnaire.dimensions:
-        now, target = dimension_level(questionnaire, dimension, responses)
+        # The level for everyone comes from the statements just summarised; only the roles need new summaries.
+        own = [r for r in results if r.dimension_id == dimension.id]
+        now = _mean([r.now.median for r in own])
+        target = _mean([r.target.median for r in own if r.target is not None]) if questionnaire.gap_analysis else None
         by_role = {
             role: dimension_level(questionnaire, dimension, [r for r in responses if r.get("role") == role])
             for role in roles
