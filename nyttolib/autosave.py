@@ -28,6 +28,20 @@ def asyncio_scheduler(delay: float, callback: Callable[[], None]) -> Any:
     return loop.call_later(delay, callback)
 
 
+class StatusListeners:
+    """A session whose save status ("pending", "saved", ...) the page shows: views register to hear of it."""
+
+    def __init__(self) -> None:
+        self._status_listeners: list[Callable[[], None]] = []
+
+    def on_status(self, listener: Callable[[], None]) -> None:
+        self._status_listeners.append(listener)
+
+    def _notify(self) -> None:
+        for listener in list(self._status_listeners):
+            listener()
+
+
 class Debounced:
     """Calls `save` once after changes stop for `delay` seconds; `flush` saves what is pending now."""
 

@@ -74,27 +74,49 @@ def paragraphs(texts: list[str] | str, css: str = "nyttolib-guidance") -> widget
     return html("".join(f"<p>{escape(t)}</p>" for t in items), css)
 
 
-class Field(widgets.VBox):
-    """One labelled input bound to `path`; subclasses say how text becomes a value."""
+def text_control(
+    label: str, value: str = "", *, multiline: bool = False, rows: int = 3, placeholder: str = ""
+) -> widgets.Text | widgets.Textarea:
+    """A text input (or text area) with its label above it, updated as the user types."""
+    cls = widgets.Textarea if multiline else widgets.Text
+    control = cls(
+        value=value,
+        description=label,
+        placeholder=placeholder,
+        continuous_update=True,
+        layout=wide(),
+        style=shared_style("text"),
+    )
+    if multiline:
+        control.rows = rows
+    return control
 
-    def __init__(self, session: AssessmentSession, path: Path, control: widgets.Widget, help_text: str = ""):
-        self.session = session
-        self.path = path
+
+def dropdown_control(label: str, options: list[tuple[str, Any]], value: Any = None) -> widgets.Dropdown:
+    """A dropdown showing `value`, or the first option when `value` is not one of them."""
+    values = [v for _, v in options]
+    return widgets.Dropdown(
+        options=options,
+        value=value if value in values else values[0],
+        description=label,
+        layout=shared_layout(width="auto", max_width="42rem"),
+        style=shared_style("description"),
+    )
+
+
+class LabelledControl(widgets.VBox):
+    """An input with its visible label, optional help, and a Swedish message beside it when it is refused."""
+
+    def __init__(self, control: widgets.Widget, help_text: str = ""):
         self.control = control
         control.add_class("nyttolib-control")
-        self.message: widgets.HTML | None = None  # created on the first error: most fields never need one
+        self.message: widgets.HTML | None = None  # created on the first error: most inputs never need one
         children = [control]
         if help_text:
             children.append(html(f"<p>{escape(help_text)}</p>", "nyttolib-help"))
         super().__init__(children, layout=shared_layout())
         self.add_class("nyttolib-field")
         self.has_error = False
-        self.after_change: list = []
-        control.observe(guarded(self._on_value), names="value")
-
-    @property
-    def key(self) -> str:
-        return path_key(self.path)
 
     def show_error(self, text: str) -> None:
         self.has_error = True
@@ -112,6 +134,24 @@ class Field(widgets.VBox):
             self.children = [c for c in self.children if c is not self.message]
             self.message = None
         self.control.remove_class("nyttolib-invalid")
+
+    def focus(self) -> None:
+        self.control.focus()
+
+
+class Field(LabelledControl):
+    """One labelled input bound to `path`; subclasses say how text becomes a value."""
+
+    def __init__(self, session: AssessmentSession, path: Path, control: widgets.Widget, help_text: str = ""):
+        self.session = session
+        self.path = path
+        super().__init__(control, help_text)
+        self.after_change: list = []
+        control.observe(guarded(self._on_value), names="value")
+
+    @property
+    def key(self) -> str:
+        return path_key(self.path)
 
     def to_value(self, raw: Any) -> Any:
         return raw
@@ -132,9 +172,6 @@ class Field(widgets.VBox):
         self.clear_error()
         for hook in self.after_change:
             hook()
-
-    def focus(self) -> None:
-        self.control.focus()
 
 
 def _restore_draft(field: Field) -> None:
@@ -158,17 +195,7 @@ class TextField(Field):
         placeholder: str = "",
         rows: int = 3,
     ):
-        cls = widgets.Textarea if multiline else widgets.Text
-        control = cls(
-            value=session.get(path) or "",
-            description=label,
-            placeholder=placeholder,
-            continuous_update=True,
-            layout=wide(),
-            style=shared_style("text"),
-        )
-        if multiline:
-            control.rows = rows
+        control = text_control(label, session.get(path) or "", multiline=multiline, rows=rows, placeholder=placeholder)
         super().__init__(session, path, control, help_text)
 
 
@@ -233,17 +260,7 @@ class ChoiceField(Field):
         allow_none: bool = True,
     ):
         choices = ([(none_label, None)] if allow_none else []) + list(options)
-        current = session.get(path)
-        if current not in [value for _, value in choices]:
-            current = choices[0][1]
-        control = widgets.Dropdown(
-            options=choices,
-            value=current,
-            description=label,
-            layout=shared_layout(width="auto", max_width="42rem"),
-            style=shared_style("description"),
-        )
-        super().__init__(session, path, control, help_text)
+        super().__init__(session, path, dropdown_control(label, choices, session.get(path)), help_text)
 
 
 class RadioField(Field):

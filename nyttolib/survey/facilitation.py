@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from nyttolib.autosave import Debounced, Scheduler, asyncio_scheduler
+from nyttolib.autosave import Debounced, Scheduler, StatusListeners, asyncio_scheduler
 from nyttolib.survey.store import WorkshopStore
 
 log = logging.getLogger("nyttolib.app")
@@ -64,26 +63,19 @@ def load_facilitation(store: WorkshopStore, workshop_id: str) -> Facilitation:
         return Facilitation(notes=notes, actions=actions)
 
 
-class FacilitationSession:
+class FacilitationSession(StatusListeners):
     """The facilitator's notes and action plan for one workshop, saved after each change."""
 
     SAVE_DELAY = 0.6
 
     def __init__(self, store: WorkshopStore, facilitator_code: str, *, scheduler: Scheduler = asyncio_scheduler):
+        super().__init__()
         self.store = store
         self.code = facilitator_code
         self.workshop = store.by_facilitator_code(facilitator_code)
         self.document = load_facilitation(store, self.workshop.id)
         self.status = "saved"
-        self._listeners: list[Callable[[], None]] = []
         self.saver = Debounced(self._save, self.SAVE_DELAY, scheduler)
-
-    def on_status(self, listener: Callable[[], None]) -> None:
-        self._listeners.append(listener)
-
-    def _notify(self) -> None:
-        for listener in list(self._listeners):
-            listener()
 
     def _save(self) -> None:
         try:

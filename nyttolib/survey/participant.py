@@ -11,11 +11,10 @@ from __future__ import annotations
 import atexit
 import logging
 import weakref
-from collections.abc import Callable
 from typing import Any
 
 from nyttolib.app.numbers import format_input, parse_number
-from nyttolib.autosave import Debounced, Scheduler, asyncio_scheduler
+from nyttolib.autosave import Debounced, Scheduler, StatusListeners, asyncio_scheduler
 from nyttolib.survey.questionnaire import Dimension, Questionnaire
 from nyttolib.survey.statistics import DONT_KNOW, statement_key
 from nyttolib.survey.store import ClosedError, WorkshopStore
@@ -35,7 +34,15 @@ def _flush_at_exit(reference: weakref.ref) -> None:
             log.exception("Could not save the answers at exit")
 
 
-class ParticipantSession:
+def _number(text: str) -> float | None:
+    """A numeric answer: a number of at least 0, or None for an empty field; ValueError in Swedish otherwise."""
+    value = parse_number(text)
+    if value is not None and value < 0:
+        raise ValueError("Får inte vara mindre än 0")
+    return value
+
+
+class ParticipantSession(StatusListeners):
     """The answers of the participant holding `token`, saved to the store after each change."""
 
     SAVE_DELAY = 0.5
@@ -48,6 +55,7 @@ class ParticipantSession:
         *,
         scheduler: Scheduler = asyncio_scheduler,
     ):
+        super().__init__()
         self.store = store
         self.token = token
         self.workshop, response = store.response(token)
@@ -59,7 +67,6 @@ class ParticipantSession:
         self.submitted_at = response.submitted_at
         self.closed = bool(self.workshop.closed_at)
         self.status = "closed" if self.closed else "saved"
-        self._listeners: list[Callable[[], None]] = []
         self.saver = Debounced(self._save, self.SAVE_DELAY, scheduler)
         atexit.register(_flush_at_exit, weakref.ref(self))
 
@@ -104,6 +111,17 @@ class ParticipantSession:
             return draft
         return format_input(self.answers.get(NUMBERS, {}).get(field_id))
 
+    def number_error(self, field_id: str) -> str | None:
+        """The message for a draft kept from before (shown again when the page is built), without saving."""
+        draft = self.answers.get(DRAFTS, {}).get(field_id)
+        if draft is None:
+            return None
+        try:
+            _number(draft)
+        except ValueError as exc:
+            return str(exc)
+        return None
+
     def set_number(self, field_id: str, text: str) -> None:
         """Store the number; text that is not a number is kept as a draft and the Swedish message raised."""
         if field_id not in {f.id for f in self.questionnaire.numeric_fields}:
@@ -111,9 +129,7 @@ class ParticipantSession:
         numbers = dict(self.answers.get(NUMBERS, {}))
         drafts = dict(self.answers.get(DRAFTS, {}))
         try:
-            value = parse_number(text)
-            if value is not None and value < 0:
-                raise ValueError("Får inte vara mindre än 0")
+            value = _number(text)
         except ValueError:
             drafts[field_id] = text
             self.answers[DRAFTS] = drafts
@@ -139,13 +155,6 @@ class ParticipantSession:
         ]
 
     # -- saving -----------------------------------------------------------------------------------
-
-    def on_status(self, listener: Callable[[], None]) -> None:
-        self._listeners.append(listener)
-
-    def _notify(self) -> None:
-        for listener in list(self._listeners):
-            listener()
 
     def _changed(self) -> None:
         if self.closed:

@@ -15,10 +15,10 @@ import ipywidgets as widgets
 
 from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
-from nyttolib.app.fields import download_link, html, shared_layout, shared_style
+from nyttolib.app.fields import download_link, dropdown_control, html, shared_layout, shared_style, text_control
 from nyttolib.app.request import page_address, query_parameter
 from nyttolib.app.workshop.participant_page import PARTICIPANT_PAGE, join_link
-from nyttolib.app.workshop.widgets import LabelledInput, button, dropdown, text_input
+from nyttolib.app.workshop.widgets import LabelledInput, button
 from nyttolib.content import ContentError
 from nyttolib.storage import NotFoundError
 from nyttolib.survey.facilitation import PRIORITIES, FacilitationSession
@@ -72,13 +72,13 @@ class ActionRow(widgets.VBox):
         session = view.facilitation
         action = session.document.actions[index]
         dimensions = [("– Välj –", None), *[(d.title, d.id) for d in view.questionnaire.dimensions]]
-        what = text_input(f"Åtgärd {index + 1}", action.action, multiline=True, rows=2)
-        dimension = dropdown("Dimension", dimensions, action.dimension_id)
-        responsible = text_input("Ansvarig", action.responsible)
+        what = text_control(f"Åtgärd {index + 1}", action.action, multiline=True, rows=2)
+        dimension = dropdown_control("Dimension", dimensions, action.dimension_id)
+        responsible = text_control("Ansvarig", action.responsible)
         due = widgets.DatePicker(
             value=action.due, description="Klart senast", layout=shared_layout(), style=shared_style("description")
         )
-        priority = dropdown(
+        priority = dropdown_control(
             "Prioritet", [("– Välj –", None), *[(label, key) for key, label in PRIORITIES.items()]], action.priority
         )
         remove = button(f"Ta bort åtgärd {index + 1}", lambda: view.remove_action(index))
@@ -251,7 +251,7 @@ class FacilitatorView(widgets.VBox):
         session = self.facilitation
         notes = []
         for dimension in self.questionnaire.dimensions:
-            area = text_input(dimension.title, session.document.notes.get(dimension.id, ""), multiline=True)
+            area = text_control(dimension.title, session.document.notes.get(dimension.id, ""), multiline=True)
             notes.append(LabelledInput(area, lambda text, d=dimension.id: session.set_note(d, text)))
         self.actions_box = widgets.VBox()
         self._render_actions()
@@ -329,9 +329,11 @@ class CreateWorkshop(widgets.VBox):
     def __init__(self, store: WorkshopStore, questionnaires: dict[str, Questionnaire]):
         self.store = store
         ordered = sorted(questionnaires.values(), key=lambda q: (not q.default, q.title))
-        self.name = text_input("Workshoppens namn", placeholder="t.ex. Mognadsanalys nyttorealisering 2026")
+        self.name = text_control("Workshoppens namn", placeholder="t.ex. Mognadsanalys nyttorealisering 2026")
         self.name_field = LabelledInput(self.name)
-        self.questionnaire = dropdown("Enkät", [(q.title, q.id) for q in ordered], ordered[0].id if ordered else None)
+        self.questionnaire = dropdown_control(
+            "Enkät", [(q.title, q.id) for q in ordered], ordered[0].id if ordered else None
+        )
         self.date = widgets.DatePicker(
             value=dt.date.today(), description="Datum", layout=shared_layout(), style=shared_style("description")
         )
@@ -367,7 +369,7 @@ class OpenWorkshop(widgets.VBox):
     def __init__(self, store: WorkshopStore, on_open: Any):
         self.store = store
         self.on_open = on_open
-        self.code = text_input("Ledarkod")
+        self.code = text_control("Ledarkod")
         self.code.continuous_update = False
         self.code_field = LabelledInput(self.code, help_text="Koden du fick när workshoppen skapades.")
         super().__init__([html("<h2>Öppna en workshop</h2>"), self.code_field, button("Öppna", self.open_workshop)])

@@ -13,9 +13,9 @@ import ipywidgets as widgets
 
 from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
-from nyttolib.app.fields import html, shared_layout, shared_style, wide
+from nyttolib.app.fields import dropdown_control, html, shared_layout, shared_style, text_control, wide
 from nyttolib.app.request import page_address, query_parameter
-from nyttolib.app.workshop.widgets import LabelledInput, button, dropdown, text_input
+from nyttolib.app.workshop.widgets import LabelledInput, button
 from nyttolib.content import ContentError
 from nyttolib.storage import NotFoundError
 from nyttolib.survey.participant import QUESTIONS, ParticipantSession
@@ -56,7 +56,7 @@ class JoinView(widgets.VBox):
         self.on_joined = on_joined
         self.questionnaires = questionnaires
         self.add_class("nyttolib-join")
-        self.code = text_input("Kod från den som leder workshoppen", code or "", placeholder="t.ex. K7QP2M")
+        self.code = text_control("Kod från den som leder workshoppen", code or "", placeholder="t.ex. K7QP2M")
         self.code_field = LabelledInput(self.code)
         self.code.continuous_update = False
         self.details = widgets.VBox()
@@ -93,12 +93,12 @@ class JoinView(widgets.VBox):
         )
         groups = sorted({d.answered_by for d in questionnaire.dimensions if d.answered_by})
         if groups:
-            self.role = dropdown("Du svarar för", [("– Välj –", None), *[(g, g) for g in groups]])
+            self.role = dropdown_control("Du svarar för", [("– Välj –", None), *[(g, g) for g in groups]])
             role_help = "Du får de frågor som din grupp känner bäst till."
         else:
-            self.role = text_input("Roll eller verksamhet (valfritt)", placeholder="t.ex. chef, IT, projektledare")
+            self.role = text_control("Roll eller verksamhet (valfritt)", placeholder="t.ex. chef, IT, projektledare")
             role_help = "Används för att jämföra grupper. Grupper med färre än två personer visas inte separat."
-        self.name = text_input("Ditt namn (valfritt)")
+        self.name = text_control("Ditt namn (valfritt)")
         fields = [
             LabelledInput(self.role, help_text=role_help),
             LabelledInput(self.name, help_text="Lämna tomt för att svara anonymt."),
@@ -256,30 +256,19 @@ class AnswerView(widgets.VBox):
                 radio.disabled = session.closed
                 children.append(
                     LabelledInput(
-                        radio, lambda value, d=dimension.id, s=statement.id, qq=question: self._set(d, s, qq, value)
+                        radio,
+                        lambda value, d=dimension.id, s=statement.id, qq=question: session.set_level(d, s, qq, value),
                     )
                 )
         if q.free_text:
-            comment = text_input(
+            comment = text_control(
                 f"{q.free_text} om {dimension.title.lower()} (valfritt)", session.comment(dimension.id), multiline=True
             )
             comment.disabled = session.closed
-            children.append(LabelledInput(comment, lambda text, d=dimension.id: self._comment(d, text)))
+            children.append(LabelledInput(comment, lambda text, d=dimension.id: session.set_comment(d, text)))
         box = widgets.VBox(children)
         box.add_class("nyttolib-dimension")
         return box
-
-    def _set(self, dimension_id: str, statement_id: str, question: str, value: Any) -> None:
-        try:
-            self.session.set_level(dimension_id, statement_id, question, value)
-        except ClosedError as exc:
-            raise ValueError(str(exc)) from exc
-
-    def _comment(self, dimension_id: str, text: str) -> None:
-        try:
-            self.session.set_comment(dimension_id, text)
-        except ClosedError as exc:
-            raise ValueError(str(exc)) from exc
 
     def _numbers_page(self) -> widgets.Widget:
         session = self.session
@@ -288,23 +277,15 @@ class AnswerView(widgets.VBox):
         ]
         for numeric in self.numeric_fields:
             label = f"{numeric.label} ({numeric.unit})" if numeric.unit else numeric.label
-            control = text_input(label, session.number_text(numeric.id))
+            control = text_control(label, session.number_text(numeric.id))
             control.layout = shared_layout(width="14rem")
             control.disabled = session.closed
-            field = LabelledInput(control, lambda text, f=numeric.id: self._number(f, text))
+            field = LabelledInput(control, lambda text, f=numeric.id: session.set_number(f, text))
             children.append(field)
-            if numeric.id in session.answers.get("_drafts", {}):
-                try:
-                    session.set_number(numeric.id, control.value)
-                except ValueError as exc:
-                    field.show_error(str(exc))
+            message = session.number_error(numeric.id)
+            if message:
+                field.show_error(message)
         return widgets.VBox(children)
-
-    def _number(self, field_id: str, text: str) -> None:
-        try:
-            self.session.set_number(field_id, text)
-        except ClosedError as exc:
-            raise ValueError(str(exc)) from exc
 
     def _submit_page(self) -> widgets.Widget:
         session = self.session
