@@ -135,6 +135,8 @@ def test_participants_see_only_their_own_answers_and_closing_stops_changes(tmp_p
             store.responses(workshop.join_code)  # the join code does not open the facilitator's view
         with pytest.raises(NotFoundError):
             store.response("gissad-token")
+        with pytest.raises(NotFoundError):
+            store.save_answers("gissad-token", {"a/b": {"now": 1}})  # nor can a guessed token write
         assert len(store.responses(workshop.facilitator_code)) == 2
         store.close_survey(workshop.facilitator_code)
         with pytest.raises(ClosedError):

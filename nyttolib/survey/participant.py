@@ -165,7 +165,7 @@ class ParticipantSession(StatusListeners):
 
     def _save(self, submit: bool = False) -> None:
         try:
-            self.store.save_answers(self.token, self.answers, submit=submit)
+            saved_at = self.store.save_answers(self.token, self.answers, submit=submit)
         except ClosedError:
             self.closed = True
             self.status = "closed"
@@ -178,7 +178,7 @@ class ParticipantSession(StatusListeners):
             return
         self.status = "saved"
         if submit:
-            self.submitted_at = self.store.response(self.token)[1].submitted_at
+            self.submitted_at = saved_at
         self._notify()
 
     def flush(self) -> None:

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS workshop_facilitation (
     updated_at TEXT NOT NULL
 )
 """
+_UNKNOWN_TOKEN = "Länken till dina svar stämmer inte. Be den som leder workshoppen om koden igen."
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to mistype
 
 
@@ -161,17 +162,22 @@ class WorkshopStore(DatabaseStore):
             f"SELECT workshop_id, {_RESPONSE_COLUMNS} FROM workshop_responses WHERE token = ?", (token,)
         ).fetchone()
         if row is None:
-            raise NotFoundError("Länken till dina svar stämmer inte. Be den som leder workshoppen om koden igen.")
+            raise NotFoundError(_UNKNOWN_TOKEN)
         return self._workshop("id", row[0]), _response(row[1:])
 
     def save_answers(
         self, token: str, answers: dict, *, role: str | None = None, name: str | None = None, submit: bool = False
-    ) -> None:
-        """Replace this participant's answers (autosave); refused once the survey is closed."""
-        workshop, _ = self.response(token)
+    ) -> str:
+        """Replace this participant's answers (autosave); refused once the survey is closed. Returns the time saved."""
         with self._write() as db:
-            closed = db.execute("SELECT closed_at FROM workshops WHERE id = ?", (workshop.id,)).fetchone()[0]
-            if closed:
+            row = db.execute(
+                "SELECT w.closed_at FROM workshop_responses r JOIN workshops w ON w.id = r.workshop_id"
+                " WHERE r.token = ?",
+                (token,),
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(_UNKNOWN_TOKEN)
+            if row[0]:
                 raise ClosedError()
             timestamp = now()
             db.execute(
@@ -179,6 +185,7 @@ class WorkshopStore(DatabaseStore):
                 " name = COALESCE(?, name), submitted_at = CASE WHEN ? THEN ? ELSE submitted_at END WHERE token = ?",
                 (json.dumps(answers, ensure_ascii=False), timestamp, role, name, submit, timestamp, token),
             )
+        return timestamp
 
     def responses(self, facilitator_code: str) -> list[Response]:
         """All answers of a workshop: for its facilitator only."""
