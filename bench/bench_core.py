@@ -25,11 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from nyttolib.assessment.documents import read_assessment_file  # noqa: E402
+from nyttolib.assessment.model import json_schema  # noqa: E402
+from nyttolib.assessment.validation import validate_document  # noqa: E402
 from nyttolib.content import load_content  # noqa: E402
-from nyttolib.documents import read_assessment_file  # noqa: E402
-from nyttolib.model import json_schema  # noqa: E402
-from nyttolib.storage import Store  # noqa: E402
-from nyttolib.validation import validate_document  # noqa: E402
+from nyttolib.storage.assessments import Store  # noqa: E402
 
 COUNT = 1000
 
@@ -61,7 +61,7 @@ def documents() -> list[dict]:
 
 
 def ours_save_load(docs) -> None:
-    from nyttolib.model import Assessment
+    from nyttolib.assessment.model import Assessment
 
     models = [Assessment.model_validate(d) for d in docs]
     with tempfile.TemporaryDirectory() as directory, Store(directory) as store:
@@ -97,7 +97,9 @@ def main() -> None:
 
     bare = import_time("pass")
     package = import_time("import nyttolib")
-    core = import_time("import nyttolib.cli, nyttolib.storage, nyttolib.summary, nyttolib.validation")
+    core = import_time(
+        "import nyttolib.cli, nyttolib.storage.assessments, nyttolib.assessment.summary, nyttolib.assessment.validation"
+    )
     print(
         f"import nyttolib:               {package:.3f} s  (bare interpreter {bare:.3f} s, ratio {package / bare:.2f})"
     )

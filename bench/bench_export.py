@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from nyttolib.assessment.documents import read_assessment_file  # noqa: E402
 from nyttolib.content import load_content  # noqa: E402
-from nyttolib.documents import read_assessment_file  # noqa: E402
-from nyttolib.export import ExportJob, export_batch  # noqa: E402
-from nyttolib.report import render_html, render_pdf  # noqa: E402
-from nyttolib.storage import Store  # noqa: E402
+from nyttolib.exports.batch import ExportJob, export_batch  # noqa: E402
+from nyttolib.exports.report import render_html, render_pdf  # noqa: E402
+from nyttolib.storage.assessments import Store  # noqa: E402
 
 
 def timed(action, runs: int) -> list[float]:

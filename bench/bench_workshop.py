@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from nyttolib.server import SPARE_KERNELS, workshop_server_options  # noqa: E402
+from nyttolib.serve.server import SPARE_KERNELS, workshop_server_options  # noqa: E402
 from nyttolib.survey.questionnaire import Dimension, Questionnaire, ScaleLevel, Statement  # noqa: E402
 from nyttolib.survey.statistics import compile_answers, statement_key  # noqa: E402
 from nyttolib.survey.store import WorkshopStore  # noqa: E402

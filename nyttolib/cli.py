@@ -12,20 +12,19 @@ from pathlib import Path
 from typing import TextIO
 
 from nyttolib import __version__
-from nyttolib.completeness import completeness
-from nyttolib.content import ContentError, load_content
-from nyttolib.documents import (
+from nyttolib.assessment.completeness import completeness
+from nyttolib.assessment.documents import (
     AssessmentFileError,
     assessment_json,
     check_file,
     read_assessment_file,
     write_text_atomically,
 )
-from nyttolib.model import Assessment
-from nyttolib.storage import Store, StoreError
-from nyttolib.summary import summarise, summary_text
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.summary import summarise, summary_text
+from nyttolib.content import ContentError, load_content
+from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from nyttolib.storage.assessments import Store, StoreError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -161,7 +160,7 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
         return EXIT_OK
 
     if args.command == "serve":
-        from nyttolib.server import serve, serve_workshop
+        from nyttolib.serve.server import serve, serve_workshop
 
         if args.workshop:
             from nyttolib.survey.store import WorkshopStore
@@ -187,7 +186,7 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
         return workshop_command(args, out, err)
 
     if args.command == "schema":
-        from nyttolib.model import json_schema
+        from nyttolib.assessment.model import json_schema
 
         print(json.dumps(json_schema(), ensure_ascii=False, indent=2), file=out)
         return EXIT_OK
@@ -262,7 +261,7 @@ def _progress_bar(err: TextIO) -> object:
 
 
 def _export(args: argparse.Namespace, store: Store, content, out: TextIO, err: TextIO) -> int:
-    from nyttolib.export import export_batch, parse_formats
+    from nyttolib.exports.batch import export_batch, parse_formats
 
     try:
         formats = parse_formats(args.format)
@@ -316,7 +315,7 @@ def _export(args: argparse.Namespace, store: Store, content, out: TextIO, err: T
 
 
 def _export_job(source: str, store: Store, content) -> object:
-    from nyttolib.export import ExportJob
+    from nyttolib.exports.batch import ExportJob
 
     path = Path(source)
     if path.exists() or source.lower().endswith(".json"):

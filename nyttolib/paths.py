@@ -20,6 +20,14 @@ def repository_data_dir() -> Path:
     return _PACKAGE_DIR.parent / "data"
 
 
+def templates_dir() -> Path:
+    """The `templates/` folder (report and Voilà templates): beside the package in a checkout, bundled in a wheel."""
+    bundled = _PACKAGE_DIR / "_templates"
+    if bundled.is_dir():
+        return bundled
+    return _PACKAGE_DIR.parent / "templates"
+
+
 def content_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The folder of content files: an explicit override, the environment variable, or the default."""
     chosen = override or os.environ.get(CONTENT_DIR_ENV)

@@ -51,7 +51,7 @@ def voila_server(
 ) -> Iterator[str]:
     """Start the app as `make app` does (`nyttolib serve`: repo config, templates, preheated kernels);
     with `**workshop_server_options(n)` as `nyttolib serve --workshop` does."""
-    from nyttolib.server import NOTEBOOKS, server_environment, voila_command
+    from nyttolib.serve.server import NOTEBOOKS, server_environment, voila_command
 
     port = free_port()
     process = subprocess.Popen(

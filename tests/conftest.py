@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from nyttolib.assessment.documents import read_assessment_file
+from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content, load_content
-from nyttolib.documents import read_assessment_file
-from nyttolib.model import Assessment
-from nyttolib.storage import Store
+from nyttolib.storage.assessments import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"

@@ -9,9 +9,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from nyttolib.assessment.documents import read_assessment_file
 from nyttolib.content import load_content
-from nyttolib.documents import read_assessment_file
-from nyttolib.storage import Store
+from nyttolib.storage.assessments import Store
 
 from browser import browser_page, page_url, require_chromium, voila_server, wait_for
 from conftest import INVOICE
@@ -125,7 +125,7 @@ def test_the_axe_check_does_find_violations():
 
 def test_the_html_report_has_no_axe_violations(tmp_path):
     require_chromium()
-    from nyttolib.report import render_html
+    from nyttolib.exports.report import render_html
 
     content = load_content()
     report = tmp_path / "rapport.html"

@@ -6,10 +6,10 @@ import urllib.request
 
 import pytest
 
+from nyttolib.assessment.documents import read_assessment_file
+from nyttolib.assessment.model import Assessment, Initiative
 from nyttolib.content import load_content
-from nyttolib.documents import read_assessment_file
-from nyttolib.model import Assessment, Initiative
-from nyttolib.storage import Store
+from nyttolib.storage.assessments import Store
 
 from browser import ROOT, browser_page, page_url, require_chromium, voila_server
 from conftest import INVOICE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nyttolib.calculations import (
+from nyttolib.assessment.calculations import (
     accumulate,
     calculate,
     freed_time_figures,
@@ -12,8 +12,8 @@ from nyttolib.calculations import (
     npv,
     payback_index,
 )
+from nyttolib.assessment.model import Assessment, BenefitLine, Calculation, CostLine, FreedTimeLine
 from nyttolib.formatting import approximate
-from nyttolib.model import Assessment, BenefitLine, Calculation, CostLine, FreedTimeLine
 
 
 def _assessment(**calculation) -> Assessment:

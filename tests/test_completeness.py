@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nyttolib.completeness import completeness
-from nyttolib.model import Assessment, Benefit, PrerequisiteAnswer
+from nyttolib.assessment.completeness import completeness
+from nyttolib.assessment.model import Assessment, Benefit, PrerequisiteAnswer
 
 
 def test_a_new_assessment_says_what_to_do_first(content):

@@ -6,7 +6,12 @@ import stat
 
 import pytest
 
-from nyttolib.documents import AssessmentFileError, read_assessment_file, write_assessment_file, write_text_atomically
+from nyttolib.assessment.documents import (
+    AssessmentFileError,
+    read_assessment_file,
+    write_assessment_file,
+    write_text_atomically,
+)
 
 
 def test_write_then_read_round_trips(content, invoice, tmp_path):

@@ -16,10 +16,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from nyttolib.calculations import calculate
-from nyttolib.export import export_bytes, file_stem, parse_formats, write_exports
-from nyttolib.model import Assessment, BenefitLine, Calculation, CostLine, FreedTimeLine, Initiative
-from nyttolib.report import render_html
+from nyttolib.assessment.calculations import calculate
+from nyttolib.assessment.model import Assessment, BenefitLine, Calculation, CostLine, FreedTimeLine, Initiative
+from nyttolib.exports.batch import export_bytes, file_stem, parse_formats, write_exports
+from nyttolib.exports.report import render_html
 
 from conftest import EXAMPLES, INVOICE
 

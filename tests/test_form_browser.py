@@ -12,10 +12,10 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from nyttolib.assessment.documents import read_assessment_file
+from nyttolib.assessment.summary import summary_text
 from nyttolib.content import load_content
-from nyttolib.documents import read_assessment_file
-from nyttolib.storage import Store
-from nyttolib.summary import summary_text
+from nyttolib.storage.assessments import Store
 
 from browser import browser_page, kernel_pids, page_url, require_chromium, voila_server, wait_for
 from conftest import INVOICE

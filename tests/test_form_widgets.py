@@ -98,7 +98,7 @@ def test_adding_a_line_right_after_the_years_change_is_not_lost(store, content):
 
 
 def test_lines_offer_benefits_added_after_the_calculation_step_was_built(store, content):
-    from nyttolib.model import Benefit
+    from nyttolib.assessment.model import Benefit
 
     form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
     form.show("calculation")

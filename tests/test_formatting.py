@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from nyttolib import formatting as fmt
-from nyttolib.filenames import safe_filename
+from nyttolib.exports.filenames import safe_filename
 
 NBSP = "\u00a0"
 

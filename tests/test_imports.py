@@ -12,7 +12,8 @@ HEAVY = ["ipywidgets", "pandas", "nbconvert", "matplotlib", "voila", "jupyter_se
 def test_core_modules_import_nothing_heavy():
     code = (
         "import sys, json\n"
-        "import nyttolib, nyttolib.cli, nyttolib.model, nyttolib.calculations, nyttolib.storage, nyttolib.summary\n"
+        "import nyttolib, nyttolib.cli, nyttolib.assessment.model, nyttolib.assessment.calculations\n"
+        "import nyttolib.storage.assessments, nyttolib.assessment.summary, nyttolib.numbers\n"
         f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
     )
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)

@@ -9,9 +9,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from nyttolib.assessment.documents import read_assessment_file
 from nyttolib.content import load_content
-from nyttolib.documents import read_assessment_file
-from nyttolib.storage import Store
+from nyttolib.storage.assessments import Store
 
 from conftest import INVOICE, ROOT
 

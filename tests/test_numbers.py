@@ -1,6 +1,6 @@
 import pytest
 
-from nyttolib.app.numbers import format_input, parse_number
+from nyttolib.numbers import format_input, parse_number
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nyttolib.model import Assessment, Benefit, FreedTimeLine, Initiative, Measurement, PlanItem
-from nyttolib.rules import calculation_requirement, follow_up_status
+from nyttolib.assessment.model import Assessment, Benefit, FreedTimeLine, Initiative, Measurement, PlanItem
+from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 
 
 def _with(kind: str | None, *categories: str) -> Assessment:

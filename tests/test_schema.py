@@ -6,7 +6,7 @@ import json
 
 import jsonschema
 
-from nyttolib.model import json_schema
+from nyttolib.assessment.model import json_schema
 
 from conftest import EXAMPLES, ROOT
 

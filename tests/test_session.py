@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nyttolib.app.session import AssessmentSession, FieldError, new_assessment
-from nyttolib.storage import Store
+from nyttolib.storage.assessments import Store
 
 
 class ManualClock:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from nyttolib.app.start_page import StartPage, assessments_table
-from nyttolib.model import Assessment, Initiative
+from nyttolib.assessment.model import Assessment, Initiative
 
 from conftest import INVOICE
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nyttolib.model import Assessment, Benefit, Calculation, CostLine, Initiative
-from nyttolib.storage import ConflictError, NotFoundError, Store
+from nyttolib.assessment.model import Assessment, Benefit, Calculation, CostLine, Initiative
+from nyttolib.storage.assessments import ConflictError, NotFoundError, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,8 +116,8 @@ def test_unknown_ids(store, invoice):
 WRITER = textwrap.dedent(
     """
     import sys
-    from nyttolib.model import Assessment, Initiative
-    from nyttolib.storage import Store
+    from nyttolib.assessment.model import Assessment, Initiative
+    from nyttolib.storage.assessments import Store
     directory, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     with Store(directory) as store:
         for n in range(count):
@@ -151,8 +151,8 @@ def test_parallel_processes_never_lose_or_mix_a_save(tmp_path):
 CRASHER = textwrap.dedent(
     """
     import sys
-    from nyttolib.model import Assessment, Initiative
-    from nyttolib.storage import Store
+    from nyttolib.assessment.model import Assessment, Initiative
+    from nyttolib.storage.assessments import Store
     with Store(sys.argv[1]) as store:
         n = 0
         while True:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nyttolib.content import ContentError
-from nyttolib.storage import NotFoundError
+from nyttolib.storage.assessments import NotFoundError
 from nyttolib.survey.questionnaire import load_questionnaire, load_questionnaires, questionnaire_dir
 from nyttolib.survey.statistics import DONT_KNOW, compile_answers, statement_key, summarise
 from nyttolib.survey.store import ClosedError, WorkshopStore

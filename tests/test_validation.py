@@ -7,9 +7,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nyttolib.documents import check_file
-from nyttolib.model import SCHEMA_VERSION
-from nyttolib.validation import validate_document
+from nyttolib.assessment.documents import check_file
+from nyttolib.assessment.model import SCHEMA_VERSION
+from nyttolib.assessment.validation import validate_document
 
 HEADER = {"document_type": "nyttolib.assessment", "schema_version": SCHEMA_VERSION}
 

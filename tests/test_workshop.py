@@ -381,7 +381,7 @@ def test_the_workshop_notebooks_execute(tmp_path):
 
 
 def test_serve_workshop_options(tmp_path):
-    from nyttolib.server import WORKSHOP_NOTEBOOKS, workshop_server_options
+    from nyttolib.serve.server import WORKSHOP_NOTEBOOKS, workshop_server_options
 
     options = workshop_server_options(30)
     assert "--VoilaConfiguration.template=nyttolib-workshop" in options["extra"]
@@ -399,7 +399,7 @@ def test_serve_workshop_options(tmp_path):
 
 def test_the_start_page_leads_to_the_workshop_pages(tmp_path):
     from nyttolib.app.start_page import StartPage
-    from nyttolib.storage import Store
+    from nyttolib.storage.assessments import Store
 
     with Store(tmp_path) as assessments:
         page = StartPage(assessments)

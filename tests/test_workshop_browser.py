@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from test_accessibility import violations
 
-from nyttolib.server import workshop_server_options
+from nyttolib.serve.server import workshop_server_options
 from nyttolib.survey.questionnaire import load_questionnaires
 from nyttolib.survey.statistics import statement_key
 from nyttolib.survey.store import WorkshopStore

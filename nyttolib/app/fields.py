@@ -12,8 +12,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from nyttolib.app.errors import guarded
-from nyttolib.app.numbers import format_input, parse_number
 from nyttolib.app.session import AssessmentSession, FieldError, Path, path_key
+from nyttolib.numbers import format_input, parse_number
 
 
 @functools.cache

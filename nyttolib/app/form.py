@@ -22,9 +22,9 @@ from nyttolib.app.steps.initiative import InitiativeStep
 from nyttolib.app.steps.plan import PlanStep
 from nyttolib.app.steps.prerequisites import PrerequisitesStep
 from nyttolib.app.steps.summary import SummaryStep
-from nyttolib.completeness import completeness
+from nyttolib.assessment.completeness import completeness
 from nyttolib.content import Content, ContentError, load_content
-from nyttolib.storage import NotFoundError, Store
+from nyttolib.storage.assessments import NotFoundError, Store
 
 log = logging.getLogger("nyttolib.app")
 

@@ -8,8 +8,8 @@ from IPython.display import HTML
 
 from nyttolib.app.request import query_parameter
 from nyttolib.content import ContentError, load_content
-from nyttolib.report import render_html
-from nyttolib.storage import NotFoundError, Store
+from nyttolib.exports.report import render_html
+from nyttolib.storage.assessments import NotFoundError, Store
 
 
 def report_for(assessment_id: str | None, *, store: Store | None = None) -> HTML:

@@ -17,12 +17,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from nyttolib.assessment.completeness import completeness
+from nyttolib.assessment.model import Assessment, Calculation
 from nyttolib.autosave import Scheduler, asyncio_scheduler
-from nyttolib.completeness import completeness
 from nyttolib.content import Content
 from nyttolib.messages import error_text
-from nyttolib.model import Assessment, Calculation
-from nyttolib.storage import ConflictError, Store
+from nyttolib.storage.assessments import ConflictError, Store
 
 log = logging.getLogger("nyttolib.app")
 

@@ -13,10 +13,10 @@ import ipywidgets as widgets
 from nyttolib import formatting as fmt
 from nyttolib.app.errors import content_error_page, guarded
 from nyttolib.app.request import wait_for_request
-from nyttolib.completeness import completeness
+from nyttolib.assessment.completeness import completeness
+from nyttolib.assessment.documents import check_file
 from nyttolib.content import Content, ContentError, load_content
-from nyttolib.documents import check_file
-from nyttolib.storage import Listing, Store
+from nyttolib.storage.assessments import Listing, Store
 
 FORM_PAGE = "bedomning.ipynb"
 WORKSHOP_PAGE = "workshop/ledare.ipynb"

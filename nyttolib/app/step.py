@@ -7,7 +7,7 @@ import ipywidgets as widgets
 from nyttolib.app.fields import Field
 from nyttolib.app.rows import RowList
 from nyttolib.app.session import AssessmentSession
-from nyttolib.completeness import Completeness
+from nyttolib.assessment.completeness import Completeness
 
 STATUS_LABELS = {
     "not_started": "ej påbörjad",

@@ -7,8 +7,8 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
-from nyttolib.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from nyttolib.documents import write_bytes_atomically
+from nyttolib.assessment.documents import write_bytes_atomically
+from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from nyttolib.survey.questionnaire import load_questionnaires
 from nyttolib.survey.store import WorkshopStore
 
@@ -63,7 +63,7 @@ def workshop_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"nyttolib workshop: enkäten '{workshop.questionnaire_id}' finns inte längre", file=err)
             return EXIT_INVALID
         if args.action == "export":
-            from nyttolib.export import parse_formats
+            from nyttolib.exports.batch import parse_formats
             from nyttolib.survey.export import WORKSHOP_FORMATS, workshop_export_bytes, workshop_file_stem
 
             try:

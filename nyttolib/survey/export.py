@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from nyttolib.filenames import safe_filename
+from nyttolib.exports.filenames import safe_filename
 from nyttolib.survey.participant import COMMENTS, NUMBERS
 from nyttolib.survey.questionnaire import Questionnaire
 from nyttolib.survey.statistics import DONT_KNOW, statement_key
@@ -89,7 +89,7 @@ def answers_xlsx(questionnaire: Questionnaire, responses: list[Response], worksh
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from nyttolib.spreadsheet import write_text
+    from nyttolib.exports.spreadsheet import write_text
 
     header, rows = answer_rows(questionnaire, responses)
     book = Workbook()

@@ -13,8 +13,8 @@ import logging
 import weakref
 from typing import Any
 
-from nyttolib.app.numbers import format_input, parse_number
 from nyttolib.autosave import Debounced, Scheduler, StatusListeners, asyncio_scheduler
+from nyttolib.numbers import format_input, parse_number
 from nyttolib.survey.questionnaire import Dimension, Questionnaire
 from nyttolib.survey.statistics import DONT_KNOW, statement_key
 from nyttolib.survey.store import ClosedError, WorkshopStore

@@ -16,8 +16,8 @@ from typing import Any
 
 from nyttolib import __version__
 from nyttolib import formatting as fmt
-from nyttolib.charts import png_data_uri
-from nyttolib.report import logo_data_uri, render_pdf, report_template_dir, template_environment
+from nyttolib.exports.charts import png_data_uri
+from nyttolib.exports.report import logo_data_uri, render_pdf, report_template_dir, template_environment
 from nyttolib.survey.charts import maturity_alt_text, maturity_png
 from nyttolib.survey.facilitation import PRIORITIES, Facilitation
 from nyttolib.survey.participant import COMMENTS, NUMBERS

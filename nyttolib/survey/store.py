@@ -13,8 +13,8 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from nyttolib.database import DatabaseStore, now
-from nyttolib.storage import NotFoundError, StoreError
+from nyttolib.storage.assessments import NotFoundError, StoreError
+from nyttolib.storage.database import DatabaseStore, now
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS workshops (

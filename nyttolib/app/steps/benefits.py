@@ -7,8 +7,8 @@ from html import escape
 from nyttolib.app.fields import ChoiceField, TextField, YesNoField, heading, html, paragraphs
 from nyttolib.app.rows import RowList
 from nyttolib.app.step import Step
-from nyttolib.model import Benefit
-from nyttolib.rules import calculation_requirement
+from nyttolib.assessment.model import Benefit
+from nyttolib.assessment.rules import calculation_requirement
 
 
 class BenefitsStep(Step):

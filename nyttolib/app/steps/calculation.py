@@ -10,12 +10,12 @@ import ipywidgets as widgets
 from nyttolib import formatting as fmt
 from nyttolib.app.errors import guarded
 from nyttolib.app.fields import CheckboxField, ChoiceField, NumberField, TextField, heading, html, paragraphs
-from nyttolib.app.numbers import parse_number
 from nyttolib.app.rows import RowList
 from nyttolib.app.step import Step
-from nyttolib.calculations import calculate, freed_time_figures, hourly_cost_from_monthly_salary
-from nyttolib.charts import cost_benefit_img
-from nyttolib.model import BenefitLine, CostLine, FreedTimeLine
+from nyttolib.assessment.calculations import calculate, freed_time_figures, hourly_cost_from_monthly_salary
+from nyttolib.assessment.model import BenefitLine, CostLine, FreedTimeLine
+from nyttolib.exports.charts import cost_benefit_img
+from nyttolib.numbers import parse_number
 
 YEAR_CHOICES = list(range(3, 11))
 

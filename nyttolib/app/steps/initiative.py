@@ -7,7 +7,7 @@ from html import escape
 from nyttolib.app.fields import ChoiceField, DateField, NumberField, TextField, heading, html
 from nyttolib.app.rows import RowList
 from nyttolib.app.step import Step
-from nyttolib.model import FundingLine
+from nyttolib.assessment.model import FundingLine
 
 
 class InitiativeStep(Step):

@@ -12,8 +12,8 @@ from nyttolib.app.errors import guarded
 from nyttolib.app.fields import CheckboxField, DateField, NumberField, TextField, heading, html, paragraphs
 from nyttolib.app.rows import RowList
 from nyttolib.app.step import Step
-from nyttolib.model import Activity, Measurement, PlanItem, Risk
-from nyttolib.rules import follow_up_status
+from nyttolib.assessment.model import Activity, Measurement, PlanItem, Risk
+from nyttolib.assessment.rules import follow_up_status
 
 LIGHT_SYMBOLS = {"green": "●", "yellow": "●", "red": "●", "none": "○"}
 

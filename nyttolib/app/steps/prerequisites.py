@@ -6,7 +6,7 @@ from html import escape
 
 from nyttolib.app.fields import RadioField, TextField, heading, html, paragraphs
 from nyttolib.app.step import Step
-from nyttolib.model import PrerequisiteAnswer
+from nyttolib.assessment.model import PrerequisiteAnswer
 
 
 class PrerequisitesStep(Step):

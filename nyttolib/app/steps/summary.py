@@ -14,10 +14,10 @@ from nyttolib.app.errors import guarded
 from nyttolib.app.fields import download_link, heading, html, paragraphs
 from nyttolib.app.step import Step
 from nyttolib.app.steps.calculation import key_figures, results_table
-from nyttolib.calculations import calculate
-from nyttolib.charts import cost_benefit_img
-from nyttolib.completeness import STATE_LABELS, completeness
-from nyttolib.rules import calculation_requirement, follow_up_status
+from nyttolib.assessment.calculations import calculate
+from nyttolib.assessment.completeness import STATE_LABELS, completeness
+from nyttolib.assessment.rules import calculation_requirement, follow_up_status
+from nyttolib.exports.charts import cost_benefit_img
 
 EXPORT_BUTTONS = [
     ("pdf", "PDF (beslutsunderlag)"),
@@ -102,7 +102,7 @@ class SummaryStep(Step):
     def render_history(self, shown: int = 15) -> None:
         """The latest revisions, newest first, each with a button to restore it."""
         from nyttolib.app.start_page import local_time
-        from nyttolib.storage import NotFoundError
+        from nyttolib.storage.assessments import NotFoundError
 
         s = self.session
         try:
@@ -138,7 +138,7 @@ class SummaryStep(Step):
 
     def export(self, fmt: str) -> None:
         """Make one export file and offer it as a link (Voilà has no download widget of its own)."""
-        from nyttolib.export import MIME_TYPES, export_bytes, file_stem
+        from nyttolib.exports.batch import MIME_TYPES, export_bytes, file_stem
 
         s = self.session
         s.flush()  # the file shows what is saved

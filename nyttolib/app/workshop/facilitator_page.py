@@ -20,7 +20,7 @@ from nyttolib.app.request import page_address, query_parameter
 from nyttolib.app.workshop.participant_page import PARTICIPANT_PAGE, join_link
 from nyttolib.app.workshop.widgets import LabelledInput, button
 from nyttolib.content import ContentError
-from nyttolib.storage import NotFoundError
+from nyttolib.storage.assessments import NotFoundError
 from nyttolib.survey.facilitation import PRIORITIES, FacilitationSession
 from nyttolib.survey.questionnaire import Questionnaire, load_questionnaires
 from nyttolib.survey.store import Workshop, WorkshopStore
@@ -308,7 +308,7 @@ class FacilitatorView(widgets.VBox):
         return row
 
     def export(self, fmt: str) -> None:
-        from nyttolib.export import MIME_TYPES
+        from nyttolib.exports.batch import MIME_TYPES
         from nyttolib.survey.export import workshop_export_bytes, workshop_file_stem
 
         self.facilitation.flush()

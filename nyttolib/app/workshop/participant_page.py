@@ -17,7 +17,7 @@ from nyttolib.app.fields import dropdown_control, html, shared_layout, shared_st
 from nyttolib.app.request import page_address, query_parameter
 from nyttolib.app.workshop.widgets import LabelledInput, button
 from nyttolib.content import ContentError
-from nyttolib.storage import NotFoundError
+from nyttolib.storage.assessments import NotFoundError
 from nyttolib.survey.participant import QUESTIONS, ParticipantSession
 from nyttolib.survey.questionnaire import Dimension, Questionnaire, load_questionnaires
 from nyttolib.survey.statistics import DONT_KNOW

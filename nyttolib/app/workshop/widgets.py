@@ -9,7 +9,7 @@ import ipywidgets as widgets
 
 from nyttolib.app.errors import guarded
 from nyttolib.app.fields import LabelledControl, shared_layout
-from nyttolib.storage import StoreError
+from nyttolib.storage.assessments import StoreError
 
 
 class LabelledInput(LabelledControl):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from nyttolib.assessment.model import Assessment, PlanItem
 from nyttolib.content import Content
-from nyttolib.model import Assessment, PlanItem
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ size, so this launcher gives its kernel manager one: the first fill uses the siz
 later refills the sizes in NYTTOLIB_REFILL_POOLS (JSON, e.g. {"delta.ipynb": {"pool_size": 3}}): enough
 for latecomers and reloads, each of which still gets a kernel that is ready.
 
-Run by `nyttolib serve --workshop` as `python -m nyttolib.workshop_server <voila arguments>`.
+Run by `nyttolib serve --workshop` as `python -m nyttolib.serve.workshop <voila arguments>`.
 """
 
 from __future__ import annotations

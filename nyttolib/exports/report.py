@@ -16,12 +16,13 @@ from typing import Any
 
 from nyttolib import __version__
 from nyttolib import formatting as fmt
-from nyttolib.calculations import calculate
-from nyttolib.charts import cost_benefit_alt_text, cost_benefit_png, png_data_uri
-from nyttolib.completeness import STATE_LABELS, completeness
+from nyttolib.assessment.calculations import calculate
+from nyttolib.assessment.completeness import STATE_LABELS, completeness
+from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 from nyttolib.content import Content
-from nyttolib.model import Assessment
-from nyttolib.rules import calculation_requirement, follow_up_status
+from nyttolib.exports.charts import cost_benefit_alt_text, cost_benefit_png, png_data_uri
+from nyttolib.paths import templates_dir
 
 TEMPLATE_DIR_ENV = "NYTTOLIB_REPORT_TEMPLATES"
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
@@ -29,7 +30,7 @@ LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"
 
 def report_template_dir() -> Path:
     chosen = os.environ.get(TEMPLATE_DIR_ENV)
-    return Path(chosen) if chosen else Path(__file__).resolve().parent.parent / "templates" / "report"
+    return Path(chosen) if chosen else templates_dir() / "report"
 
 
 @lru_cache(maxsize=4)

@@ -12,10 +12,10 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from nyttolib.assessment.migrations import NewerSchemaError, migrate
+from nyttolib.assessment.model import DOCUMENT_TYPE, Assessment
 from nyttolib.content import Content
 from nyttolib.messages import error_text
-from nyttolib.migrations import NewerSchemaError, migrate
-from nyttolib.model import DOCUMENT_TYPE, Assessment
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nyttolib.assessment.documents import assessment_json, write_bytes_atomically
+from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content, load_content
-from nyttolib.documents import assessment_json, write_bytes_atomically
-from nyttolib.filenames import safe_filename
-from nyttolib.model import Assessment
+from nyttolib.exports.filenames import safe_filename
 
 FORMATS = ("html", "pdf", "xlsx", "json")
 MIME_TYPES = {
@@ -49,10 +49,10 @@ def export_bytes(
     if fmt == "json":
         return assessment_json(assessment).encode("utf-8")
     if fmt == "xlsx":
-        from nyttolib.spreadsheet import calculation_workbook
+        from nyttolib.exports.spreadsheet import calculation_workbook
 
         return calculation_workbook(assessment, content)
-    from nyttolib.report import render_html, render_pdf
+    from nyttolib.exports.report import render_html, render_pdf
 
     html = html or render_html(assessment, content, revision=revision, saved_at=saved_at)
     if fmt == "html":
@@ -84,7 +84,7 @@ def write_exports(
     stem = file_stem(assessment)
     for fmt in formats:
         if fmt in ("html", "pdf") and html is None:
-            from nyttolib.report import render_html
+            from nyttolib.exports.report import render_html
 
             html = render_html(assessment, content, revision=revision, saved_at=saved_at)
         data = export_bytes(assessment, content, fmt, revision=revision, saved_at=saved_at, html=html)

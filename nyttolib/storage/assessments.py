@@ -14,8 +14,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from nyttolib.database import DatabaseStore, now
-from nyttolib.model import Assessment
+from nyttolib.assessment.model import Assessment
+from nyttolib.storage.database import DatabaseStore, now
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS assessments (

@@ -12,7 +12,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from nyttolib.model import SCHEMA_VERSION
+from nyttolib.assessment.model import SCHEMA_VERSION
 
 
 class NewerSchemaError(ValueError):

@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content
-from nyttolib.model import Assessment
 
 MONEY = '#,##0 "kr"'
 HOURS = '#,##0 "h"'

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.rules import calculation_requirement
 from nyttolib.content import Content
-from nyttolib.model import Assessment
-from nyttolib.rules import calculation_requirement
 
 SECTIONS: dict[str, str] = {
     "initiative": "Om initiativet",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nyttolib.assessment.model import Assessment, BenefitLine, Calculation, CostLine, FreedTimeLine
 from nyttolib.content import Content
-from nyttolib.model import Assessment, BenefitLine, Calculation, CostLine, FreedTimeLine
 
 
 def npv(values: list[float], rate_percent: float) -> float:

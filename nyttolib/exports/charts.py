@@ -9,7 +9,7 @@ import base64
 import io
 
 from nyttolib import formatting as fmt
-from nyttolib.calculations import CalculationResult
+from nyttolib.assessment.calculations import CalculationResult
 
 # Colours with at least 3:1 contrast against white and against each other's fill (WCAG 1.4.11).
 COST_COLOUR = "#b3261e"

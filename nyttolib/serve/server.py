@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from nyttolib.survey.store import Workshop
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 TEMPLATES = ROOT / "templates"
 
@@ -86,7 +86,7 @@ def _until_interrupted(process: subprocess.Popen) -> int:
 WORKSHOP_NOTEBOOKS = NOTEBOOKS / "workshop"
 KERNEL_MB = 110  # measured resident size of one participant kernel (bench/bench_workshop.py)
 SPARE_KERNELS = 3  # kept ready after the joining, for latecomers and reloads (refilled 3 s after use)
-WORKSHOP_MODULE = "nyttolib.workshop_server"
+WORKSHOP_MODULE = "nyttolib.serve.workshop"
 
 
 def workshop_arguments(participants: int) -> list[str]:
@@ -99,8 +99,8 @@ def workshop_arguments(participants: int) -> list[str]:
 
 
 def workshop_environment(participants: int) -> dict[str, str]:
-    """After the first fill, keep only a few kernels spare (see nyttolib.workshop_server)."""
-    from nyttolib.workshop_server import REFILL_ENV
+    """After the first fill, keep only a few kernels spare (see nyttolib.serve.workshop)."""
+    from nyttolib.serve.workshop import REFILL_ENV
 
     refill = {"delta.ipynb": {"pool_size": min(SPARE_KERNELS, max(1, participants))}, "ledare.ipynb": {"pool_size": 1}}
     return {REFILL_ENV: json.dumps(refill)}

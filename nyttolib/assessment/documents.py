@@ -7,9 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
+from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.validation import Problem, ValidationResult, validate_document
 from nyttolib.content import Content
-from nyttolib.model import Assessment
-from nyttolib.validation import Problem, ValidationResult, validate_document
 
 
 def _current_umask() -> int:

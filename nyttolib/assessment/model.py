@@ -1,7 +1,7 @@
 """The assessment (bedömning) of one development initiative, as a plain document model.
 
 Ids that refer to content (criteria, axes, categories, stages …) are checked against the loaded
-content in `nyttolib.validation`, not here, so a municipality's content files decide what is valid.
+content in `nyttolib.assessment.validation`, not here, so a municipality's content files decide what is valid.
 Field titles are Swedish: validation messages name fields by them.
 """
 

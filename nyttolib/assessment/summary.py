@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from nyttolib import formatting as fmt
-from nyttolib.calculations import CalculationResult, calculate
-from nyttolib.completeness import STATE_LABELS, completeness
+from nyttolib.assessment.calculations import CalculationResult, calculate
+from nyttolib.assessment.completeness import STATE_LABELS, completeness
+from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 from nyttolib.content import Content
-from nyttolib.model import Assessment
-from nyttolib.rules import calculation_requirement, follow_up_status
 
 
 def summarise(assessment: Assessment, content: Content) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Serving the app: the local Voilà server and the workshop server."""

@@ -1,0 +1,1 @@
+"""Storage: the database layer and the assessment store with revisions."""
