@@ -12,13 +12,13 @@ _TEMPLATES: dict[str, str] = {
     "missing": "uppgiften saknas",
     "extra_forbidden": "okänt fält (stavfel, eller ett fält som inte finns i den här versionen)",
     "string_type": "ska vara en text",
-    "int_type": "ska vara ett heltal",
+    "int_type": "ska vara ett heltal, skrivet som tal utan citattecken (t.ex. 3)",
     "int_parsing": "ska vara ett heltal, t.ex. 2024",
     "int_from_float": "ska vara ett heltal, utan decimaler",
     "float_type": "ska vara ett tal",
     "float_parsing": "ska vara ett tal, t.ex. 450 eller 0,5",
     "finite_number": "ska vara ett ändligt tal",
-    "bool_type": "ska vara ja eller nej (true/false)",
+    "bool_type": "ska vara ja eller nej: true eller false, utan citattecken",
     "bool_parsing": "ska vara ja eller nej (true/false)",
     "date_type": "ska vara ett datum (ÅÅÅÅ-MM-DD)",
     "date_parsing": "ska vara ett datum på formen ÅÅÅÅ-MM-DD, t.ex. 2024-03-01",
@@ -39,6 +39,9 @@ _TEMPLATES: dict[str, str] = {
     "literal_error": "ska vara ett av: {expected}",
     "enum": "ska vara ett av: {expected}",
     "json_invalid": "är inte giltig JSON",
+    "string_pattern_mismatch": (
+        "får bara innehålla bokstäverna a–z, siffror, - och _ (och börja med en bokstav eller siffra)"
+    ),
 }
 
 

@@ -14,6 +14,8 @@ EXAMPLES = ROOT / "data" / "examples"
 INVOICE = EXAMPLES / "fakturor-e-tjanst.json"
 STUDY = EXAMPLES / "forstudie-digital-post.json"
 INFRASTRUCTURE = EXAMPLES / "e-arkiv.json"
+SIGNING = EXAMPLES / "digital-signering.json"  # has every kind of calculation line
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.json"))
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +36,17 @@ def study(content: Content) -> Assessment:
 @pytest.fixture
 def infrastructure(content: Content) -> Assessment:
     return read_assessment_file(INFRASTRUCTURE, content).assessment
+
+
+@pytest.fixture
+def signing(content: Content) -> Assessment:
+    return read_assessment_file(SIGNING, content).assessment
+
+
+@pytest.fixture
+def examples(content: Content) -> list[Assessment]:
+    """Every bundled example, so that a new example is covered by every test that takes this."""
+    return [read_assessment_file(path, content).assessment for path in EXAMPLE_FILES]
 
 
 @pytest.fixture

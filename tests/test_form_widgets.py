@@ -39,8 +39,8 @@ def test_the_summary_links_to_the_missing_field(store, content):
     assert form.current == "initiative"
 
 
-def test_every_step_builds_for_the_examples(store, content, invoice, study, infrastructure):
-    for example in (invoice, study, infrastructure):
+def test_every_step_builds_for_the_examples(store, content, examples):
+    for example in examples:
         store.save(example)
         form = assessment_form(example.id, store=store, content=content)
         for step_id in form.step_ids:

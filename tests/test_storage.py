@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from nyttolib.assessment.model import Assessment, Benefit, Calculation, CostLine, Initiative
+from nyttolib.assessment.model import Assessment, Initiative
 from nyttolib.storage.assessments import ConflictError, NotFoundError, Store
+
+from strategies import assessments
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -182,38 +183,6 @@ def test_a_writer_killed_mid_save_leaves_a_consistent_store(tmp_path):
         assert [h.revision for h in store.history("krasch")] == list(range(1, head + 1))
         assert store.load("krasch")[0].initiative.name == str(head)
         assert store.save(Assessment(id="krasch")).revision == head + 1
-
-
-texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
-amounts = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
-
-
-@st.composite
-def assessments(draw):
-    years = draw(st.integers(min_value=3, max_value=6))
-    return Assessment(
-        initiative=Initiative(
-            name=draw(texts),
-            need=draw(texts),
-            kind=draw(st.sampled_from([None, "mvp"])),
-            start_date=draw(st.none() | st.dates()),
-        ),
-        prerequisites={
-            "nyttoanalys": {"answer": draw(st.sampled_from([None, "ja", "nej"])), "motivation": draw(texts)}
-        },
-        classification={"intern_extern": draw(st.none() | st.integers(1, 5))},
-        benefits=[
-            Benefit(id=f"b{i}", description=draw(texts), measurable=draw(st.none() | st.booleans()))
-            for i in range(draw(st.integers(0, 3)))
-        ],
-        calculation=Calculation(
-            years=years,
-            discount_rate_percent=draw(st.none() | st.floats(0, 100)),
-            cost_lines=[
-                CostLine(description=draw(texts), values=draw(st.lists(amounts, min_size=years, max_size=years)))
-            ],
-        ),
-    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

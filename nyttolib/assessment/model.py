@@ -11,13 +11,21 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+
+from nyttolib.text import check_line, check_text
 
 SCHEMA_VERSION = 2
 DOCUMENT_TYPE = "nyttolib.assessment"
 
-Text = Annotated[str, Field(max_length=20_000)]
-ShortText = Annotated[str, Field(max_length=500)]
+# Long text may hold tab and newline; a line none of the control characters (see nyttolib.text).
+Text = Annotated[str, Field(max_length=20_000), AfterValidator(check_text)]
+ShortText = Annotated[str, Field(max_length=500), AfterValidator(check_line)]
+# Ids end up in addresses and file names: short, and only letters, digits, '-' and '_'.
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+# An id that refers to content (a category, a stage …): checked against the content in validation.
+Reference = Annotated[str, Field(max_length=100), AfterValidator(check_line)]
+Year = Annotated[StrictInt, Field(ge=1900, le=2200)]
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 ValuationLevel = Literal[1, 3, 5]
@@ -33,16 +41,16 @@ class Record(BaseModel):
 
 
 class FundingLine(Record):
-    source: str | None = Field(None, title="Finansieringskälla")
+    source: Reference | None = Field(None, title="Finansieringskälla")
     amount_kr: Amount | None = Field(None, title="Belopp (kr)")
     note: ShortText = Field("", title="Kommentar")
 
 
 class Portfolio(Record):
     number: ShortText = Field("", title="Nr")
-    year: int | None = Field(None, ge=1900, le=2200, title="År")
+    year: Year | None = Field(None, title="År")
     project_number: ShortText = Field("", title="Projektnr")
-    stage: str | None = Field(None, title="Steg i portföljen")
+    stage: Reference | None = Field(None, title="Steg i portföljen")
     total_cost_kr: Amount | None = Field(None, title="Kostnad (totalt)")
     funding: list[FundingLine] = Field(default_factory=list, title="Finansiering")
 
@@ -62,12 +70,12 @@ class Initiative(Record):
     contact: ShortText = Field("", title="Kontaktperson")
     need: Text = Field("", title="Behov")
     description: Text = Field("", title="Beskrivning av initiativet")
-    kind: str | None = Field(None, title="Typ av initiativ")
+    kind: Reference | None = Field(None, title="Typ av initiativ")
     estimated_hours: Amount | None = Field(None, title="Uppskattad arbetsinsats (timmar)")
     start_date: dt.date | None = Field(None, title="Startdatum")
     end_date: dt.date | None = Field(None, title="Slutdatum")
     portfolio: Portfolio = Field(default_factory=Portfolio, title="Portfölj")
-    priority_class: str | None = Field(None, title="Prioriteringsgrund")
+    priority_class: Reference | None = Field(None, title="Prioriteringsgrund")
     valuation: Valuation = Field(default_factory=Valuation, title="Nyttovärdering")
 
     @model_validator(mode="after")
@@ -83,14 +91,14 @@ class PrerequisiteAnswer(Record):
 
 
 class Benefit(Record):
-    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    id: Identifier = Field(default_factory=new_id, title="Id")
     description: Text = Field("", title="Förväntad nytta")
     target_group: ShortText = Field("", title="Målgrupp")
     means: Text = Field("", title="Nytta förväntas uppnås genom")
-    measurable: bool | None = Field(None, title="Mätbar (ja/nej)")
+    measurable: StrictBool | None = Field(None, title="Mätbar (ja/nej)")
     baseline: Text = Field("", title="Noll-mätning")
-    category: str | None = Field(None, title="Kategori")
-    unvalued_score: int | None = Field(None, ge=0, le=3, title="Skattning av ej värderad nytta (0–3)")
+    category: Reference | None = Field(None, title="Kategori")
+    unvalued_score: StrictInt | None = Field(None, ge=0, le=3, title="Skattning av ej värderad nytta (0–3)")
 
 
 class _EstimateRange(Record):
@@ -107,41 +115,41 @@ class _EstimateRange(Record):
 
 
 class CostLine(_EstimateRange):
-    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    id: Identifier = Field(default_factory=new_id, title="Id")
     description: ShortText = Field("", title="Kostnad")
     kind: Literal["engangs", "lopande"] = Field("engangs", title="Typ av kostnad")
     unit: Literal["kr", "timmar"] = Field("kr", title="Enhet")
-    rate: ShortText = Field("intern", title="Timpris")
+    rate: Reference = Field("intern", title="Timpris")
     values: list[Amount] = Field(default_factory=list, title="Belopp per år")
 
 
 class BenefitLine(_EstimateRange):
-    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    id: Identifier = Field(default_factory=new_id, title="Id")
     description: ShortText = Field("", title="Nytta")
-    benefit_id: str | None = Field(None, title="Hör till nytta")
-    category: str | None = Field(None, title="Kategori")
+    benefit_id: Reference | None = Field(None, title="Hör till nytta")
+    category: Reference | None = Field(None, title="Kategori")
     full_effect_kr: Amount = Field(0, title="Årlig nytta vid full effekt (kr)")
     ramp_percent: list[Percent] = Field(default_factory=list, title="Effekt per år (%)")
-    realisable: bool = Field(True, title="Kan realiseras som pengar")
+    realisable: StrictBool = Field(True, title="Kan realiseras som pengar")
 
 
 class FreedTimeLine(_EstimateRange):
-    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    id: Identifier = Field(default_factory=new_id, title="Id")
     description: ShortText = Field("", title="Frigjord tid")
-    benefit_id: str | None = Field(None, title="Hör till nytta")
+    benefit_id: Reference | None = Field(None, title="Hör till nytta")
     volume_per_year: Amount = Field(0, title="Volym per år (antal)")
     minutes_per_case: Amount = Field(0, title="Minuter per ärende")
     share_percent: Percent = Field(100, title="Andel som påverkas (%)")
-    rate: ShortText = Field("intern", title="Timpris")
+    rate: Reference = Field("intern", title="Timpris")
     ramp_percent: list[Percent] = Field(default_factory=list, title="Effekt per år (%)")
-    realisable: bool = Field(True, title="Tas hem som pengar")
+    realisable: StrictBool = Field(True, title="Tas hem som pengar")
 
 
 class Calculation(Record):
-    start_year: int | None = Field(None, ge=1900, le=2200, title="Första år")
-    years: int = Field(3, ge=1, le=30, title="Antal år")
+    start_year: Year | None = Field(None, title="Första år")
+    years: StrictInt = Field(3, ge=1, le=30, title="Antal år")
     discount_rate_percent: Percent | None = Field(None, title="Diskonteringsränta (%)")
-    hourly_rates: dict[str, Amount] = Field(default_factory=dict, title="Timpriser (kr/h)")
+    hourly_rates: dict[Reference, Amount] = Field(default_factory=dict, title="Timpriser (kr/h)")
     cost_lines: list[CostLine] = Field(default_factory=list, title="Kostnader")
     benefit_lines: list[BenefitLine] = Field(default_factory=list, title="Nyttor")
     freed_time_lines: list[FreedTimeLine] = Field(default_factory=list, title="Frigjord tid")
@@ -164,18 +172,28 @@ class Calculation(Record):
         return self
 
 
+def uses_hourly_rate(line: CostLine | BenefitLine | FreedTimeLine) -> bool:
+    """Whether a calculation line is priced by an hourly rate: freed time always, costs given in hours.
+
+    Benefit lines ("Övriga nyttor i kronor") are amounts and have no rate.
+    """
+    if isinstance(line, FreedTimeLine):
+        return True
+    return isinstance(line, CostLine) and line.unit == "timmar"
+
+
 class Measurement(Record):
-    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    id: Identifier = Field(default_factory=new_id, title="Id")
     date: dt.date | None = Field(None, title="Datum")
     value: float | None = Field(None, allow_inf_nan=False, title="Uppmätt värde")
     comment: Text = Field("", title="Kommentar")
 
 
 class PlanItem(Record):
-    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
-    benefit_id: str | None = Field(None, title="Nytta")
-    answers: dict[str, Text] = Field(default_factory=dict, title="Nyttorealiseringsplanens frågor")
-    seven_questions: dict[str, Text] = Field(default_factory=dict, title="E-delegationens sju frågor")
+    id: Identifier = Field(default_factory=new_id, title="Id")
+    benefit_id: Reference | None = Field(None, title="Nytta")
+    answers: dict[Reference, Text] = Field(default_factory=dict, title="Nyttorealiseringsplanens frågor")
+    seven_questions: dict[Reference, Text] = Field(default_factory=dict, title="E-delegationens sju frågor")
     unit: ShortText = Field("", title="Mätetal (enhet)")
     baseline_value: float | None = Field(None, allow_inf_nan=False, title="Nuläge (värde)")
     target_value: float | None = Field(None, allow_inf_nan=False, title="Målvärde")
@@ -184,17 +202,17 @@ class PlanItem(Record):
 
 
 class Activity(Record):
-    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    id: Identifier = Field(default_factory=new_id, title="Id")
     activity: ShortText = Field("", title="Aktivitet")
     purpose: Text = Field("", title="Syfte")
     schedule: ShortText = Field("", title="Tidplan")
     resources: ShortText = Field("", title="Resurser")
     responsible: ShortText = Field("", title="Ansvarig")
-    outside_project: bool = Field(False, title="Ingår inte i projektet")
+    outside_project: StrictBool = Field(False, title="Ingår inte i projektet")
 
 
 class Risk(Record):
-    id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
+    id: Identifier = Field(default_factory=new_id, title="Id")
     risk: Text = Field("", title="Risk")
     handling: Text = Field("", title="Hur risken hanteras")
 
@@ -213,10 +231,10 @@ class RealisationPlan(Record):
 class Assessment(Record):
     document_type: Literal["nyttolib.assessment"] = Field(DOCUMENT_TYPE, title="Dokumenttyp")
     schema_version: Literal[2] = Field(SCHEMA_VERSION, title="Schemaversion")
-    id: str | None = Field(None, title="Id")
+    id: Identifier | None = Field(None, title="Id")
     initiative: Initiative = Field(default_factory=Initiative, title="Om initiativet")
-    prerequisites: dict[str, PrerequisiteAnswer] = Field(default_factory=dict, title="Förutsättningar")
-    classification: dict[str, Annotated[int, Field(ge=1, le=5)] | None] = Field(
+    prerequisites: dict[Reference, PrerequisiteAnswer] = Field(default_factory=dict, title="Förutsättningar")
+    classification: dict[Reference, Annotated[StrictInt, Field(ge=1, le=5)] | None] = Field(
         default_factory=dict, title="Klassificering"
     )
     benefits: list[Benefit] = Field(default_factory=list, title="Nytta")

@@ -13,7 +13,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from nyttolib.assessment.migrations import NewerSchemaError, migrate
-from nyttolib.assessment.model import DOCUMENT_TYPE, Assessment
+from nyttolib.assessment.model import DOCUMENT_TYPE, Assessment, uses_hourly_rate
 from nyttolib.content import Content
 from nyttolib.messages import error_text
 
@@ -139,7 +139,7 @@ def check_references(assessment: Assessment, content: Content) -> list[Problem]:
         problems += _unique([line.id for line in lines], ("calculation", name), content)
         for index, line in enumerate(lines):
             loc = ("calculation", name, index)
-            if getattr(line, "unit", "timmar") == "timmar":
+            if uses_hourly_rate(line):
                 problems += _choice(line.rate, rates, (*loc, "rate"), "okänt timpris", content)
             if getattr(line, "category", None) is not None:
                 problems += _choice(line.category, categories, (*loc, "category"), "okänd kategori", content)

@@ -6,6 +6,7 @@ processes, and reports which failed and why without stopping at the first failur
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -15,7 +16,7 @@ from pathlib import Path
 from nyttolib.assessment.documents import assessment_json, write_bytes_atomically
 from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content, load_content
-from nyttolib.exports.filenames import safe_filename
+from nyttolib.exports.filenames import unique_stems
 
 FORMATS = ("html", "pdf", "xlsx", "json")
 MIME_TYPES = {
@@ -64,9 +65,7 @@ def export_bytes(
 
 def file_stem(assessment: Assessment) -> str:
     """A safe file name from the assessment's name (the id keeps two equal names apart)."""
-    short_id = (assessment.id or "")[:8]
-    name = assessment.initiative.name or "bedomning"
-    return safe_filename(f"{name} ({short_id})" if short_id else name)
+    return unique_stems([(assessment.initiative.name, assessment.id)])[0]
 
 
 def write_exports(
@@ -77,11 +76,12 @@ def write_exports(
     *,
     revision: int | None = None,
     saved_at: str | None = None,
+    stem: str | None = None,
 ) -> list[Path]:
     """Write the chosen formats of one assessment into `out_dir` (each file written atomically)."""
     written = []
     html = None
-    stem = file_stem(assessment)
+    stem = stem or file_stem(assessment)
     for fmt in formats:
         if fmt in ("html", "pdf") and html is None:
             from nyttolib.exports.report import render_html
@@ -102,6 +102,7 @@ class ExportJob:
     document: dict
     revision: int | None = None
     saved_at: str | None = None
+    stem: str | None = None  # set by export_batch: unique within the run
 
 
 @dataclass
@@ -116,7 +117,7 @@ def _export_job(job: ExportJob, formats: list[str], out_dir: str, content_dir: s
     return [
         str(p)
         for p in write_exports(
-            assessment, content, formats, Path(out_dir), revision=job.revision, saved_at=job.saved_at
+            assessment, content, formats, Path(out_dir), revision=job.revision, saved_at=job.saved_at, stem=job.stem
         )
     ]
 
@@ -133,12 +134,13 @@ def export_batch(
     """Export many assessments in parallel processes; one that fails is reported, the rest go on."""
     result = BatchResult()
     out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = _with_unique_stems(jobs)
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
     done = 0
     if workers == 1:
         for job in jobs:
             try:
-                result.written += [Path(p) for p in _export_job(job, formats, str(out_dir), content_dir)]
+                result.written += _on_disk(_export_job(job, formats, str(out_dir), content_dir))
             except Exception as exc:  # one bad assessment must not stop the batch
                 result.failed.append((job.source, _reason(exc)))
             done += 1
@@ -150,13 +152,31 @@ def export_batch(
         for future in as_completed(futures):
             job = futures[future]
             try:
-                result.written += [Path(p) for p in future.result()]
+                result.written += _on_disk(future.result())
             except Exception as exc:
                 result.failed.append((job.source, _reason(exc)))
             done += 1
             if progress:
                 progress(done, len(jobs), job.source)
     return result
+
+
+def _with_unique_stems(jobs: list[ExportJob]) -> list[ExportJob]:
+    """Give every job its own file name stem before the work is spread over processes."""
+
+    def name_and_id(job: ExportJob) -> tuple[str | None, str | None]:
+        document = job.document if isinstance(job.document, dict) else {}
+        initiative = document.get("initiative") if isinstance(document.get("initiative"), dict) else {}
+        name, ident = initiative.get("name"), document.get("id")
+        return (name if isinstance(name, str) else None, ident if isinstance(ident, str) else None)
+
+    stems = unique_stems(name_and_id(job) for job in jobs)
+    return [dataclasses.replace(job, stem=stem) for job, stem in zip(jobs, stems, strict=True)]
+
+
+def _on_disk(paths: list[str]) -> list[Path]:
+    """Only what is really there is reported as written."""
+    return [Path(p) for p in paths if Path(p).is_file()]
 
 
 def _reason(exc: Exception) -> str:

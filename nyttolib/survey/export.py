@@ -20,7 +20,7 @@ WORKSHOP_FORMATS = ("html", "pdf", "csv", "xlsx")
 
 def workshop_file_stem(workshop: Workshop) -> str:
     date = workshop.held_on or workshop.created_at[:10]
-    return safe_filename(f"{workshop.name} ({date})", fallback="workshop")
+    return f"{safe_filename(workshop.name, fallback='workshop')} ({safe_filename(date)})"
 
 
 def _answer(value: object, questionnaire: Questionnaire) -> tuple[object, str]:

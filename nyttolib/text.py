@@ -1,0 +1,77 @@
+"""Which characters user text may hold, and how it is shown where characters can deceive.
+
+The model allows tab and newline in long text and no other control character anywhere: NUL and the
+C0/C1 controls break xlsx (XML 1.0 cannot hold them) and terminals, and the Unicode noncharacters
+(U+FFFE, U+FFFF …) and lone surrogates make files other programs cannot read. Bidirectional
+controls are allowed (right-to-left names are real), but they are neutralised wherever text is
+shown, so that a right-to-left override cannot reverse a report or a terminal line.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_LONG_TEXT_CONTROLS = {"\t", "\n"}
+# Embeddings, overrides and isolates: they reorder the characters after them when displayed.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _forbidden(ch: str, allowed: set[str]) -> bool:
+    if ch in allowed:
+        return False
+    code = ord(ch)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return True
+    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate (only a broken \\u escape in JSON gives one)
+        return True
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE  # noncharacters
+
+
+def character_name(ch: str) -> str:
+    """'U+0007' with the character's name where Unicode has one, for messages."""
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X}" + (f" ({name.lower()})" if name else "")
+
+
+def _check(value: str, allowed: set[str], what: str) -> str:
+    for ch in value:
+        if _forbidden(ch, allowed):
+            raise ValueError(f"{what} innehåller ett otillåtet tecken, {character_name(ch)}; ta bort det")
+    return value
+
+
+def normalise_newlines(value: str) -> str:
+    """Windows and old Mac line ends become one newline, as a browser's text area gives them."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_text(value: str) -> str:
+    """Long text: tab and newline are allowed (CR LF is read as a newline), no other control character."""
+    return _check(normalise_newlines(value), _LONG_TEXT_CONTROLS, "Texten")
+
+
+def check_line(value: str) -> str:
+    """A one-line text (a name, a title, an id): no control character at all, not even a newline."""
+    return _check(value, set(), "Texten")
+
+
+def without_bidi_controls(text: str) -> str:
+    """Text as it is stored, minus the characters that would reorder it when shown."""
+    return "".join(ch for ch in text if ch not in BIDI_CONTROLS) if any(c in BIDI_CONTROLS for c in text) else text
+
+
+def terminal_safe(text: str, *, keep_newlines: bool = True) -> str:
+    """Text for a terminal: escape sequences, carriage returns, other controls and bidi controls
+    are shown as visible codes (e.g. '<U+001B>'), so a name cannot move the cursor, colour the
+    screen, fake a row or reverse a line."""
+    out = []
+    for ch in text:
+        if ch == "\n" and keep_newlines:
+            out.append(ch)
+        elif ch == "\t":
+            out.append("    ")
+        elif ch in BIDI_CONTROLS or _forbidden(ch, set()) or unicodedata.category(ch) in ("Zl", "Zp"):
+            out.append(f"<U+{ord(ch):04X}>")
+        else:
+            out.append(ch)
+    return "".join(out)
