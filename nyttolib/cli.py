@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
 
     import_ = commands.add_parser("import", help="importera en .json-fil till lagret")
     import_.add_argument("file", metavar="FIL")
+    existing = import_.add_mutually_exclusive_group()
+    existing.add_argument(
+        "--as-new", action="store_true", help="om id:t redan finns: importera som en ny bedömning (nytt id)"
+    )
+    existing.add_argument(
+        "--update", action="store_true", help="om id:t redan finns: spara filen som en ny revision av den"
+    )
 
     export = commands.add_parser("export", help="exportera bedömningar (id eller .json-filer)")
     export.add_argument("sources", nargs="+", metavar="ID|FIL")
@@ -193,15 +200,7 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
 
     with Store(args.data_dir) as store:
         if args.command == "import":
-            result = read_assessment_file(args.file, content)
-            assessment = result.assessment
-            note = f"Importerad från {Path(args.file).name}"
-            saved = store.save(assessment, note=note, completeness_percent=completeness(assessment, content).percent)
-            print(
-                f"Importerad: {assessment.initiative.name or '(namnlöst)'} – id {saved.id}, revision {saved.revision}",
-                file=out,
-            )
-            return EXIT_OK
+            return _import(args, store, content, out)
         if args.command == "export":
             return _export(args, store, content, out, err)
         if args.command == "list":
@@ -243,6 +242,28 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
             print(f"Bedömningen {assessment_id[:12]} är borttagen ur listan (revisionerna finns kvar).", file=out)
             return EXIT_OK
     return EXIT_USAGE
+
+
+_IMPORTED = {
+    "new": "Importerad",
+    "as_new": "Importerad som en ny bedömning (id:t fanns redan)",
+    "revision": "Importerad som en ny revision av den befintliga bedömningen",
+    "undeleted": "Importerad som en ny revision; bedömningen var borttagen och syns nu i listan igen",
+}
+
+
+def _import(args: argparse.Namespace, store: Store, content, out: TextIO) -> int:
+    assessment = read_assessment_file(args.file, content).assessment
+    imported = store.import_assessment(
+        assessment,
+        on_existing="as_new" if args.as_new else "update" if args.update else "refuse",
+        note=f"Importerad från {Path(args.file).name}",
+        completeness_percent=completeness(assessment, content).percent,
+    )
+    saved = imported.saved
+    name = assessment.initiative.name or "(namnlöst)"
+    print(f"{_IMPORTED[imported.how]}: {name} – id {saved.id}, revision {saved.revision}", file=out)
+    return EXIT_OK
 
 
 def _progress_bar(err: TextIO) -> object:

@@ -73,7 +73,11 @@ def test_import_list_history_export_restore_delete(nyttolib, tmp_path):
     assert nyttolib("list").stdout.startswith("Inga sparade bedömningar")
     imported = nyttolib("import", str(INVOICE))
     assert imported.returncode == 0 and "id exempel-fakturor-e-tjanst, revision 1" in imported.stdout
-    assert nyttolib("import", str(INVOICE)).stdout.endswith("revision 2\n")
+    again = nyttolib("import", str(INVOICE))
+    assert again.returncode == 1 and "Det finns redan en bedömning med id exempel-fakturor-e-tjanst" in again.stderr
+    assert "--as-new" in again.stderr and "--update" in again.stderr
+    updated = nyttolib("import", str(INVOICE), "--update")
+    assert updated.stdout.startswith("Importerad som en ny revision") and updated.stdout.endswith("revision 2\n")
     assert nyttolib("import", str(STUDY)).returncode == 0
     listing = nyttolib("list").stdout
     assert "E-tjänst för manuell kundfakturering · Beslutade initiativ · rev 2" in listing
@@ -95,6 +99,18 @@ def test_import_list_history_export_restore_delete(nyttolib, tmp_path):
     assert nyttolib("delete", "exempel-fors").returncode == 0
     assert "Förstudie" not in nyttolib("list").stdout
     assert "(borttagen)" in nyttolib("list", "--all").stdout
+
+    # A file whose id belongs to a deleted assessment: refused, then --update brings it back into the list.
+    refused = nyttolib("import", str(STUDY))
+    assert refused.returncode == 1 and "borttagen ur listan" in refused.stderr
+    back = nyttolib("import", str(STUDY), "--update")
+    assert back.returncode == 0 and "syns nu i listan igen" in back.stdout
+    assert "Förstudie" in nyttolib("list").stdout
+    # --as-new keeps the existing one as it was and adds another.
+    as_new = nyttolib("import", str(INVOICE), "--as-new")
+    assert as_new.returncode == 0 and as_new.stdout.startswith("Importerad som en ny bedömning (id:t fanns redan)")
+    assert nyttolib("list").stdout.count("E-tjänst för manuell kundfakturering") == 2
+    assert len(nyttolib("history", "exempel-fak").stdout.splitlines()) == 3
 
 
 def test_bad_input_exits_1_and_usage_exits_2(nyttolib, tmp_path):

@@ -119,15 +119,20 @@ class StartPage(widgets.VBox):
             )
         else:
             assessment = result.assessment
-            saved = self.store.save(
+            imported = self.store.import_assessment(
                 assessment,
+                on_existing="as_new",  # never add to an existing assessment's history from the browser
                 note=f"Importerad från {upload.get('name', 'fil')}",
                 completeness_percent=completeness(assessment, self.content).percent,
             )
+            saved = imported.saved
             title = escape(assessment.initiative.name or "(namnlöst)")
+            as_new = ""
+            if imported.how == "as_new":
+                as_new = " Det fanns redan en bedömning med samma id, så filen blev en ny; den som fanns är oförändrad."
             self.import_result.value = (
                 f"<p role='status'>Importerad: <a href='{escape(form_link(saved.id), True)}'>"
-                f"{title}</a> (revision {saved.revision}).</p>"
+                f"{title}</a> (revision {saved.revision}).{as_new}</p>"
             )
             self.refresh()
         self.upload.value = ()

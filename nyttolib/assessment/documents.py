@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -32,26 +33,87 @@ class AssessmentFileError(Exception):
         super().__init__(f"{self.path.name}: filen kan inte läsas som en bedömning:\n{lines}")
 
 
+# An assessment is a few hundred kB at most; a larger file is no assessment (and /dev/zero never ends).
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class DuplicateKeyError(ValueError):
+    """The same field name twice in one JSON object: JSON readers disagree on which one counts."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    seen: dict[str, object] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKeyError(key)
+        seen[key] = value
+    return seen
+
+
+def parse_json(text: str) -> object:
+    """JSON as nyttolib reads it: no field twice in one object, numbers of a sane length."""
+    return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+
+
+def _read_limited(path: Path) -> bytes:
+    """The file's bytes, refusing anything that is not a regular file or is too large, before reading it."""
+    info = path.stat()  # follows links: a link to a regular file is fine
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise _NotRegularFile(path)
+    with path.open("rb") as stream:
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _TooLarge(path)
+    return data
+
+
+class _NotRegularFile(OSError):
+    pass
+
+
+class _TooLarge(OSError):
+    pass
+
+
+def _problem(message: str) -> ValidationResult:
+    return ValidationResult(None, [Problem((), "", message)])
+
+
 def check_file(path: str | os.PathLike[str], content: Content) -> ValidationResult:
     """Validate a file without raising: unreadable or malformed files become problems."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = _read_limited(Path(path)).decode("utf-8-sig")
     except FileNotFoundError:
-        return ValidationResult(None, [Problem((), "", f"Filen {path} finns inte.")])
+        return _problem(f"Filen {path} finns inte.")
     except IsADirectoryError:
-        return ValidationResult(None, [Problem((), "", f"{path} är en mapp, inte en fil.")])
+        return _problem(f"{path} är en mapp, inte en fil.")
+    except _NotRegularFile:
+        return _problem(f"{path} är ingen vanlig fil (utan t.ex. en enhet eller en namngiven rörledning).")
+    except _TooLarge:
+        return _problem(f"Filen är större än {MAX_FILE_BYTES // (1024 * 1024)} MB och kan inte vara en bedömning.")
     except UnicodeDecodeError:
-        return ValidationResult(None, [Problem((), "", "Filen är inte en textfil i UTF-8 (är det en JSON-fil?).")])
+        return _problem("Filen är inte en textfil i UTF-8 (är det en JSON-fil?).")
+    except PermissionError:
+        return _problem(f"Du har inte behörighet att läsa filen {path}.")
     except OSError as exc:
-        return ValidationResult(None, [Problem((), "", f"Filen kan inte läsas: {exc.strerror}.")])
+        return _problem(f"Filen kan inte läsas: {exc.strerror or 'okänt fel'}.")
+    return check_text(text, content)
+
+
+def check_text(text: str, content: Content) -> ValidationResult:
+    """Validate the text of a JSON file (as read from disk or uploaded in the browser)."""
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except json.JSONDecodeError as exc:
-        return ValidationResult(
-            None, [Problem((), "", f"Filen är inte giltig JSON (rad {exc.lineno}, kolumn {exc.colno}).")]
-        )
+        return _problem(f"Filen är inte giltig JSON (rad {exc.lineno}, kolumn {exc.colno}).")
+    except DuplicateKeyError as exc:
+        return _problem(f"Fältet \"{exc}\" står två gånger i samma objekt; ta bort det ena.")
     except RecursionError:
-        return ValidationResult(None, [Problem((), "", "Filen är för djupt nästlad för att vara en bedömning.")])
+        return _problem("Filen är för djupt nästlad för att vara en bedömning.")
+    except ValueError:  # Python refuses integers of more than 4 300 digits
+        return _problem("Filen innehåller ett tal med orimligt många siffror.")
     return validate_document(data, content)
 
 

@@ -20,14 +20,18 @@ class NewerSchemaError(ValueError):
 
 
 def _v1_to_v2(document: dict[str, Any]) -> dict[str, Any]:
-    for answer in (document.get("prerequisites") or {}).values():
+    """Only what has the version-1 shape is converted; anything else is left for validation to name."""
+    prerequisites = document.get("prerequisites")
+    for answer in prerequisites.values() if isinstance(prerequisites, dict) else []:
         if isinstance(answer, dict) and isinstance(answer.get("answer"), bool):
             answer["answer"] = "ja" if answer["answer"] else "nej"
     calculation = document.get("calculation")
     if isinstance(calculation, dict) and "hourly_rate_kr" in calculation:
-        rate = calculation.pop("hourly_rate_kr")
-        if rate is not None:
-            calculation.setdefault("hourly_rates", {})["intern"] = rate
+        rates = calculation.get("hourly_rates", {})
+        if isinstance(rates, dict):
+            rate = calculation.pop("hourly_rate_kr")
+            if rate is not None:
+                calculation["hourly_rates"] = {**rates, "intern": rate}
     document["schema_version"] = 2
     return document
 

@@ -13,9 +13,10 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from nyttolib.assessment.model import Assessment
-from nyttolib.storage.database import DatabaseStore, now
+from nyttolib.storage.database import DatabaseStore, StoreError, now
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS assessments (
@@ -42,10 +43,6 @@ CREATE TABLE IF NOT EXISTS drafts (
     fields TEXT NOT NULL
 );
 """
-
-
-class StoreError(Exception):
-    """A store operation that cannot be done; the message is Swedish and meant for the user."""
 
 
 class NotFoundError(StoreError):
@@ -93,20 +90,53 @@ class Saved:
     saved_at: str
 
 
+class DamagedRevisionError(StoreError):
+    """A stored revision that cannot be read back (written by hand, or damaged on disk)."""
+
+    def __init__(self, assessment_id: str, revision: int):
+        self.assessment_id = assessment_id
+        self.revision = revision
+        super().__init__(
+            f"Revision {revision} av bedömningen {assessment_id} kan inte läsas: dokumentet i databasen är skadat. "
+            "Återställ en tidigare revision (nyttolib history och nyttolib restore)."
+        )
+
+
+class ExistsError(StoreError):
+    """An imported file has the id of an assessment already in the store (perhaps another initiative)."""
+
+    def __init__(self, assessment_id: str, name: str, revision: int, deleted: bool):
+        self.assessment_id = assessment_id
+        state = ", borttagen ur listan" if deleted else ""
+        super().__init__(
+            f"Det finns redan en bedömning med id {assessment_id} (”{name or 'namnlös'}”, revision {revision}"
+            f"{state}). Importera filen som en ny bedömning (--as-new), eller spara den som en ny revision av "
+            "den befintliga (--update)."
+        )
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import did: a new assessment (`new`, or `as_new` when the id was taken), a new
+    revision of the existing one (`revision`), or that and taking it back from deleted (`undeleted`)."""
+
+    saved: Saved
+    how: Literal["new", "as_new", "revision", "undeleted"]
+
+
 class Store(DatabaseStore):
     """Assessments in one SQLite database; safe to use from several processes at once."""
 
     def __init__(self, directory: str | os.PathLike[str] | None = None):
         super().__init__(directory, _SCHEMA)
         self.path: Path = self._database.path
-        self._connection = self._database.connection
 
     def resolve(self, id_or_prefix: str) -> str:
         """The full id for an id or a unique prefix of one (as typed on the command line)."""
-        rows = self._connection.execute(
+        rows = self._database.rows(
             "SELECT id FROM assessments WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 3",
             (id_or_prefix, id_or_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
-        ).fetchall()
+        )
         exact = [r[0] for r in rows if r[0] == id_or_prefix]
         if exact:
             return exact[0]
@@ -160,61 +190,98 @@ class Store(DatabaseStore):
             )
         return Saved(assessment_id, revision, saved_at)
 
+    def import_assessment(
+        self,
+        assessment: Assessment,
+        *,
+        on_existing: Literal["refuse", "as_new", "update"] = "refuse",
+        note: str = "",
+        completeness_percent: float | None = None,
+    ) -> Imported:
+        """Save an imported document without ever adding silently to another assessment's history.
+
+        A file whose id is taken (also by a deleted assessment) is refused (ExistsError), imported
+        under a new id, or saved as a new revision of the existing one, which is then listed again.
+        """
+        row = None
+        if assessment.id:
+            row = self._database.row(
+                "SELECT a.head_revision, a.deleted_at, r.name FROM assessments a JOIN revisions r"
+                " ON r.assessment_id = a.id AND r.revision = a.head_revision WHERE a.id = ?",
+                (assessment.id,),
+            )
+        if row is None:
+            return Imported(self.save(assessment, note=note, completeness_percent=completeness_percent), "new")
+        head, deleted_at, name = row
+        if on_existing == "refuse":
+            raise ExistsError(assessment.id, name, head, deleted_at is not None)
+        if on_existing == "as_new":
+            fresh = assessment.model_copy(update={"id": None})
+            return Imported(self.save(fresh, note=note, completeness_percent=completeness_percent), "as_new")
+        saved = self.save(assessment, expected_revision=head, note=note, completeness_percent=completeness_percent)
+        if deleted_at is not None:
+            self.undelete(assessment.id)
+            return Imported(saved, "undeleted")
+        return Imported(saved, "revision")
+
     def load(self, assessment_id: str, revision: int | None = None) -> tuple[Assessment, int]:
         """The assessment (latest revision unless one is named) and its revision number."""
-        db = self._connection
+        db = self._database
         if revision is None:
-            row = db.execute(
+            row = db.row(
                 "SELECT r.document, r.revision FROM assessments a JOIN revisions r"
                 " ON r.assessment_id = a.id AND r.revision = a.head_revision WHERE a.id = ?",
                 (assessment_id,),
-            ).fetchone()
+            )
         else:
-            row = db.execute(
+            row = db.row(
                 "SELECT document, revision FROM revisions WHERE assessment_id = ? AND revision = ?",
                 (assessment_id, revision),
-            ).fetchone()
+            )
         if row is None:
             which = f"revision {revision} av " if revision is not None else ""
             raise NotFoundError(f"Det finns ingen {which}bedömning med id '{assessment_id}'.")
-        return Assessment.model_validate_json(row[0]), row[1]
+        try:
+            return Assessment.model_validate_json(row[0]), row[1]
+        except ValueError:  # pydantic's ValidationError, or text that is no JSON: the row is damaged
+            raise DamagedRevisionError(assessment_id, row[1]) from None
 
     def head_revision(self, assessment_id: str) -> int:
-        row = self._connection.execute(
+        row = self._database.row(
             "SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)
-        ).fetchone()
+        )
         if row is None:
             raise NotFoundError(f"Det finns ingen bedömning med id '{assessment_id}'.")
         return row[0]
 
     def list(self, include_deleted: bool = False) -> list[Listing]:
         """All assessments, most recently changed first."""
-        rows = self._connection.execute(
+        rows = self._database.rows(
             "SELECT a.id, r.name, r.stage, r.revision, a.created_at, r.saved_at, r.completeness_percent,"
             " a.deleted_at FROM assessments a JOIN revisions r"
             " ON r.assessment_id = a.id AND r.revision = a.head_revision"
             + ("" if include_deleted else " WHERE a.deleted_at IS NULL")
             + " ORDER BY r.saved_at DESC, a.id"
-        ).fetchall()
+        )
         return [Listing(*row) for row in rows]
 
     def history(self, assessment_id: str) -> list[RevisionInfo]:
         """Every revision of one assessment, oldest first."""
         self.head_revision(assessment_id)
-        rows = self._connection.execute(
+        rows = self._database.rows(
             "SELECT revision, saved_at, name, note, completeness_percent FROM revisions"
             " WHERE assessment_id = ? ORDER BY revision",
             (assessment_id,),
-        ).fetchall()
+        )
         return [RevisionInfo(*row) for row in rows]
 
     def restore(self, assessment_id: str, revision: int) -> Saved:
         """Make an older revision the newest again, as a new revision (history is kept)."""
         assessment, _ = self.load(assessment_id, revision)
-        row = self._connection.execute(
+        row = self._database.row(
             "SELECT completeness_percent FROM revisions WHERE assessment_id = ? AND revision = ?",
             (assessment_id, revision),
-        ).fetchone()
+        )
         return self.save(assessment, note=f"Återställd från revision {revision}", completeness_percent=row[0])
 
     def save_drafts(self, assessment_id: str, fields: dict[str, str]) -> None:
@@ -234,7 +301,7 @@ class Store(DatabaseStore):
                 db.execute("DELETE FROM drafts WHERE assessment_id = ?", (assessment_id,))
 
     def drafts(self, assessment_id: str) -> dict[str, str]:
-        row = self._connection.execute("SELECT fields FROM drafts WHERE assessment_id = ?", (assessment_id,)).fetchone()
+        row = self._database.row("SELECT fields FROM drafts WHERE assessment_id = ?", (assessment_id,))
         return json.loads(row[0]) if row else {}
 
     def delete(self, assessment_id: str) -> None:

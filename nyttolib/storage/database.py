@@ -7,9 +7,11 @@ the transactions of threads sharing a connection apart.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,31 +26,154 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+class StoreError(Exception):
+    """A store operation that cannot be done; the message is Swedish and meant for the user."""
+
+
+class DamagedDatabaseError(StoreError):
+    """The database file is damaged: it is read where it can be, and never written to again."""
+
+
+DAMAGED_MARK = ".skadad"  # beside the database: written when a check fails, so every process stops writing
+
+
+def damaged_mark(path: Path) -> Path:
+    return path.with_name(path.name + DAMAGED_MARK)
+
+
+def _damaged_message(path: Path) -> str:
+    return (
+        f"Databasen {path} är skadad och nyttolib skriver inte mer i den, så att inget mer går förlorat. "
+        "Ta en kopia av datamappen, återställ databasen från en säkerhetskopia (eller be IT om hjälp) och "
+        f"ta sedan bort filen {damaged_mark(path).name}."
+    )
+
+
+def translate(exc: sqlite3.Error, path: Path) -> StoreError:
+    """SQLite's English error as a Swedish StoreError that says what the user can do."""
+    text = str(exc).lower()
+    if any(sign in text for sign in ("not a database", "malformed", "corrupt")):
+        return DamagedDatabaseError(_damaged_message(path))
+    if "full" in text:
+        return StoreError(f"Disken är full: inget sparades i {path}. Frigör utrymme och försök igen.")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"Datamappen {path.parent} är skrivskyddad: ändringen kunde inte sparas.")
+    if "locked" in text or "busy" in text:
+        return StoreError("Databasen är upptagen av ett annat program just nu. Försök igen om en stund.")
+    if "unable to open" in text:
+        return StoreError(f"Databasen {path} kan inte öppnas (finns mappen, och får du läsa och skriva i den?).")
+    if "disk i/o" in text:
+        return StoreError(f"Disken svarar inte som den ska (läs- eller skrivfel) för {path}. Inget sparades.")
+    return StoreError(f"Databasen {path} kan inte användas just nu ({exc}).")
+
+
 class Database:
     def __init__(self, directory: str | os.PathLike[str] | None = None, schema: str = ""):
         self.directory = data_dir(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
         self.path: Path = self.directory / DATABASE_FILENAME
         self._lock = threading.RLock()
-        self.connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        self._create_directory()
+        self.read_only = not os.access(self.directory, os.W_OK) or (
+            self.path.exists() and not os.access(self.path, os.W_OK)
+        )
+        try:
+            self.connection = self._connect()
+            if not self.read_only:
+                with self.write() as db:
+                    for statement in schema.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
+
+    def _create_directory(self) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = "ingen behörighet" if isinstance(exc, PermissionError) else (exc.strerror or "okänt fel")
+            raise StoreError(f"Datamappen {self.directory} kan inte skapas: {reason}.") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            # A read-only folder cannot hold WAL's shared-memory file: read the file as it stands.
+            if not self.path.exists():
+                raise StoreError(f"Datamappen {self.directory} är skrivskyddad och har ingen databas än.")
+            uri = f"file:{urllib.parse.quote(str(self.path))}?mode=ro&immutable=1"
+            return sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         for pragma in ("busy_timeout = 30000", "journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
-            self.connection.execute(f"PRAGMA {pragma}")
-        with self.write() as db:
-            for statement in schema.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            connection.execute(f"PRAGMA {pragma}")
+        return connection
+
+    @property
+    def damaged(self) -> bool:
+        return damaged_mark(self.path).exists()
+
+    def check(self) -> list[str]:
+        """SQLite's integrity check; a failure marks the database as damaged. Returns the problems found."""
+        try:
+            rows = [row[0] for row in self.connection.execute("PRAGMA integrity_check(20)").fetchall()]
+        except sqlite3.DatabaseError as exc:
+            rows = [str(exc)]
+        problems = [row for row in rows if row != "ok"]
+        if problems and not self.read_only:
+            damaged_mark(self.path).write_text("\n".join(problems) + "\n", encoding="utf-8")
+        return problems
+
+    def _failed(self, exc: sqlite3.Error) -> StoreError:
+        """Translate an error; a sign of damage is confirmed by the integrity check and marked."""
+        error = translate(exc, self.path)
+        if isinstance(error, DamagedDatabaseError) and not self.damaged:
+            self._mark_if_damaged(exc)
+        return error
+
+    def _mark_if_damaged(self, exc: sqlite3.Error) -> None:
+        connection = getattr(self, "connection", None)
+        try:
+            if connection is None:  # the file could not even be opened as a database
+                damaged_mark(self.path).write_text(f"{exc}\n", encoding="utf-8")
+            else:
+                self.check()
+        except (sqlite3.Error, OSError):
+            pass  # what the user is told is the error itself
+
+    def rows(self, sql: str, parameters: tuple = ()) -> list[tuple]:
+        """A read, with SQLite's errors as Swedish StoreErrors (damage found while reading is marked)."""
+        try:
+            return self.connection.execute(sql, parameters).fetchall()
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
+
+    def row(self, sql: str, parameters: tuple = ()) -> tuple | None:
+        found = self.rows(sql, parameters)
+        return found[0] if found else None
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it is saved, or none of it."""
+        if self.read_only:
+            raise StoreError(f"Datamappen {self.directory} är skrivskyddad: ändringen kunde inte sparas.")
+        if self.damaged:
+            raise DamagedDatabaseError(_damaged_message(self.path))
         with self._lock:
-            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                self.connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._failed(exc) from None
             try:
                 yield self.connection
-            except BaseException:
-                self.connection.execute("ROLLBACK")
+            except BaseException as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self.connection.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise self._failed(exc) from None
                 raise
-            self.connection.execute("COMMIT")
+            try:
+                self.connection.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self.connection.execute("ROLLBACK")
+                raise self._failed(exc) from None
 
     def close(self) -> None:
         self.connection.close()
