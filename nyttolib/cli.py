@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -24,7 +25,10 @@ from nyttolib.assessment.model import Assessment
 from nyttolib.assessment.summary import summarise, summary_text
 from nyttolib.content import ContentError, load_content
 from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from nyttolib.paths import DATABASE_FILENAME, data_dir
 from nyttolib.storage.assessments import Store, StoreError
+from nyttolib.storage.database import translate
+from nyttolib.terminal import TerminalSafe, os_error_text, unexpected_error
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,6 +89,10 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="skriv bedömningens JSON Schema")
 
+    database = commands.add_parser("db", help="databasen: kontrollera att den är hel")
+    db_actions = database.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD", parser_class=_Parser)
+    db_actions.add_parser("check", help="kontrollera databasen (SQLite integrity_check); skadad: inget mer skrivs")
+
     serve = commands.add_parser("serve", help="starta webbappen (Voilà) på den här datorn")
     serve.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (127.0.0.1 = bara den här datorn)")
     serve.add_argument("--port", type=int, default=8866, help="port (8866)")
@@ -123,24 +131,30 @@ def _load_source(source: str, args: argparse.Namespace, content) -> Assessment:
 
 
 def run(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    """Run one command. User text reaches the terminal only through TerminalSafe; no traceback does."""
+    out = TerminalSafe(out or sys.stdout)
+    err = TerminalSafe(err or sys.stderr)
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
         content = load_content(args.content_dir)
-    except ContentError as exc:
-        print(exc, file=err)
-        return EXIT_INVALID
-    try:
         return _dispatch(args, content, out, err)
-    except AssessmentFileError as exc:
+    except (ContentError, AssessmentFileError, StoreError) as exc:
         print(exc, file=err)
         return EXIT_INVALID
-    except StoreError as exc:
-        print(exc, file=err)
+    except sqlite3.Error as exc:  # a store outside nyttolib.storage's translation (e.g. the workshop store's reads)
+        print(translate(exc, data_dir(args.data_dir) / DATABASE_FILENAME), file=err)
+        return EXIT_INVALID
+    except OSError as exc:
+        print(f"nyttolib {args.command}: {os_error_text(exc)}", file=err)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("Avbrutet.", file=err)
+        return 130
+    except Exception as exc:  # the last line of defence: a Swedish sentence, the details in a log file
+        print(unexpected_error(exc, args.data_dir), file=err)
         return EXIT_INVALID
 
 
@@ -191,6 +205,9 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
         from nyttolib.survey.cli import workshop_command
 
         return workshop_command(args, out, err)
+
+    if args.command == "db":
+        return _check_database(args, out)
 
     if args.command == "schema":
         from nyttolib.assessment.model import json_schema
@@ -264,6 +281,29 @@ def _import(args: argparse.Namespace, store: Store, content, out: TextIO) -> int
     name = assessment.initiative.name or "(namnlöst)"
     print(f"{_IMPORTED[imported.how]}: {name} – id {saved.id}, revision {saved.revision}", file=out)
     return EXIT_OK
+
+
+def _check_database(args: argparse.Namespace, out: TextIO) -> int:
+    """Run SQLite's integrity check: a damaged database is marked so that no process writes to it."""
+    from nyttolib.storage.database import Database, damaged_mark
+
+    database = Database(args.data_dir)
+    try:
+        problems = database.check()
+        if problems:
+            print(f"Databasen {database.path} är skadad; nyttolib skriver inte mer i den. SQLite säger:", file=out)
+            for problem in problems:
+                print(f"- {problem}", file=out)
+            return EXIT_INVALID
+        mark = damaged_mark(database.path)
+        again = ""
+        if mark.exists() and not database.read_only:
+            mark.unlink()
+            again = " igen; markeringen om skada är borttagen och nyttolib sparar som vanligt"
+        print(f"Databasen {database.path} är hel{again}.", file=out)
+        return EXIT_OK
+    finally:
+        database.close()
 
 
 def _progress_bar(err: TextIO) -> object:

@@ -23,6 +23,7 @@ from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 from nyttolib.content import Content
 from nyttolib.exports.charts import cost_benefit_alt_text, cost_benefit_png, png_data_uri
 from nyttolib.paths import templates_dir
+from nyttolib.text import without_bidi_controls
 
 TEMPLATE_DIR_ENV = "NYTTOLIB_REPORT_TEMPLATES"
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
@@ -31,6 +32,16 @@ LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"
 def report_template_dir() -> Path:
     chosen = os.environ.get(TEMPLATE_DIR_ENV)
     return Path(chosen) if chosen else templates_dir() / "report"
+
+
+def _shown(value: Any) -> Any:
+    """Every value a template prints: user text loses the bidi controls that would reorder the page
+    (a right-to-left override would show a name reversed); markup built by the templates is kept."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return without_bidi_controls(value)
+    return value
 
 
 @lru_cache(maxsize=4)
@@ -43,6 +54,7 @@ def template_environment(directory: str):
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     environment.filters["kr"] = fmt.kr
     environment.filters["number"] = fmt.number
