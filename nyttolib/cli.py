@@ -349,8 +349,10 @@ def _export(args: argparse.Namespace, store: Store, content, out: TextIO, err: T
     for source in args.sources:
         try:
             jobs.append(_export_job(source, store, content))
-        except (AssessmentFileError, StoreError) as exc:
-            failed.append((source, str(exc).splitlines()[-1].lstrip("- ")))
+        except AssessmentFileError as exc:
+            failed.append((source, "; ".join(str(problem) for problem in exc.problems)))
+        except StoreError as exc:
+            failed.append((source, str(exc)))
     result = (
         export_batch(
             jobs,

@@ -39,6 +39,7 @@ _TEMPLATES: dict[str, str] = {
     "literal_error": "ska vara ett av: {expected}",
     "enum": "ska vara ett av: {expected}",
     "json_invalid": "är inte giltig JSON",
+    "string_unicode": "innehåller ett trasigt tecken (en ensam surrogat, U+D800–U+DFFF); ta bort det",
     "string_pattern_mismatch": (
         "får bara innehålla bokstäverna a–z, siffror, - och _ (och börja med en bokstav eller siffra)"
     ),

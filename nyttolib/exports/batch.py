@@ -17,6 +17,7 @@ from nyttolib.assessment.documents import assessment_json, write_bytes_atomicall
 from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content, load_content
 from nyttolib.exports.filenames import unique_stems
+from nyttolib.terminal import os_error_text
 
 FORMATS = ("html", "pdf", "xlsx", "json")
 MIME_TYPES = {
@@ -82,15 +83,20 @@ def write_exports(
     written = []
     html = None
     stem = stem or file_stem(assessment)
-    for fmt in formats:
-        if fmt in ("html", "pdf") and html is None:
-            from nyttolib.exports.report import render_html
+    try:
+        for fmt in formats:
+            if fmt in ("html", "pdf") and html is None:
+                from nyttolib.exports.report import render_html
 
-            html = render_html(assessment, content, revision=revision, saved_at=saved_at)
-        data = export_bytes(assessment, content, fmt, revision=revision, saved_at=saved_at, html=html)
-        target = out_dir / f"{stem}.{fmt}"
-        write_bytes_atomically(target, data)
-        written.append(target)
+                html = render_html(assessment, content, revision=revision, saved_at=saved_at)
+            data = export_bytes(assessment, content, fmt, revision=revision, saved_at=saved_at, html=html)
+            target = out_dir / f"{stem}.{fmt}"
+            write_bytes_atomically(target, data)
+            written.append(target)
+    except BaseException:
+        for path in written:  # all of one assessment's files, or none: a half export is not reported as done
+            path.unlink(missing_ok=True)
+        raise
     return written
 
 
@@ -180,5 +186,8 @@ def _on_disk(paths: list[str]) -> list[Path]:
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    """One Swedish line for a failed assessment (OS errors such as a full disk included)."""
+    if isinstance(exc, OSError):
+        return os_error_text(exc)
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else "okänt fel"
     return text[:300]

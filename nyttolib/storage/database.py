@@ -45,7 +45,7 @@ def _damaged_message(path: Path) -> str:
     return (
         f"Databasen {path} är skadad och nyttolib skriver inte mer i den, så att inget mer går förlorat. "
         "Ta en kopia av datamappen, återställ databasen från en säkerhetskopia (eller be IT om hjälp) och "
-        f"ta sedan bort filen {damaged_mark(path).name}."
+        "kör sedan nyttolib db check, som tar bort markeringen när databasen är hel."
     )
 
 
@@ -78,7 +78,7 @@ class Database:
         )
         try:
             self.connection = self._connect()
-            if not self.read_only:
+            if not self.read_only and not self.damaged:
                 with self.write() as db:
                     for statement in schema.split(";"):
                         if statement.strip():
