@@ -121,3 +121,24 @@ def test_broken_content_is_reported_with_file_and_line(nyttolib, tmp_path):
     result = nyttolib("--content-dir", str(content), "validate", str(INVOICE))
     assert result.returncode == 1
     assert "settings.yaml, rad" in result.stderr and "felaktig YAML" in result.stderr
+
+
+def test_summary_of_a_blank_assessment_and_of_nej_answers(nyttolib, tmp_path):
+    blank = tmp_path / "tom.json"
+    blank.write_text(json.dumps({"document_type": "nyttolib.assessment", "schema_version": 2}), encoding="utf-8")
+    text = nyttolib("summary", str(blank)).stdout
+    assert "Återbetald: – (kalkylen har inga kostnader ännu)" in text
+    assert "Nyttorealiseringsplan: Ej påbörjad (väntar på Nytta)" in text
+    assert "Uppföljning: Ej påbörjad (väntar på Nytta)" in text
+    assert "Effektivitet – Innovation: ej markerad" in text
+    document = json.loads(INVOICE.read_text(encoding="utf-8"))
+    for criterion in ("finansiering_och_resurser", "agarorganisation"):
+        document["prerequisites"][criterion]["answer"] = "nej"
+    nej = tmp_path / "nej.json"
+    nej.write_text(json.dumps(document), encoding="utf-8")
+    text = nyttolib("summary", str(nej)).stdout
+    assert "Saknas:" not in text
+    assert text.rstrip().endswith(
+        "Inget saknas – bedömningen är komplett.\nObservera: 2 förutsättningar är bedömda med NEJ: "
+        "”Ägarorganisation finns – stöd från ledning”, ”Finansiering och resurser säkrade”."
+    )

@@ -138,6 +138,9 @@ def fill_invoice_example(form: FormDriver, example) -> None:
             form.fill(f"Effekt {year} (%)", int(value), row)
         form.fill("Lågt utfall (%)", int(line.low_percent), row)
         form.fill("Högt utfall (%)", int(line.high_percent), row)
+        if line.realisable:  # freed time is money only when the user says it is taken home
+            freed = content.texts.freed_time
+            form.radio(freed.realisable_label, freed.realisable_yes, row)
     expect(form.page.locator(".nyttolib-results")).to_contain_text("565 680")
 
     form.go_to_step(6)

@@ -130,3 +130,47 @@ def test_restore_an_older_revision_from_the_summary(store, content):
     form.show("initiative")  # the steps were rebuilt from the restored version
     fresh_name = next(f for f in form.steps["initiative"].fields() if f.key == "initiative.name")
     assert fresh_name.control.value == "Första namnet"  # the form shows the restored version
+
+
+def test_rules_read_right_in_a_blank_form(store, content):
+    """Item 8: nothing is "klar" in a blank assessment; an empty calculation is not "Återbetald: År 1"."""
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    assert form.nav_buttons["plan"].description.endswith("Nyttorealiseringsplan (ej påbörjad)")
+    assert not any("(klar)" in button.description for button in form.nav_buttons.values())
+    form.show("calculation")
+    results = form.steps["calculation"].results.value
+    assert "<dt>Återbetald</dt><dd>– (kalkylen har inga kostnader ännu)</dd>" in results
+    form.show("summary")
+    overview = form.steps["summary"].overview.value
+    assert "<li>Nyttorealiseringsplan: Ej påbörjad (väntar på Nytta)</li>" in overview
+    assert "Övervägande del innovation (25% - 75%)" in overview
+
+
+def test_summary_names_nej_answers_of_a_complete_assessment(store, content, invoice):
+    invoice.prerequisites["finansiering_och_resurser"].answer = "nej"
+    invoice.prerequisites["nyttoanalys"].answer = "nej"
+    store.save(invoice)
+    form = assessment_form(invoice.id, store=store, content=content)
+    form.show("summary")
+    [remarks] = form.steps["summary"].missing.children
+    assert remarks.value == (
+        "<p>Inget saknas – bedömningen är komplett.</p><p>Observera: 2 förutsättningar är bedömda med NEJ: "
+        "”Nyttoanalys framtagen”, ”Finansiering och resurser säkrade”.</p>"
+    )
+
+
+def test_taking_freed_time_home_is_a_conscious_choice(store, content):
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    form.show("calculation")
+    step = form.steps["calculation"]
+    freed_list = next(r for r in step._row_lists if r.path[-1] == "freed_time_lines")
+    freed_list.add_button.click()
+    choice = next(f for f in step.fields() if f.key == "calculation.freed_time_lines.0.realisable")
+    assert choice.control.value is None  # unset until the user chooses
+    assert [label for label, _ in choice.control.options] == [
+        "Ja, som reducerad eller undvikt personalkostnad",
+        "Nej, tiden används till annat (omfördelning)",
+    ]
+    assert form.session.assessment.calculation.freed_time_lines[0].realisable is None
+    choice.control.value = True
+    assert store.load(form.session.id)[0].calculation.freed_time_lines[0].realisable is True

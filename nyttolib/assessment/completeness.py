@@ -24,6 +24,7 @@ SECTIONS: dict[str, str] = {
 }
 # Follow-up happens after the decision: it is reported, but not counted in the decision's completeness.
 DECISION_SECTIONS = ("initiative", "prerequisites", "classification", "benefits", "calculation", "plan")
+FOLLOW_UP_STEPS = (6,)
 
 State = Literal["not_started", "in_progress", "complete", "not_applicable"]
 STATE_LABELS: dict[str, str] = {
@@ -48,6 +49,8 @@ class Progress:
     id: str
     title: str
     checks: list[Check] = field(default_factory=list)
+    # Nothing to fill in yet because what it builds on is missing (the plan waits for the benefits).
+    waiting_for: str | None = None
 
     @property
     def done(self) -> int:
@@ -64,7 +67,7 @@ class Progress:
     @property
     def state(self) -> State:
         if not self.total:
-            return "not_applicable"
+            return "not_started" if self.waiting_for else "not_applicable"
         if self.done == self.total:
             return "complete"
         return "in_progress" if self.done else "not_started"
@@ -78,6 +81,8 @@ class Progress:
 class Completeness:
     sections: dict[str, Progress]
     steps: dict[int, Progress]
+    # Criteria answered NEJ: the assessment may be complete, but a decision should see them.
+    nej_answers: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> float:
@@ -237,6 +242,20 @@ def _calculation_checks(assessment: Assessment, content: Content) -> list[Check]
         )
         checks += _line_descriptions(calc.benefit_lines, "benefit_lines", "Beskriv nyttorad {row}")
         checks += _line_descriptions(calc.freed_time_lines, "freed_time_lines", "Beskriv frigjord tid, rad {row}")
+    # Freed time is money only if taken home: the choice is the user's, whether or not a calculation is required.
+    checks += [
+        _check(
+            "calculation",
+            (3,),
+            line.realisable is not None,
+            content.texts.completeness.choose_realisable.format(row=index + 1),
+            "calculation",
+            "freed_time_lines",
+            index,
+            "realisable",
+        )
+        for index, line in enumerate(calc.freed_time_lines)
+    ]
     return checks
 
 
@@ -278,7 +297,7 @@ def _plan_item_checks(assessment: Assessment, content: Content, index: int, item
         ),
         _check(
             "follow_up",
-            (6,),
+            FOLLOW_UP_STEPS,
             item.measurements,
             f"{name}: registrera en uppföljande mätning",
             *loc,
@@ -360,4 +379,47 @@ def completeness(assessment: Assessment, content: Content) -> Completeness:
         for number in item.steps:
             if number in steps:
                 steps[number].checks.append(item)
-    return Completeness(sections, steps)
+    _mark_waiting(assessment, sections, steps)
+    nej = [
+        c.label for c in content.criteria.criteria if (a := assessment.prerequisites.get(c.id)) and a.answer == "nej"
+    ]
+    return Completeness(sections, steps, nej)
+
+
+def _mark_waiting(assessment: Assessment, sections: dict[str, Progress], steps: dict[int, Progress]) -> None:
+    """A part with nothing to check is not done when what it builds on is missing: it waits for it.
+
+    Without benefits there is nothing to plan; without a plan (that is still unfinished) nothing to follow up.
+    """
+    plan_unfinished = not assessment.plan.items and sections["plan"].state != "complete"
+    follow_up = {id(sections["follow_up"]), *(id(steps[n]) for n in FOLLOW_UP_STEPS if n in steps)}
+    for progress in [*sections.values(), *steps.values()]:
+        if progress.total:
+            continue
+        if not assessment.benefits:
+            progress.waiting_for = sections["benefits"].title
+        elif plan_unfinished and id(progress) in follow_up:
+            progress.waiting_for = sections["plan"].title
+
+
+def state_text(progress: Progress, content: Content, *, counted: bool = True) -> str:
+    """'Pågår (3 av 5)', 'Ej påbörjad (väntar på Nytta)': a section's or step's state in words."""
+    text = STATE_LABELS[progress.state]
+    if progress.waiting_for:
+        return f"{text} ({content.texts.completeness.waiting_for.format(section=progress.waiting_for)})"
+    if counted and progress.total:
+        return f"{text} ({progress.done} av {progress.total})"
+    return text
+
+
+def closing_remarks(progress: Completeness, content: Content) -> list[str]:
+    """Said after the missing list: that nothing is missing, and which prerequisites are answered NEJ."""
+    texts = content.texts.completeness
+    remarks = [] if progress.missing else [texts.complete]
+    if progress.nej_answers:
+        criteria = ", ".join(f"”{label}”" for label in progress.nej_answers)
+        if len(progress.nej_answers) == 1:
+            remarks.append(texts.nej_one.format(criteria=criteria))
+        else:
+            remarks.append(texts.nej_many.format(count=len(progress.nej_answers), criteria=criteria))
+    return remarks

@@ -134,7 +134,8 @@ class FreedTimeLine(_EstimateRange):
     share_percent: Percent = Field(100, title="Andel som påverkas (%)")
     rate: ShortText = Field("intern", title="Timpris")
     ramp_percent: list[Percent] = Field(default_factory=list, title="Effekt per år (%)")
-    realisable: bool = Field(True, title="Tas hem som pengar")
+    # Freed time is money only if it is taken home (seed 000): unset until the user chooses.
+    realisable: bool | None = Field(None, title="Tas hem som pengar")
 
 
 class Calculation(Record):

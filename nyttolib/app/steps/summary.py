@@ -15,7 +15,7 @@ from nyttolib.app.fields import download_link, heading, html, paragraphs
 from nyttolib.app.step import Step
 from nyttolib.app.steps.calculation import key_figures, results_table
 from nyttolib.assessment.calculations import calculate
-from nyttolib.assessment.completeness import STATE_LABELS, completeness
+from nyttolib.assessment.completeness import closing_remarks, completeness, state_text
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 from nyttolib.exports.charts import cost_benefit_img
 
@@ -150,12 +150,11 @@ class SummaryStep(Step):
         a = s.assessment
         progress = completeness(a, c)
         sections = "".join(
-            f"<li>{escape(p.title)}: {escape(STATE_LABELS[p.state])}"
-            + (f" ({p.done} av {p.total})" if p.total else "")
-            + "</li>"
-            for p in progress.sections.values()
+            f"<li>{escape(p.title)}: {escape(state_text(p, c))}</li>" for p in progress.sections.values()
         )
-        steps = "".join(f"<li>{escape(p.title)}: {escape(STATE_LABELS[p.state])}</li>" for p in progress.steps.values())
+        steps = "".join(
+            f"<li>{escape(p.title)}: {escape(state_text(p, c, counted=False))}</li>" for p in progress.steps.values()
+        )
         answers = [x.answer for x in a.prerequisites.values()]
         self.overview.value = (
             f"<p><strong>{fmt.percent(progress.percent)} ifyllt.</strong> "
@@ -172,10 +171,11 @@ class SummaryStep(Step):
             button.add_class("nyttolib-link")
             button.on_click(guarded(lambda _b, loc=check.loc: self.navigate(loc)))
             buttons.append(button)
-        if not buttons:
-            buttons = [html("<p>Inget saknas – bedömningen är komplett.</p>")]
-        elif len(progress.missing) > 60:
+        if len(progress.missing) > 60:
             buttons.append(html(f"<p>… och {len(progress.missing) - 60} till.</p>"))
+        remarks = closing_remarks(progress, c)
+        if remarks:
+            buttons.append(html("".join(f"<p>{escape(text)}</p>" for text in remarks), "nyttolib-remarks"))
         self.missing.children = buttons
         result = calculate(a, c)
         requirement = calculation_requirement(a, c)
@@ -191,7 +191,7 @@ class SummaryStep(Step):
             f"<p>{'Nyttokalkyl krävs' if requirement.required else 'Ingen nyttokalkyl krävs'}: "
             f"{escape(requirement.reason)}</p>"
             + results_table(result)
-            + key_figures(result)
+            + key_figures(result, c)
             + cost_benefit_img(result)
             + (f"<h3>Uppföljning</h3><ul>{lights}</ul>" if lights else "")
         )
