@@ -310,9 +310,18 @@ class HistoryTexts(_Content):
     compare_button: str
     no_changes: str
     changes_title: str
-    added: str
-    removed: str
+    change: str
+    row_added: str
+    row_removed: str
     empty_value: str
+    row: str
+    moved_row: str
+    year: str
+    yes_text: str
+    no_text: str
+    cost_kinds: dict[str, str]
+    units: dict[str, str]
+    per_year: dict[Literal["kr", "timmar", "percent"], str]
 
 
 class TextsFile(_Content):
