@@ -1,4 +1,4 @@
-"""The `nyttolib` command: validate, summarise, import, export, list and show history of assessments.
+"""The `nyttolib` command: validate, summarise, import, export, list, show history of and compare assessments.
 
 Exit codes: 0 ok, 1 invalid input (a file or an id that cannot be used), 2 usage.
 """
@@ -24,6 +24,7 @@ from nyttolib.assessment.model import Assessment
 from nyttolib.assessment.summary import summarise, summary_text
 from nyttolib.content import ContentError, load_content
 from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from nyttolib.formatting import terminal_safe
 from nyttolib.storage.assessments import Store, StoreError
 
 
@@ -31,6 +32,17 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's default exits 2 too; keep it, in Swedish
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: fel: {message}\n")
+
+
+def _revision(text: str) -> int:
+    """A revision number as typed: a positive whole number, said in Swedish when it is not."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{terminal_safe(text)}' är inget revisionsnummer (ett heltal från 1)")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,7 +83,12 @@ def _parser() -> argparse.ArgumentParser:
 
     restore = commands.add_parser("restore", help="återställ en äldre revision (som en ny revision)")
     restore.add_argument("id", metavar="ID")
-    restore.add_argument("revision", type=int, metavar="REVISION")
+    restore.add_argument("revision", type=_revision, metavar="REVISION")
+
+    diff = commands.add_parser("diff", help="visa vad som ändrades mellan två revisioner, fält för fält")
+    diff.add_argument("id", metavar="ID")
+    diff.add_argument("old", type=_revision, metavar="REV1")
+    diff.add_argument("new", type=_revision, metavar="REV2")
 
     delete = commands.add_parser("delete", help="ta bort en bedömning ur listan (revisionerna sparas)")
     delete.add_argument("id", metavar="ID")
@@ -156,7 +173,8 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
         if args.json:
             print(json.dumps(summarise(assessment, content), ensure_ascii=False, indent=2), file=out)
         else:
-            print(summary_text(assessment, content), end="", file=out)
+            text = summary_text(assessment, content)
+            print("\n".join(terminal_safe(line) for line in text.split("\n")), end="", file=out)
         return EXIT_OK
 
     if args.command == "serve":
@@ -218,8 +236,10 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
                 done = f"{row.completeness_percent:.0f} %" if row.completeness_percent is not None else "–"
                 deleted = "  (borttagen)" if row.deleted_at else ""
                 print(
-                    f"{row.id[:12]}  {row.updated_at[:16].replace('T', ' ')}  {done:>5}  "
-                    f"{row.name or '(namnlöst)'} · {stage} · rev {row.revision}{deleted}",
+                    terminal_safe(
+                        f"{row.id[:12]}  {row.updated_at[:16].replace('T', ' ')}  {done:>5}  "
+                        f"{row.name or '(namnlöst)'} · {stage} · rev {row.revision}{deleted}"
+                    ),
                     file=out,
                 )
             return EXIT_OK
@@ -228,11 +248,10 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
             for info in store.history(assessment_id):
                 note = f"  {info.note}" if info.note else ""
                 saved_at = info.saved_at[:19].replace("T", " ")
-                print(
-                    f"rev {info.revision:>4}  {saved_at}  {info.name or '(namnlöst)'}{note}",
-                    file=out,
-                )
+                print(terminal_safe(f"rev {info.revision:>4}  {saved_at}  {info.name or '(namnlöst)'}{note}"), file=out)
             return EXIT_OK
+        if args.command == "diff":
+            return _diff(args, store, content, out, err)
         if args.command == "restore":
             saved = store.restore(store.resolve(args.id), args.revision)
             print(f"Revision {args.revision} återställd som revision {saved.revision}.", file=out)
@@ -243,6 +262,32 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
             print(f"Bedömningen {assessment_id[:12]} är borttagen ur listan (revisionerna finns kvar).", file=out)
             return EXIT_OK
     return EXIT_USAGE
+
+
+def _diff(args: argparse.Namespace, store: Store, content, out: TextIO, err: TextIO) -> int:
+    """`nyttolib diff ID REV1 REV2`: the changes from REV1 to REV2, one a line, in the form's words."""
+    from pydantic import ValidationError
+
+    from nyttolib.assessment.diff import diff
+
+    assessment_id = store.resolve(args.id)
+    documents = []
+    for revision in (args.old, args.new):
+        try:
+            documents.append(store.load(assessment_id, revision)[0])
+        except ValidationError as exc:
+            print(f"Revision {revision} kan inte läsas ({exc.error_count()} fel i dokumentet).", file=err)
+            return EXIT_INVALID
+    texts = content.texts.history
+    name = documents[1].initiative.name or "(namnlöst)"
+    print(terminal_safe(f"{name} ({assessment_id[:12]})"), file=out)
+    changes = diff(documents[0], documents[1], content)
+    print(texts.changes_title.format(old=args.old, new=args.new) + ":", file=out)
+    if not changes:
+        print(f"  {texts.no_changes}", file=out)
+    for change in changes:
+        print(f"  - {terminal_safe(str(change))}", file=out)
+    return EXIT_OK
 
 
 def _progress_bar(err: TextIO) -> object:

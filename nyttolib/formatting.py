@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 GROUP_SEPARATOR = "\u00a0"  # no-break space, so that "360 000 kr" never wraps
 
@@ -36,3 +37,19 @@ def approximate(value: float, significant: int = 2) -> float:
         return value
     digits = significant - math.floor(math.log10(abs(value))) - 1
     return round(value, digits)
+
+
+def terminal_safe(text: str) -> str:
+    """User text for a terminal: control characters (escape sequences, bidi overrides, line breaks) made
+    visible as `\\x1b`, `\\u202e`, `\\n`, so that nothing a user typed can move the cursor, recolour or hide output."""
+    return "".join(_visible(ch) if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+
+
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def _visible(ch: str) -> str:
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if ch in named:
+        return named[ch]
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
