@@ -309,6 +309,7 @@ class HistoryTexts(_Content):
     compare_to: str
     compare_button: str
     no_changes: str
+    unreadable: str
     changes_title: str
     change: str
     row_added: str

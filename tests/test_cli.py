@@ -163,8 +163,8 @@ def test_diff_between_two_revisions(nyttolib, tmp_path):
     assert lines[0] == "Fakturor\\x1b[2J\\x1b[31m\\u202e (exempel-fakt)"
     assert lines[1] == "Ändringar från revision 1 till revision 2:"
     assert (
-        lines[2]
-        == "  - Om initiativet → Initiativets namn: ”E-tjänst för manuell kundfakturering” → ”Fakturor\\x1b[2J\\x1b[31m\\u202e”"
+        lines[2] == "  - Om initiativet → Initiativets namn: ”E-tjänst för manuell kundfakturering” → "
+        "”Fakturor\\x1b[2J\\x1b[31m\\u202e”"
     )
     assert lines[3].startswith("  - Nyttokalkyl → Kostnader → rad 1 borttagen: ”")
     assert lines[4].startswith("  - Nyttokalkyl → Kostnader → rad 1 (tidigare rad 2) → ")

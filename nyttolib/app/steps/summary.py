@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from nyttolib import formatting as fmt
 from nyttolib.app.errors import guarded
-from nyttolib.app.fields import download_link, heading, html, paragraphs
+from nyttolib.app.fields import download_link, dropdown_control, heading, html, paragraphs
 from nyttolib.app.step import Step
 from nyttolib.app.steps.calculation import key_figures, results_table
 from nyttolib.assessment.calculations import calculate
@@ -70,6 +70,9 @@ class SummaryStep(Step):
             buttons.append(button)
         self.downloads = html("", "nyttolib-downloads")
         self.history = widgets.VBox()
+        self.comparison = widgets.VBox()
+        self.comparison.add_class("nyttolib-comparison")
+        self.changes = html("", "nyttolib-changes")
         preview = html(
             f"<p><a href='rapport.ipynb?{urlencode({'id': self.session.id})}'>Visa rapporten "
             "(beslutsunderlaget) som webbsida</a></p>"
@@ -88,11 +91,9 @@ class SummaryStep(Step):
             self.downloads,
             preview,
             heading("Historik", 3),
-            paragraphs(
-                "Varje sparning är en revision. Återställ en äldre revision så blir den den senaste; "
-                "inget försvinner ur historiken."
-            ),
+            paragraphs(self.content.texts.history.introduction),
             self.history,
+            self.comparison,
         ]
         self.refresh()
 
@@ -100,7 +101,7 @@ class SummaryStep(Step):
         self.render_history()
 
     def render_history(self, shown: int = 15) -> None:
-        """The latest revisions, newest first, each with a button to restore it."""
+        """The latest revisions, newest first, each with a button to restore it; below, a comparison."""
         from nyttolib.app.start_page import local_time
         from nyttolib.storage.assessments import NotFoundError
 
@@ -109,7 +110,9 @@ class SummaryStep(Step):
             revisions = s.store.history(s.id)
         except NotFoundError:
             self.history.children = [html("<p>Bedömningen är inte sparad ännu.</p>")]
+            self.comparison.children = []
             return
+        self.render_comparison(revisions)
         rows: list[widgets.Widget] = []
         for info in reversed(revisions[-shown:]):
             done = "" if info.completeness_percent is None else f", {fmt.percent(info.completeness_percent)} ifyllt"
@@ -126,8 +129,57 @@ class SummaryStep(Step):
             button.on_click(guarded(lambda _b, r=info.revision: self.restore(r)))
             rows.append(widgets.HBox([text, button]))
         if len(revisions) > shown:
-            rows.append(html(f"<p>… och {len(revisions) - shown} äldre (se <code>nyttolib history</code>).</p>"))
+            more = widgets.Button(
+                description=self.content.texts.history.show_all.format(count=len(revisions)),
+                layout=widgets.Layout(width="auto"),
+            )
+            more.on_click(guarded(lambda _b: self.render_history(shown=len(revisions))))
+            rows.append(more)
         self.history.children = rows
+
+    def render_comparison(self, revisions) -> None:
+        """Two revisions to pick (by default the one before this and this) and their changes, field by field."""
+        from nyttolib.app.start_page import local_time
+
+        texts = self.content.texts.history
+        if len(revisions) < 2:
+            self.comparison.children = []
+            return
+        options = [(f"Revision {r.revision} – {local_time(r.saved_at)}", r.revision) for r in reversed(revisions)]
+        numbers = [r.revision for r in revisions]
+        current = self.session.revision if self.session.revision in numbers else numbers[-1]
+        before = max((n for n in numbers if n < current), default=numbers[0])
+        self.compare_from = dropdown_control(texts.compare_from, options, before)
+        self.compare_to = dropdown_control(texts.compare_to, options, current)
+        button = widgets.Button(description=texts.compare_button, layout=widgets.Layout(width="auto"))
+        button.on_click(guarded(lambda _b: self.compare(self.compare_from.value, self.compare_to.value)))
+        self.changes.value = ""
+        self.comparison.children = [
+            heading(texts.compare_title, 4),
+            widgets.HBox([self.compare_from, self.compare_to, button]),
+            self.changes,
+        ]
+
+    def compare(self, old: int, new: int) -> None:
+        """Show what changed from revision `old` to revision `new`, one line a change, in the form's words."""
+        from pydantic import ValidationError
+
+        from nyttolib.assessment.diff import diff
+
+        s, texts = self.session, self.content.texts.history
+        try:
+            older, _ = s.store.load(s.id, old)
+            newer, _ = s.store.load(s.id, new)
+        except ValidationError:
+            self.changes.value = f"<p>{escape(texts.unreadable.format(old=old, new=new))}</p>"
+            return
+        changes = diff(older, newer, self.content)
+        title = f"<p><strong>{escape(texts.changes_title.format(old=old, new=new))}</strong></p>"
+        if not changes:
+            self.changes.value = f"{title}<p>{escape(texts.no_changes)}</p>"
+            return
+        items = "".join(f"<li>{escape(str(change))}</li>" for change in changes)
+        self.changes.value = f"{title}<ul>{items}</ul>"
 
     def restore(self, revision: int) -> None:
         s = self.session
