@@ -209,3 +209,17 @@ def test_applying_the_new_values_gives_the_newer_document(pair):
         _set(applied, change.loc, change.new)
         assert str(change).strip()
     assert applied == newer
+
+
+def test_answers_follow_the_order_of_the_form(content):
+    older = Assessment()
+    newer = Assessment(
+        prerequisites={
+            "uppskalning_och_ateranvandning": PrerequisiteAnswer(answer="ja"),
+            "strategier_och_mal": PrerequisiteAnswer(answer="nej"),
+        }
+    )
+    assert texts(diff(older, newer, content)) == [
+        "Förutsättningar → 'Initiativ i linje med beslutade strategier och mål' → Bedömning (JA/NEJ): (tomt) → NEJ",
+        "Förutsättningar → 'Möjlighet till uppskalning och återanvändning' → Bedömning (JA/NEJ): (tomt) → JA",
+    ]

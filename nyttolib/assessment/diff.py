@@ -22,6 +22,9 @@ Kind = Literal["changed", "added", "removed"]
 # Bookkeeping the user never sees or types.
 _IGNORED = {("document_type",), ("schema_version",), ("id",)}
 _PER_YEAR = {"values", "ramp_percent"}
+# Dicts keyed by content ids (criteria, axes, rates, questions).
+_KEYED = {("prerequisites",), ("classification",), ("calculation", "hourly_rates")}
+_KEYED_FIELDS = {"answers", "seven_questions"}
 _NAME_FIELDS = ("description", "activity", "risk", "source", "unit")
 _SHORT = 80
 
@@ -65,7 +68,11 @@ class _Differ:
             return
         if isinstance(old, dict) or isinstance(new, dict):
             old_map, new_map = old or {}, new or {}
-            for key in [*new_map, *(k for k in old_map if k not in new_map)]:
+            keys = [*new_map, *(k for k in old_map if k not in new_map)]
+            if loc in _KEYED or (loc and loc[-1] in _KEYED_FIELDS):
+                order = {key: index for index, key in enumerate(self.keys)}
+                keys.sort(key=lambda k: order.get(k, len(order)))  # the content's order, as the form shows them
+            for key in keys:
                 self.compare(old_map.get(key), new_map.get(key), (*loc, key), (*old_loc, key))
         elif isinstance(old, list) or isinstance(new, list):
             self.compare_lists(old or [], new or [], loc, old_loc)
