@@ -18,6 +18,7 @@ def test_a_new_assessment_says_what_to_do_first(content):
     # Nothing is "klar" or "inget att fylla i" in a blank assessment: the plan and follow-up wait for benefits.
     assert {s.state for s in progress.sections.values()} == {"not_started"}
     assert progress.sections["plan"].waiting_for == "Nytta"
+    assert progress.sections["plan"].percent == 0
     assert state_text(progress.sections["plan"], content) == "Ej påbörjad (väntar på Nytta)"
     assert {s.state for s in progress.steps.values()} == {"not_started"}
     assert state_text(progress.steps[4], content, counted=False) == "Ej påbörjad (väntar på Nytta)"

@@ -74,7 +74,9 @@ class Progress:
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.done / self.total if self.total else 100.0
+        if not self.total:
+            return 0.0 if self.waiting_for else 100.0
+        return 100.0 * self.done / self.total
 
 
 @dataclass
