@@ -154,11 +154,9 @@ class SummaryStep(Step):
         button = widgets.Button(description=texts.compare_button, layout=widgets.Layout(width="auto"))
         button.on_click(guarded(lambda _b: self.compare(self.compare_from.value, self.compare_to.value)))
         self.changes.value = ""
-        self.comparison.children = [
-            heading(texts.compare_title, 4),
-            widgets.HBox([self.compare_from, self.compare_to, button]),
-            self.changes,
-        ]
+        pick = widgets.HBox([self.compare_from, self.compare_to, button])
+        pick.add_class("nyttolib-buttons")  # wraps on a narrow screen
+        self.comparison.children = [heading(texts.compare_title, 4), pick, self.changes]
 
     def compare(self, old: int, new: int) -> None:
         """Show what changed from revision `old` to revision `new`, one line a change, in the form's words."""
