@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from nyttolib import formatting as fmt
 from nyttolib.app.errors import guarded
-from nyttolib.app.fields import download_link, dropdown_control, heading, html, paragraphs
+from nyttolib.app.fields import download_link, dropdown_control, heading, html, paragraphs, shared_layout
 from nyttolib.app.step import Step
 from nyttolib.app.steps.calculation import key_figures, results_table
 from nyttolib.assessment.calculations import calculate
@@ -151,6 +151,8 @@ class SummaryStep(Step):
         before = max((n for n in numbers if n < current), default=numbers[0])
         self.compare_from = dropdown_control(texts.compare_from, options, before)
         self.compare_to = dropdown_control(texts.compare_to, options, current)
+        for picker in (self.compare_from, self.compare_to):
+            picker.layout = shared_layout(max_width="100%")  # shrinks to a phone's width instead of running off it
         button = widgets.Button(description=texts.compare_button, layout=widgets.Layout(width="auto"))
         button.on_click(guarded(lambda _b: self.compare(self.compare_from.value, self.compare_to.value)))
         self.changes.value = ""
