@@ -1,4 +1,4 @@
-"""The `nyttolib` command: validate, summarise, import, export, list and show history of assessments.
+"""The `nyttolib` command: validate, summarise, import, export, list, show history of and compare assessments.
 
 Exit codes: 0 ok, 1 invalid input (a file or an id that cannot be used), 2 usage.
 """
@@ -29,12 +29,25 @@ from nyttolib.paths import DATABASE_FILENAME, data_dir
 from nyttolib.storage.assessments import Store, StoreError
 from nyttolib.storage.database import translate
 from nyttolib.terminal import TerminalSafe, os_error_text, unexpected_error
+from nyttolib.text import terminal_safe
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's default exits 2 too; keep it, in Swedish
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: fel: {message}\n")
+
+
+def _revision(text: str) -> int:
+    """A revision number as typed: a positive whole number, said in Swedish when it is not."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        shown = terminal_safe(text, keep_newlines=False)
+        raise argparse.ArgumentTypeError(f"'{shown}' är inget revisionsnummer (ett heltal från 1)")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,7 +95,12 @@ def _parser() -> argparse.ArgumentParser:
 
     restore = commands.add_parser("restore", help="återställ en äldre revision (som en ny revision)")
     restore.add_argument("id", metavar="ID")
-    restore.add_argument("revision", type=int, metavar="REVISION")
+    restore.add_argument("revision", type=_revision, metavar="REVISION")
+
+    diff = commands.add_parser("diff", help="visa vad som ändrades mellan två revisioner, fält för fält")
+    diff.add_argument("id", metavar="ID")
+    diff.add_argument("old", type=_revision, metavar="REV1")
+    diff.add_argument("new", type=_revision, metavar="REV2")
 
     delete = commands.add_parser("delete", help="ta bort en bedömning ur listan (revisionerna sparas)")
     delete.add_argument("id", metavar="ID")
@@ -244,11 +262,10 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
             for info in store.history(assessment_id):
                 note = f"  {info.note}" if info.note else ""
                 saved_at = info.saved_at[:19].replace("T", " ")
-                print(
-                    f"rev {info.revision:>4}  {saved_at}  {info.name or '(namnlöst)'}{note}",
-                    file=out,
-                )
+                print(f"rev {info.revision:>4}  {saved_at}  {info.name or '(namnlöst)'}{note}", file=out)
             return EXIT_OK
+        if args.command == "diff":
+            return _diff(args, store, content, out, err)
         if args.command == "restore":
             saved = store.restore(store.resolve(args.id), args.revision)
             print(f"Revision {args.revision} återställd som revision {saved.revision}.", file=out)
@@ -304,6 +321,24 @@ def _check_database(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     finally:
         database.close()
+
+
+def _diff(args: argparse.Namespace, store: Store, content, out: TextIO, err: TextIO) -> int:
+    """`nyttolib diff ID REV1 REV2`: the changes from REV1 to REV2, one a line, in the form's words."""
+    from nyttolib.assessment.diff import diff
+
+    assessment_id = store.resolve(args.id)
+    documents = [store.load(assessment_id, revision)[0] for revision in (args.old, args.new)]  # damage: StoreError
+    texts = content.texts.history
+    name = documents[1].initiative.name or "(namnlöst)"
+    print(f"{name} ({assessment_id[:12]})", file=out)
+    changes = diff(documents[0], documents[1], content)
+    print(texts.changes_title.format(old=args.old, new=args.new) + ":", file=out)
+    if not changes:
+        print(f"  {texts.no_changes}", file=out)
+    for change in changes:
+        print(f"  - {terminal_safe(str(change), keep_newlines=False)}", file=out)
+    return EXIT_OK
 
 
 def _progress_bar(err: TextIO) -> object:

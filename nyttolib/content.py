@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -61,6 +62,9 @@ class Cell(_Content):
     share: str
 
 
+_SHARE = re.compile(r"(\d+)\s*%\s*[-–]\s*(\d+)\s*%")
+
+
 class Axis(_Content):
     id: str = Field(min_length=1)
     left: str
@@ -73,6 +77,24 @@ class Axis(_Content):
     left_characteristics: list[str] = []
     right_characteristics_title: str = ""
     right_characteristics: list[str] = []
+
+    @model_validator(mode="after")
+    def _shares_run_left_to_right(self) -> Axis:
+        """Shares read "left% - right%": the left share may only fall from cell 1 to cell 5."""
+        shares = [_SHARE.fullmatch(cell.share.strip()) for cell in self.cells]
+        if not all(shares):
+            return self
+        previous = 101
+        for number, match in enumerate(shares, start=1):
+            left, right = int(match[1]), int(match[2])
+            if left + right != 100 or left > previous:
+                raise ValueError(
+                    f"cell {number} ({self.cells[number - 1].label}) har andelen '{self.cells[number - 1].share}'; "
+                    f"andelarna skrivs vänster% - höger% ({self.left} - {self.right}), summerar till 100 och "
+                    "vänsterandelen minskar från cell 1 till cell 5"
+                )
+            previous = left
+        return self
 
 
 class ClassificationFile(_Content):
@@ -257,6 +279,61 @@ class FormFile(_Content):
         return self
 
 
+class CompletenessTexts(_Content):
+    complete: str
+    waiting_for: str
+    nej_one: str
+    nej_many: str
+    choose_realisable: str
+
+
+class PaybackTexts(_Content):
+    not_within: str
+    no_costs: str
+
+
+class FreedTimeTexts(_Content):
+    realisable_label: str
+    realisable_yes: str
+    realisable_no: str
+    realisable_help: str
+    not_realisable: str
+    not_chosen: str
+
+
+class HistoryTexts(_Content):
+    introduction: str
+    show_all: str
+    compare_title: str
+    compare_from: str
+    compare_to: str
+    compare_button: str
+    no_changes: str
+    unreadable: str
+    changes_title: str
+    change: str
+    row_added: str
+    row_removed: str
+    empty_value: str
+    row: str
+    moved_row: str
+    year: str
+    yes_text: str
+    no_text: str
+    cost_kinds: dict[str, str]
+    units: dict[str, str]
+    per_year: dict[Literal["kr", "timmar", "percent"], str]
+
+
+class TextsFile(_Content):
+    """What the form, Sammanfattning, the report and the CLI say about the state of an assessment."""
+
+    completeness: CompletenessTexts
+    payback: PaybackTexts
+    freed_time: FreedTimeTexts
+    history: HistoryTexts
+
+
 CONTENT_FILES: dict[str, type[_Content]] = {
     "criteria.yaml": CriteriaFile,
     "classification.yaml": ClassificationFile,
@@ -266,6 +343,7 @@ CONTENT_FILES: dict[str, type[_Content]] = {
     "settings.yaml": SettingsFile,
     "start.yaml": StartFile,
     "form.yaml": FormFile,
+    "texts.yaml": TextsFile,
 }
 
 
@@ -302,6 +380,7 @@ class Content:
     settings: SettingsFile
     start: StartFile
     form: FormFile
+    texts: TextsFile
 
     def category(self, category_id: str | None) -> Category | None:
         return next((c for c in self.benefits.categories if c.id == category_id), None)

@@ -140,7 +140,7 @@ def calculations(draw, benefit_ids: list[str]) -> Calculation:
                 share_percent=draw(percents),
                 rate=draw(st.sampled_from(rates)),
                 ramp_percent=draw(ramp),
-                realisable=draw(st.booleans()),
+                realisable=draw(st.none() | st.booleans()),
                 **_estimates(draw),
             )
             for _ in range(draw(st.integers(0, 2)))

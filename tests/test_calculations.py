@@ -11,6 +11,7 @@ from nyttolib.assessment.calculations import (
     hourly_cost_from_monthly_salary,
     npv,
     payback_index,
+    payback_text,
 )
 from nyttolib.assessment.model import Assessment, BenefitLine, Calculation, CostLine, FreedTimeLine
 from nyttolib.formatting import approximate
@@ -149,12 +150,21 @@ def test_npv_discounts_from_the_second_year():
 
 
 def test_no_payback_and_no_cost(content):
+    # An empty calculation is not "paid back in year 1": with no costs there is nothing to pay back.
     result = calculate(_assessment(years=3), content)
-    assert result.payback_year == "År 1"  # nothing spent, nothing lost: accumulated 0 from the start
+    assert result.payback_year is None
+    assert payback_text(result, content) == "– (kalkylen har inga kostnader ännu)"
     assert result.net_per_krona is None
+    zero_costs = _assessment(years=3, cost_lines=[CostLine(values=[0, 0, 0])])
+    zero_costs.calculation.benefit_lines = [BenefitLine(full_effect_kr=100, ramp_percent=[100, 100, 100])]
+    assert payback_text(calculate(zero_costs, content), content) == "– (kalkylen har inga kostnader ännu)"
     only_costs = calculate(_assessment(years=3, cost_lines=[CostLine(values=[1, 1, 1])]), content)
     assert only_costs.payback_year is None
+    assert payback_text(only_costs, content) == "inte inom kalkylperioden"
     assert only_costs.net_per_krona == -1
+    paid_at_once = _assessment(years=3, cost_lines=[CostLine(values=[1, 0, 0])])
+    paid_at_once.calculation.benefit_lines = [BenefitLine(full_effect_kr=5, ramp_percent=[100, 100, 100])]
+    assert payback_text(calculate(paid_at_once, content), content) == "År 1"
 
 
 def test_hourly_cost_from_monthly_salary_as_inera(content):

@@ -137,3 +137,63 @@ def test_broken_content_is_reported_with_file_and_line(nyttolib, tmp_path):
     result = nyttolib("--content-dir", str(content), "validate", str(INVOICE))
     assert result.returncode == 1
     assert "settings.yaml, rad" in result.stderr and "felaktig YAML" in result.stderr
+
+
+def test_summary_of_a_blank_assessment_and_of_nej_answers(nyttolib, tmp_path):
+    blank = tmp_path / "tom.json"
+    blank.write_text(json.dumps({"document_type": "nyttolib.assessment", "schema_version": 2}), encoding="utf-8")
+    text = nyttolib("summary", str(blank)).stdout
+    assert "Återbetald: – (kalkylen har inga kostnader ännu)" in text
+    assert "Nyttorealiseringsplan: Ej påbörjad (väntar på Nytta)" in text
+    assert "Uppföljning: Ej påbörjad (väntar på Nytta)" in text
+    assert "Effektivitet – Innovation: ej markerad" in text
+    document = json.loads(INVOICE.read_text(encoding="utf-8"))
+    for criterion in ("finansiering_och_resurser", "agarorganisation"):
+        document["prerequisites"][criterion]["answer"] = "nej"
+    nej = tmp_path / "nej.json"
+    nej.write_text(json.dumps(document), encoding="utf-8")
+    text = nyttolib("summary", str(nej)).stdout
+    assert "Saknas:" not in text
+    assert text.rstrip().endswith(
+        "Inget saknas – bedömningen är komplett.\nObservera: 2 förutsättningar är bedömda med NEJ: "
+        "”Ägarorganisation finns – stöd från ledning”, ”Finansiering och resurser säkrade”."
+    )
+
+
+def test_diff_between_two_revisions(nyttolib, tmp_path):
+    document = json.loads(INVOICE.read_text(encoding="utf-8"))
+    first = tmp_path / "forsta.json"
+    first.write_text(json.dumps(document), encoding="utf-8")
+    assert nyttolib("import", str(first)).returncode == 0
+    document["initiative"]["name"] = "Fakturor\u202e[2J"  # a bidi override is allowed text, shown as a code
+    document["calculation"]["cost_lines"].pop(0)
+    document["calculation"]["cost_lines"][0]["values"][1] = 12_000
+    second = tmp_path / "andra.json"
+    second.write_text(json.dumps(document), encoding="utf-8")
+    assert nyttolib("import", str(second), "--update").returncode == 0
+
+    result = nyttolib("diff", "exempel-fak", "1", "2")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.replace(NBSP, " ").splitlines()
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert lines[0] == "Fakturor<U+202E>[2J (exempel-fakt)"
+    assert lines[1] == "Ändringar från revision 1 till revision 2:"
+    assert (
+        lines[2] == "  - Om initiativet → Initiativets namn: ”E-tjänst för manuell kundfakturering” → "
+        "”Fakturor<U+202E>[2J”"
+    )
+    assert lines[3].startswith("  - Nyttokalkyl → Kostnader → rad 1 borttagen: ”")
+    assert lines[4].startswith("  - Nyttokalkyl → Kostnader → rad 1 (tidigare rad 2) → ")
+    assert lines[4].endswith(" → 12 000")
+    assert nyttolib("history", "exempel-fak").stdout.count("\u202e") == 0
+
+    same = nyttolib("diff", "exempel-fak", "2", "2")
+    assert (same.returncode, same.stdout.splitlines()[-1]) == (0, "  Inga ändringar.")
+    missing = nyttolib("diff", "exempel-fak", "1", "9")
+    assert missing.returncode == 1 and "Det finns ingen revision 9 av bedömning" in missing.stderr
+    unknown = nyttolib("diff", "finns-inte", "1", "2")
+    assert unknown.returncode == 1 and "Det finns ingen bedömning med id 'finns-inte'" in unknown.stderr
+    usage = nyttolib("diff", "exempel-fak", "ett", "2")
+    assert usage.returncode == 2 and "'ett' är inget revisionsnummer (ett heltal från 1)" in usage.stderr
+    assert nyttolib("diff", "exempel-fak", "1").returncode == 2
+    assert "Traceback" not in missing.stderr + unknown.stderr + usage.stderr

@@ -147,3 +147,27 @@ def test_a_municipality_can_rename_a_step(editable_content):
         path.read_text(encoding="utf-8").replace("label: Realisera\n", "label: Hemtagning\n"), encoding="utf-8"
     )
     assert load_content(editable_content).steps.benefit_steps[4].label == "Hemtagning"
+
+
+def test_classification_shares_read_left_to_right(content):
+    """'Övervägande del innovation' is 25 % effektivitet – 75 % innovation, not '75% - 25%'."""
+    for axis in content.classification.axes:
+        lefts = [int(cell.share.split("%")[0]) for cell in axis.cells]
+        assert lefts == [100, 75, 50, 25, 0], axis.id
+    innovation = content.classification.axes[0].cells[3]
+    assert (innovation.label, innovation.share) == ("Övervägande del innovation", "25% - 75%")
+
+
+def test_a_share_that_contradicts_its_side_is_refused(editable_content):
+    path = editable_content / "classification.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        '- label: Övervägande del innovation\n        share: "25% - 75%"',
+        '- label: Övervägande del innovation\n        share: "75% - 25%"',
+    )
+    path.write_text(text, encoding="utf-8")
+    [problem] = _problems(editable_content)
+    assert problem.startswith("classification.yaml, rad ")
+    assert "axes → punkt 1" in problem
+    assert "cell 4 (Övervägande del innovation) har andelen '75% - 25%'" in problem
+    assert "vänster% - höger% (Effektivitet - Innovation)" in problem

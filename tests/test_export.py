@@ -187,6 +187,7 @@ def mixed_assessment() -> Assessment:
                     share_percent=40,
                     rate="intern",
                     ramp_percent=[25, 75, 100, 100],
+                    realisable=True,
                 ),
                 FreedTimeLine(
                     description="Samtal",
@@ -296,3 +297,21 @@ def test_cli_exports_many_at_once_and_reports_failures(tmp_path):
         timeout=60,
     )
     assert usage.returncode == 2 and "ange --out" in usage.stderr
+
+
+def test_report_says_what_a_blank_assessment_and_nej_answers_mean(content, invoice):
+    """Item 8: no "klar" for an empty plan, no "Återbetald: År 1" without costs, NEJ answers named."""
+    blank = text_of(render_html(Assessment(), content))
+    assert "Nyttorealiseringsplan: Ej påbörjad (väntar på Nytta)" in blank
+    assert "Återbetald – (kalkylen har inga kostnader ännu)" in blank
+    assert "Övervägande del innovation 25% - 75%" in blank
+    assert "Inget saknas" not in blank
+    nej = invoice.model_copy(deep=True)
+    nej.prerequisites["finansiering_och_resurser"].answer = "nej"
+    nej.calculation.freed_time_lines[0].realisable = None
+    report = text_of(render_html(nej, content))
+    assert "Ej valt om den tas hem som pengar".lower() in report.lower()
+    nej.calculation.freed_time_lines[0].realisable = True
+    report = text_of(render_html(nej, content))
+    assert "Inget saknas – bedömningen är komplett." in report
+    assert "Observera: en förutsättning är bedömd med NEJ: ”Finansiering och resurser säkrade”." in report

@@ -138,6 +138,9 @@ def fill_invoice_example(form: FormDriver, example) -> None:
             form.fill(f"Effekt {year} (%)", int(value), row)
         form.fill("Lågt utfall (%)", int(line.low_percent), row)
         form.fill("Högt utfall (%)", int(line.high_percent), row)
+        if line.realisable:  # freed time is money only when the user says it is taken home
+            freed = content.texts.freed_time
+            form.radio(freed.realisable_label, freed.realisable_yes, row)
     expect(form.page.locator(".nyttolib-results")).to_contain_text("565 680")
 
     form.go_to_step(6)
@@ -304,3 +307,30 @@ def test_export_from_the_summary_step_downloads_the_files(server, tmp_path):
             download.value.save_as(saved)
             assert saved.read_bytes().startswith(magic)
         assert json.loads(saved.read_text(encoding="utf-8"))["initiative"]["name"] == "Export <b>prov</b>"
+
+
+def test_the_history_compares_two_revisions(server, tmp_path):
+    """Item 12 in a real browser: two saves, then Sammanfattning says what changed between them."""
+    url, _data = server
+    with browser_page() as page:
+        form = new_form(page, url)
+        form.fill("Initiativets namn", "Jämförelse")
+        form.wait_saved()
+        form.fill("Verksamhet", "Kontaktcenter")
+        form.wait_saved()
+        form.go_to_step(7)
+        page.get_by_label("Från revision").wait_for()
+        expect(page.get_by_label("Till revision")).to_contain_text("Revision")
+        form.click("Visa ändringar")
+        changes = page.locator(".nyttolib-changes")
+        expect(changes).to_contain_text("Om initiativet → Verksamhet: (tomt) → ”Kontaktcenter”")
+        expect(changes.locator("li")).to_have_count(1)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        changes.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "historik-1280.png"), full_page=True)
+        page.set_viewport_size({"width": 320, "height": 900})
+        changes.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "historik-320.png"))
+        for part in (changes, page.get_by_label("Från revision"), page.get_by_label("Till revision")):
+            box = part.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 320  # nothing runs off a phone's screen

@@ -130,3 +130,112 @@ def test_restore_an_older_revision_from_the_summary(store, content):
     form.show("initiative")  # the steps were rebuilt from the restored version
     fresh_name = next(f for f in form.steps["initiative"].fields() if f.key == "initiative.name")
     assert fresh_name.control.value == "Första namnet"  # the form shows the restored version
+
+
+def test_rules_read_right_in_a_blank_form(store, content):
+    """Item 8: nothing is "klar" in a blank assessment; an empty calculation is not "Återbetald: År 1"."""
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    assert form.nav_buttons["plan"].description.endswith("Nyttorealiseringsplan (ej påbörjad)")
+    assert not any("(klar)" in button.description for button in form.nav_buttons.values())
+    form.show("calculation")
+    results = form.steps["calculation"].results.value
+    assert "<dt>Återbetald</dt><dd>– (kalkylen har inga kostnader ännu)</dd>" in results
+    form.show("summary")
+    overview = form.steps["summary"].overview.value
+    assert "<li>Nyttorealiseringsplan: Ej påbörjad (väntar på Nytta)</li>" in overview
+    assert "Övervägande del innovation (25% - 75%)" in overview
+
+
+def test_summary_names_nej_answers_of_a_complete_assessment(store, content, invoice):
+    invoice.prerequisites["finansiering_och_resurser"].answer = "nej"
+    invoice.prerequisites["nyttoanalys"].answer = "nej"
+    store.save(invoice)
+    form = assessment_form(invoice.id, store=store, content=content)
+    form.show("summary")
+    [remarks] = form.steps["summary"].missing.children
+    assert remarks.value == (
+        "<p>Inget saknas – bedömningen är komplett.</p><p>Observera: 2 förutsättningar är bedömda med NEJ: "
+        "”Nyttoanalys framtagen”, ”Finansiering och resurser säkrade”.</p>"
+    )
+
+
+def test_taking_freed_time_home_is_a_conscious_choice(store, content):
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    form.show("calculation")
+    step = form.steps["calculation"]
+    freed_list = next(r for r in step._row_lists if r.path[-1] == "freed_time_lines")
+    freed_list.add_button.click()
+    choice = next(f for f in step.fields() if f.key == "calculation.freed_time_lines.0.realisable")
+    assert choice.control.value is None  # unset until the user chooses
+    assert [label for label, _ in choice.control.options] == [
+        "Ja, som reducerad eller undvikt personalkostnad",
+        "Nej, tiden används till annat (omfördelning)",
+    ]
+    assert form.session.assessment.calculation.freed_time_lines[0].realisable is None
+    choice.control.value = True
+    assert store.load(form.session.id)[0].calculation.freed_time_lines[0].realisable is True
+
+
+def test_the_history_compares_two_revisions_field_by_field(store, content):
+    """Item 12 in Sammanfattning: pick two revisions, read what changed in the form's words."""
+    from nyttolib.assessment.model import Assessment, CostLine
+
+    first = Assessment(
+        initiative={"name": "Chatt"},
+        calculation={
+            "start_year": 2023,
+            "years": 3,
+            "cost_lines": [CostLine(description="Licens", values=[10_000, 0, 0])],
+        },
+    )
+    saved = store.save(first)
+    second = store.load(saved.id)[0]
+    second.calculation.cost_lines[0].values[0] = 12_000
+    second.calculation.cost_lines.append(CostLine(description="Drift <b>", values=[1, 1, 1]))
+    store.save(second)
+    third = store.load(saved.id)[0]
+    third.initiative.name = "Chatt för invånare"
+    store.save(third)
+
+    form = assessment_form(saved.id, store=store, content=content)
+    form.show("summary")
+    summary = form.steps["summary"]
+    assert summary.compare_from.value == 2 and summary.compare_to.value == 3
+    assert [label.split(" – ")[0] for label, _ in summary.compare_from.options] == [
+        "Revision 3",
+        "Revision 2",
+        "Revision 1",
+    ]
+    summary.compare_from.value = 1
+    summary.compare_to.value = 2
+    button = summary.comparison.children[1].children[2]
+    assert button.description == "Visa ändringar"
+    button.click()
+    shown = summary.changes.value.replace("\u00a0", " ")
+    assert "<strong>Ändringar från revision 1 till revision 2</strong>" in shown
+    assert "<li>Nyttokalkyl → Kostnader → rad 1 → Belopp 2023 (kr): 10 000 → 12 000</li>" in shown
+    assert "<li>Nyttokalkyl → Kostnader → rad 2 tillagd: ”Drift &lt;b&gt;”</li>" in shown
+    summary.compare_from.value = 3
+    summary.compare_to.value = 3
+    button.click()
+    assert "<p>Inga ändringar.</p>" in summary.changes.value
+
+
+def test_a_long_history_is_shown_in_the_page_not_sent_to_the_command_line(store, content):
+    from nyttolib.assessment.model import Assessment
+
+    saved = store.save(Assessment(initiative={"name": "Version 0"}))
+    for number in range(1, 17):
+        store.save(Assessment(id=saved.id, initiative={"name": f"Version {number}"}))
+    form = assessment_form(saved.id, store=store, content=content)
+    form.show("summary")
+    summary = form.steps["summary"]
+    texts = [getattr(w, "value", "") for w in summary.history.children] + [
+        getattr(c, "value", "") for w in summary.history.children for c in getattr(w, "children", ())
+    ]
+    assert not any("nyttolib history" in text for text in texts)
+    more = summary.history.children[-1]
+    assert more.description == "Visa alla 17 revisioner"
+    more.click()
+    assert len(summary.history.children) == 17
+    assert "Revision 1:" in summary.history.children[-1].children[0].value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nyttolib.assessment.calculations import calculate, realisable_note
 from nyttolib.assessment.model import Assessment, Benefit, FreedTimeLine, Initiative, Measurement, PlanItem
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 
@@ -33,10 +34,23 @@ def test_a_forstudie_is_exempt_even_with_economic_benefits(content):
 
 
 def test_freed_time_taken_home_without_a_benefit_row_counts(content):
-    assessment = Assessment(
-        calculation={"years": 3, "freed_time_lines": [FreedTimeLine(description="Ärenden", ramp_percent=[100] * 3)]}
-    )
+    line = FreedTimeLine(description="Ärenden", ramp_percent=[100] * 3, realisable=True)
+    assessment = Assessment(calculation={"years": 3, "freed_time_lines": [line]})
     assert calculation_requirement(assessment, content).required
+
+
+def test_freed_time_is_money_only_once_the_user_says_it_is_taken_home(content):
+    """Seed 000: freed time gives economic benefit only if it is taken home as reduced staff cost."""
+    line = FreedTimeLine(description="Ärenden", volume_per_year=600, minutes_per_case=10, ramp_percent=[100] * 3)
+    assessment = Assessment(calculation={"years": 3, "freed_time_lines": [line]})
+    assert line.realisable is None
+    assert not calculation_requirement(assessment, content).required
+    result = calculate(assessment, content)
+    assert result.benefit_realisable == [0, 0, 0]
+    assert result.benefit_not_realisable == [45_000, 45_000, 45_000]  # 100 h × 450 kr/h, reported beside
+    assert realisable_note(result.freed_time[0], content) == (
+        " – ej valt om den tas hem som pengar (räknas inte som pengar förrän det är valt)"
+    )
 
 
 def test_the_examples(content, invoice, study, infrastructure):

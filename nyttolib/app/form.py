@@ -130,7 +130,9 @@ class AssessmentForm(widgets.VBox):
         if any(key.startswith(prefixes) for key in self.session.drafts):
             return "problems"
         states = {progress.sections[s].state for s in STEP_SECTIONS[step_id]} - {"not_applicable"}
-        if not states or states == {"complete"}:
+        if not states:
+            return "not_applicable"
+        if states == {"complete"}:
             return "complete"
         return "not_started" if states == {"not_started"} else "in_progress"
 

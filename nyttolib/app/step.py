@@ -14,7 +14,7 @@ STATUS_LABELS = {
     "in_progress": "pågår",
     "complete": "klar",
     "problems": "har fel",
-    "not_applicable": "klar",
+    "not_applicable": "inget att fylla i",
 }
 
 
@@ -60,7 +60,9 @@ class Step(widgets.VBox):
         if any(field.has_error for field in self.fields()):
             return "problems"
         states = {progress.sections[s].state for s in self.sections} - {"not_applicable"}
-        if not states or states == {"complete"}:
+        if not states:
+            return "not_applicable"
+        if states == {"complete"}:
             return "complete"
         if states == {"not_started"}:
             return "not_started"

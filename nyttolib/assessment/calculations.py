@@ -64,7 +64,7 @@ class FreedTimeFigures:
     freed_hours: float
     kr_per_hour: float
     value_kr: float
-    realisable: bool
+    realisable: bool | None  # None: the user has not chosen yet, so it is not counted as money
 
 
 def freed_time_figures(line: FreedTimeLine, calculation: Calculation, content: Content) -> FreedTimeFigures:
@@ -172,6 +172,22 @@ class CalculationResult:
         return self.full_effect_freed_hours / self.hours_per_full_time_equivalent
 
 
+def payback_text(result: CalculationResult, content: Content) -> str:
+    """When the accumulated net turns and stays positive, or why there is no such year."""
+    texts = content.texts.payback
+    if not any(result.cost_total):
+        return texts.no_costs
+    return result.payback_year or texts.not_within
+
+
+def realisable_note(figures: FreedTimeFigures, content: Content) -> str:
+    """' – tas inte hem som pengar' when freed time is not counted as money, or that no choice is made."""
+    texts = content.texts.freed_time
+    if figures.realisable:
+        return ""
+    return f" – {texts.not_chosen if figures.realisable is None else texts.not_realisable}"
+
+
 def _factor(percent: float | None) -> float:
     return 1.0 if percent is None else percent / 100
 
@@ -243,7 +259,8 @@ def calculate(assessment: Assessment, content: Content) -> CalculationResult:
         labels = [str(calc.start_year + year) for year in range(years)]
     else:
         labels = [f"År {year + 1}" for year in range(years)]
-    payback = payback_index(accumulated)
+    # With no costs there is nothing to pay back: an empty calculation is not "paid back in year 1".
+    payback = payback_index(accumulated) if any(cost_total) else None
     rate = calc.discount_rate_percent
     if rate is None:
         rate = content.settings.default_discount_rate_percent

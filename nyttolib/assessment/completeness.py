@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.model import Assessment, Benefit, PlanItem
 from nyttolib.assessment.rules import calculation_requirement
 from nyttolib.content import Content
 
@@ -24,6 +24,7 @@ SECTIONS: dict[str, str] = {
 }
 # Follow-up happens after the decision: it is reported, but not counted in the decision's completeness.
 DECISION_SECTIONS = ("initiative", "prerequisites", "classification", "benefits", "calculation", "plan")
+FOLLOW_UP_STEPS = (6,)
 
 State = Literal["not_started", "in_progress", "complete", "not_applicable"]
 STATE_LABELS: dict[str, str] = {
@@ -48,6 +49,8 @@ class Progress:
     id: str
     title: str
     checks: list[Check] = field(default_factory=list)
+    # Nothing to fill in yet because what it builds on is missing (the plan waits for the benefits).
+    waiting_for: str | None = None
 
     @property
     def done(self) -> int:
@@ -64,20 +67,24 @@ class Progress:
     @property
     def state(self) -> State:
         if not self.total:
-            return "not_applicable"
+            return "not_started" if self.waiting_for else "not_applicable"
         if self.done == self.total:
             return "complete"
         return "in_progress" if self.done else "not_started"
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.done / self.total if self.total else 100.0
+        if not self.total:
+            return 0.0 if self.waiting_for else 100.0
+        return 100.0 * self.done / self.total
 
 
 @dataclass
 class Completeness:
     sections: dict[str, Progress]
     steps: dict[int, Progress]
+    # Criteria answered NEJ: the assessment may be complete, but a decision should see them.
+    nej_answers: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> float:
@@ -96,60 +103,79 @@ def _filled(value: Any) -> bool:
     return value is not None
 
 
-def _checks(assessment: Assessment, content: Content) -> list[Check]:
-    checks: list[Check] = []
+def _check(section: str, steps: tuple[int, ...], done: Any, message: str, *loc: Any) -> Check:
+    return Check(section, steps, bool(done), message, tuple(loc))
 
-    def check(section: str, steps: tuple[int, ...], done: bool, message: str, *loc: Any) -> None:
-        checks.append(Check(section, steps, bool(done), message, tuple(loc)))
 
+def _benefit_name(benefit: Benefit, index: int) -> str:
+    return f"”{benefit.description}”" if benefit.description.strip() else f"nytta {index + 1}"
+
+
+def _initiative_checks(assessment: Assessment, content: Content) -> list[Check]:
     ini = assessment.initiative
-    for name, message in [
-        ("name", "Ge initiativet ett namn"),
-        ("department", "Ange vilken verksamhet initiativet gäller"),
-        ("initiator", "Ange initiativtagare"),
-        ("owner", "Ange ägare (projektägare)"),
-        ("need", "Beskriv behovet – behov före lösning"),
-        ("description", "Beskriv initiativet"),
-        ("kind", "Välj typ av initiativ (genomförande, förstudie eller MVP)"),
-        ("start_date", "Ange startdatum"),
-        ("priority_class", "Välj prioriteringsgrund"),
-    ]:
-        check("initiative", (), _filled(getattr(ini, name)), message, "initiative", name)
-    check("initiative", (), ini.portfolio.stage, "Välj steg i portföljen", "initiative", "portfolio", "stage")
-    for criterion in content.initiative.valuation_criteria:
-        level = getattr(ini.valuation, criterion.id, None)
-        check(
+    checks = [
+        _check("initiative", (), _filled(getattr(ini, name)), message, "initiative", name)
+        for name, message in [
+            ("name", "Ge initiativet ett namn"),
+            ("department", "Ange vilken verksamhet initiativet gäller"),
+            ("initiator", "Ange initiativtagare"),
+            ("owner", "Ange ägare (projektägare)"),
+            ("need", "Beskriv behovet – behov före lösning"),
+            ("description", "Beskriv initiativet"),
+            ("kind", "Välj typ av initiativ (genomförande, förstudie eller MVP)"),
+            ("start_date", "Ange startdatum"),
+            ("priority_class", "Välj prioriteringsgrund"),
+        ]
+    ]
+    checks.append(
+        _check("initiative", (), ini.portfolio.stage, "Välj steg i portföljen", "initiative", "portfolio", "stage")
+    )
+    checks += [
+        _check(
             "initiative",
             (),
-            level,
+            getattr(ini.valuation, criterion.id, None),
             f"Välj nivå för {criterion.label.lower()} i nyttovärderingen",
             "initiative",
             "valuation",
             criterion.id,
         )
+        for criterion in content.initiative.valuation_criteria
+    ]
+    return checks
 
+
+def _prerequisite_checks(assessment: Assessment, content: Content) -> list[Check]:
+    checks = []
     for criterion in content.criteria.criteria:
         answer = assessment.prerequisites.get(criterion.id)
         loc = ("prerequisites", criterion.id)
-        check(
-            "prerequisites",
-            (),
-            answer and answer.answer,
-            f"Besvara JA eller NEJ för ”{criterion.label}”",
-            *loc,
-            "answer",
+        checks.append(
+            _check(
+                "prerequisites",
+                (),
+                answer and answer.answer,
+                f"Besvara JA eller NEJ för ”{criterion.label}”",
+                *loc,
+                "answer",
+            )
         )
-        check(
-            "prerequisites",
-            (),
-            answer and _filled(answer.motivation),
-            f"Skriv en motivering för ”{criterion.label}”",
-            *loc,
-            "motivation",
+        checks.append(
+            _check(
+                "prerequisites",
+                (),
+                answer and _filled(answer.motivation),
+                f"Skriv en motivering för ”{criterion.label}”",
+                *loc,
+                "motivation",
+            )
         )
+    return checks
 
-    for axis in content.classification.axes:
-        check(
+
+def _classification_checks(assessment: Assessment, content: Content) -> list[Check]:
+    return [
+        _check(
             "classification",
             (),
             assessment.classification.get(axis.id),
@@ -157,81 +183,94 @@ def _checks(assessment: Assessment, content: Content) -> list[Check]:
             "classification",
             axis.id,
         )
+        for axis in content.classification.axes
+    ]
 
-    check("benefits", (1,), assessment.benefits, "Lägg till minst en förväntad nytta", "benefits")
+
+def _benefit_checks(assessment: Assessment) -> list[Check]:
+    checks = [_check("benefits", (1,), assessment.benefits, "Lägg till minst en förväntad nytta", "benefits")]
     for index, benefit in enumerate(assessment.benefits):
-        name = f"”{benefit.description}”" if benefit.description.strip() else f"nytta {index + 1}"
+        name = _benefit_name(benefit, index)
         loc = ("benefits", index)
-        check("benefits", (1,), _filled(benefit.description), f"Beskriv nytta {index + 1}", *loc, "description")
-        check("benefits", (1,), _filled(benefit.target_group), f"Ange målgrupp för {name}", *loc, "target_group")
-        check("benefits", (1,), benefit.category, f"Välj kategori för {name}", *loc, "category")
-        check("benefits", (2,), _filled(benefit.means), f"Beskriv hur {name} förväntas uppnås", *loc, "means")
-        check("benefits", (2,), benefit.measurable is not None, f"Ange om {name} är mätbar", *loc, "measurable")
+        checks += [
+            _check("benefits", (1,), _filled(benefit.description), f"Beskriv nytta {index + 1}", *loc, "description"),
+            _check("benefits", (1,), _filled(benefit.target_group), f"Ange målgrupp för {name}", *loc, "target_group"),
+            _check("benefits", (1,), benefit.category, f"Välj kategori för {name}", *loc, "category"),
+            _check("benefits", (2,), _filled(benefit.means), f"Beskriv hur {name} förväntas uppnås", *loc, "means"),
+            _check("benefits", (2,), benefit.measurable is not None, f"Ange om {name} är mätbar", *loc, "measurable"),
+        ]
         if benefit.measurable:
-            check("benefits", (2,), _filled(benefit.baseline), f"Beskriv noll-mätningen för {name}", *loc, "baseline")
+            checks.append(
+                _check(
+                    "benefits", (2,), _filled(benefit.baseline), f"Beskriv noll-mätningen för {name}", *loc, "baseline"
+                )
+            )
+    return checks
 
-    calc = assessment.calculation
-    requirement = calculation_requirement(assessment, content)
-    check("calculation", (1, 3), calc.cost_lines, "Ange kostnaderna för initiativet", "calculation", "cost_lines")
-    for index, line in enumerate(calc.cost_lines):
-        check(
+
+def _line_descriptions(lines: list[Any], name: str, message: str) -> list[Check]:
+    """'Beskriv kostnad 2': one check per line of a calculation table that its description is filled."""
+    return [
+        _check(
             "calculation",
             (3,),
             _filled(line.description),
-            f"Beskriv kostnad {index + 1}",
+            message.format(row=index + 1),
             "calculation",
-            "cost_lines",
+            name,
             index,
             "description",
         )
-    if requirement.required:
-        has_benefit_lines = calc.benefit_lines or calc.freed_time_lines
-        check(
-            "calculation",
-            (1, 3),
-            has_benefit_lines,
-            "Räkna på den ekonomiska nyttan: lägg till nyttorader eller frigjord tid i nyttokalkylen",
-            "calculation",
-            "benefit_lines",
-        )
-        for index, benefit_line in enumerate(calc.benefit_lines):
-            check(
+        for index, line in enumerate(lines)
+    ]
+
+
+def _calculation_checks(assessment: Assessment, content: Content) -> list[Check]:
+    calc = assessment.calculation
+    checks = [
+        _check("calculation", (1, 3), calc.cost_lines, "Ange kostnaderna för initiativet", "calculation", "cost_lines")
+    ]
+    checks += _line_descriptions(calc.cost_lines, "cost_lines", "Beskriv kostnad {row}")
+    if calculation_requirement(assessment, content).required:
+        checks.append(
+            _check(
                 "calculation",
-                (3,),
-                _filled(benefit_line.description),
-                f"Beskriv nyttorad {index + 1}",
+                (1, 3),
+                calc.benefit_lines or calc.freed_time_lines,
+                "Räkna på den ekonomiska nyttan: lägg till nyttorader eller frigjord tid i nyttokalkylen",
                 "calculation",
                 "benefit_lines",
-                index,
-                "description",
             )
-        for index, freed in enumerate(calc.freed_time_lines):
-            check(
-                "calculation",
-                (3,),
-                _filled(freed.description),
-                f"Beskriv frigjord tid, rad {index + 1}",
-                "calculation",
-                "freed_time_lines",
-                index,
-                "description",
-            )
+        )
+        checks += _line_descriptions(calc.benefit_lines, "benefit_lines", "Beskriv nyttorad {row}")
+        checks += _line_descriptions(calc.freed_time_lines, "freed_time_lines", "Beskriv frigjord tid, rad {row}")
+    # Freed time is money only if taken home: the choice is the user's, whether or not a calculation is required.
+    checks += [
+        _check(
+            "calculation",
+            (3,),
+            line.realisable is not None,
+            content.texts.completeness.choose_realisable.format(row=index + 1),
+            "calculation",
+            "freed_time_lines",
+            index,
+            "realisable",
+        )
+        for index, line in enumerate(calc.freed_time_lines)
+    ]
+    return checks
 
-    plan = assessment.plan
-    planned = {item.benefit_id for item in plan.items}
-    for index, benefit in enumerate(assessment.benefits):
-        if benefit.measurable:
-            name = f"”{benefit.description}”" if benefit.description.strip() else f"nytta {index + 1}"
-            check("plan", (4,), benefit.id in planned, f"Gör en nyttorealiseringsplan för {name}", "plan", "items")
-    for index, item in enumerate(plan.items):
-        benefit = assessment.benefit(item.benefit_id)
-        name = f"”{benefit.description}”" if benefit and benefit.description.strip() else f"plan {index + 1}"
-        loc = ("plan", "items", index)
-        check("plan", (4,), benefit is not None, f"Koppla plan {index + 1} till en nytta", *loc, "benefit_id")
-        for question in content.steps.plan_questions:
-            if question.id == "what_benefit" and benefit is not None and _filled(benefit.description):
-                continue
-            check(
+
+def _plan_item_checks(assessment: Assessment, content: Content, index: int, item: PlanItem) -> list[Check]:
+    benefit = assessment.benefit(item.benefit_id)
+    name = f"”{benefit.description}”" if benefit and benefit.description.strip() else f"plan {index + 1}"
+    loc = ("plan", "items", index)
+    checks = [_check("plan", (4,), benefit is not None, f"Koppla plan {index + 1} till en nytta", *loc, "benefit_id")]
+    for question in content.steps.plan_questions:
+        if question.id == "what_benefit" and benefit is not None and _filled(benefit.description):
+            continue
+        checks.append(
+            _check(
                 "plan",
                 (4,),
                 _filled(item.answers.get(question.id)),
@@ -240,37 +279,97 @@ def _checks(assessment: Assessment, content: Content) -> list[Check]:
                 "answers",
                 question.id,
             )
-        for question in content.steps.seven_questions:
-            check(
-                "plan",
-                (2,),
-                _filled(item.seven_questions.get(question.id)),
-                f"{name}: besvara ”{question.label}”",
-                *loc,
-                "seven_questions",
-                question.id,
-            )
-        check("plan", (4,), item.target_value is not None, f"{name}: ange ett målvärde", *loc, "target_value")
-        check(
-            "plan", (4,), item.baseline_value is not None, f"{name}: ange nuläget som ett värde", *loc, "baseline_value"
         )
-        check("follow_up", (6,), item.measurements, f"{name}: registrera en uppföljande mätning", *loc, "measurements")
+    checks += [
+        _check(
+            "plan",
+            (2,),
+            _filled(item.seven_questions.get(question.id)),
+            f"{name}: besvara ”{question.label}”",
+            *loc,
+            "seven_questions",
+            question.id,
+        )
+        for question in content.steps.seven_questions
+    ]
+    checks += [
+        _check("plan", (4,), item.target_value is not None, f"{name}: ange ett målvärde", *loc, "target_value"),
+        _check(
+            "plan", (4,), item.baseline_value is not None, f"{name}: ange nuläget som ett värde", *loc, "baseline_value"
+        ),
+        _check(
+            "follow_up",
+            FOLLOW_UP_STEPS,
+            item.measurements,
+            f"{name}: registrera en uppföljande mätning",
+            *loc,
+            "measurements",
+        ),
+    ]
+    return checks
+
+
+def _activity_checks(assessment: Assessment) -> list[Check]:
+    plan = assessment.plan
+    checks = []
     if assessment.benefits:
-        check(
-            "plan",
-            (5,),
-            plan.activities,
-            "Lägg till aktiviteter som krävs för att nyttan ska realiseras",
-            "plan",
-            "activities",
+        checks.append(
+            _check(
+                "plan",
+                (5,),
+                plan.activities,
+                "Lägg till aktiviteter som krävs för att nyttan ska realiseras",
+                "plan",
+                "activities",
+            )
         )
     for index, activity in enumerate(plan.activities):
         loc = ("plan", "activities", index)
-        check("plan", (5,), _filled(activity.activity), f"Beskriv aktivitet {index + 1}", *loc, "activity")
-        check(
-            "plan", (5,), _filled(activity.responsible), f"Ange ansvarig för aktivitet {index + 1}", *loc, "responsible"
+        checks.append(
+            _check("plan", (5,), _filled(activity.activity), f"Beskriv aktivitet {index + 1}", *loc, "activity")
+        )
+        checks.append(
+            _check(
+                "plan",
+                (5,),
+                _filled(activity.responsible),
+                f"Ange ansvarig för aktivitet {index + 1}",
+                *loc,
+                "responsible",
+            )
         )
     return checks
+
+
+def _plan_checks(assessment: Assessment, content: Content) -> list[Check]:
+    planned = {item.benefit_id for item in assessment.plan.items}
+    checks = [
+        _check(
+            "plan",
+            (4,),
+            benefit.id in planned,
+            f"Gör en nyttorealiseringsplan för {_benefit_name(benefit, index)}",
+            "plan",
+            "items",
+        )
+        for index, benefit in enumerate(assessment.benefits)
+        if benefit.measurable
+    ]
+    for index, item in enumerate(assessment.plan.items):
+        checks += _plan_item_checks(assessment, content, index, item)
+    return checks + _activity_checks(assessment)
+
+
+def _checks(assessment: Assessment, content: Content) -> list[Check]:
+    """Every check, in the order of the form."""
+    return [
+        *_initiative_checks(assessment, content),
+        *_prerequisite_checks(assessment, content),
+        *_classification_checks(assessment, content),
+        *_benefit_checks(assessment),
+        *_calculation_checks(assessment, content),
+        *_plan_checks(assessment, content),
+    ]
 
 
 def completeness(assessment: Assessment, content: Content) -> Completeness:
@@ -282,4 +381,47 @@ def completeness(assessment: Assessment, content: Content) -> Completeness:
         for number in item.steps:
             if number in steps:
                 steps[number].checks.append(item)
-    return Completeness(sections, steps)
+    _mark_waiting(assessment, sections, steps)
+    nej = [
+        c.label for c in content.criteria.criteria if (a := assessment.prerequisites.get(c.id)) and a.answer == "nej"
+    ]
+    return Completeness(sections, steps, nej)
+
+
+def _mark_waiting(assessment: Assessment, sections: dict[str, Progress], steps: dict[int, Progress]) -> None:
+    """A part with nothing to check is not done when what it builds on is missing: it waits for it.
+
+    Without benefits there is nothing to plan; without a plan (that is still unfinished) nothing to follow up.
+    """
+    plan_unfinished = not assessment.plan.items and sections["plan"].state != "complete"
+    follow_up = {id(sections["follow_up"]), *(id(steps[n]) for n in FOLLOW_UP_STEPS if n in steps)}
+    for progress in [*sections.values(), *steps.values()]:
+        if progress.total:
+            continue
+        if not assessment.benefits:
+            progress.waiting_for = sections["benefits"].title
+        elif plan_unfinished and id(progress) in follow_up:
+            progress.waiting_for = sections["plan"].title
+
+
+def state_text(progress: Progress, content: Content, *, counted: bool = True) -> str:
+    """'Pågår (3 av 5)', 'Ej påbörjad (väntar på Nytta)': a section's or step's state in words."""
+    text = STATE_LABELS[progress.state]
+    if progress.waiting_for:
+        return f"{text} ({content.texts.completeness.waiting_for.format(section=progress.waiting_for)})"
+    if counted and progress.total:
+        return f"{text} ({progress.done} av {progress.total})"
+    return text
+
+
+def closing_remarks(progress: Completeness, content: Content) -> list[str]:
+    """Said after the missing list: that nothing is missing, and which prerequisites are answered NEJ."""
+    texts = content.texts.completeness
+    remarks = [] if progress.missing else [texts.complete]
+    if progress.nej_answers:
+        criteria = ", ".join(f"”{label}”" for label in progress.nej_answers)
+        if len(progress.nej_answers) == 1:
+            remarks.append(texts.nej_one.format(criteria=criteria))
+        else:
+            remarks.append(texts.nej_many.format(count=len(progress.nej_answers), criteria=criteria))
+    return remarks

@@ -142,7 +142,8 @@ class FreedTimeLine(_EstimateRange):
     share_percent: Percent = Field(100, title="Andel som påverkas (%)")
     rate: Reference = Field("intern", title="Timpris")
     ramp_percent: list[Percent] = Field(default_factory=list, title="Effekt per år (%)")
-    realisable: StrictBool = Field(True, title="Tas hem som pengar")
+    # Freed time is money only if it is taken home (seed 000): unset until the user chooses.
+    realisable: StrictBool | None = Field(None, title="Tas hem som pengar")
 
 
 class Calculation(Record):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from nyttolib import formatting as fmt
-from nyttolib.assessment.calculations import CalculationResult, calculate
-from nyttolib.assessment.completeness import STATE_LABELS, completeness
+from nyttolib.assessment.calculations import CalculationResult, calculate, payback_text, realisable_note
+from nyttolib.assessment.completeness import closing_remarks, completeness, state_text
 from nyttolib.assessment.model import Assessment
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 from nyttolib.content import Content
@@ -141,7 +141,7 @@ def summary_text(assessment: Assessment, content: Content) -> str:
             f"{fmt.number(figures.cases_affected)} st, {fmt.hours(figures.freed_hours)}/år "
             f"(ca {fmt.hours(fmt.approximate(figures.freed_hours))}) × {fmt.kr(figures.kr_per_hour)}/h = "
             f"{fmt.kr(figures.value_kr)}/år (ca {fmt.kr(fmt.approximate(figures.value_kr))})"
-            + ("" if figures.realisable else " – tas inte hem som pengar")
+            + realisable_note(figures, content)
         )
     if result.freed_time:
         lines.append(
@@ -153,7 +153,7 @@ def summary_text(assessment: Assessment, content: Content) -> str:
         f"({fmt.kr(result.full_effect_realisable_benefit)} minus {fmt.kr(result.recurring_cost_at_full_effect)})"
     )
     lines.append(f"  Ackumulerad ekonomisk nettonytta efter {len(result.year_labels)} år: {fmt.kr(result.total_net)}")
-    lines.append(f"  Återbetald: {result.payback_year or 'inte inom kalkylperioden'}")
+    lines.append(f"  Återbetald: {payback_text(result, content)}")
     if result.net_per_krona is not None:
         lines.append(f"  Nettonytta per satsad krona: {fmt.number(result.net_per_krona, 2)} kr")
     lines.append(
@@ -179,10 +179,9 @@ def summary_text(assessment: Assessment, content: Content) -> str:
         lines.append(f"  - {name}: {status.label}{progress_text}")
 
     lines += ["", f"Fullständighet: {fmt.percent(progress.percent)}"]
-    for section in progress.sections.values():
-        counted = f" ({section.done} av {section.total})" if section.total else ""
-        lines.append(f"  {section.title}: {STATE_LABELS[section.state]}{counted}")
+    lines += [f"  {section.title}: {state_text(section, content)}" for section in progress.sections.values()]
     if progress.missing:
         lines.append("Saknas:")
         lines += [f"  - {check.message}" for check in progress.missing]
+    lines += closing_remarks(progress, content)
     return "\n".join(lines) + "\n"

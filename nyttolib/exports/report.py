@@ -16,8 +16,8 @@ from typing import Any
 
 from nyttolib import __version__
 from nyttolib import formatting as fmt
-from nyttolib.assessment.calculations import calculate
-from nyttolib.assessment.completeness import STATE_LABELS, completeness
+from nyttolib.assessment.calculations import calculate, payback_text, realisable_note
+from nyttolib.assessment.completeness import STATE_LABELS, closing_remarks, completeness, state_text
 from nyttolib.assessment.model import Assessment
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 from nyttolib.content import Content
@@ -115,11 +115,15 @@ def report_context(
         "rates": {r.id: r.label for r in content.settings.hourly_rates},
         "requirement": calculation_requirement(assessment, content),
         "result": result,
+        "payback": payback_text(result, content),
+        "realisable_note": lambda figures: realisable_note(figures, content),
         "chart": png_data_uri(png),
         "chart_alt": cost_benefit_alt_text(result),
         "plan_items": plan_items,
         "progress": progress,
         "state_labels": STATE_LABELS,
+        "state_text": lambda part: state_text(part, content),
+        "remarks": closing_remarks(progress, content),
         "revision": revision,
         "saved": saved.strftime("%Y-%m-%d %H:%M"),
         "schema_version": assessment.schema_version,

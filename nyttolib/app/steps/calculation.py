@@ -9,10 +9,25 @@ import ipywidgets as widgets
 
 from nyttolib import formatting as fmt
 from nyttolib.app.errors import guarded
-from nyttolib.app.fields import CheckboxField, ChoiceField, NumberField, TextField, heading, html, paragraphs
+from nyttolib.app.fields import (
+    CheckboxField,
+    ChoiceField,
+    NumberField,
+    RadioField,
+    TextField,
+    heading,
+    html,
+    paragraphs,
+)
 from nyttolib.app.rows import RowList
 from nyttolib.app.step import Step
-from nyttolib.assessment.calculations import calculate, freed_time_figures, hourly_cost_from_monthly_salary
+from nyttolib.assessment.calculations import (
+    calculate,
+    freed_time_figures,
+    hourly_cost_from_monthly_salary,
+    payback_text,
+    realisable_note,
+)
 from nyttolib.assessment.model import BenefitLine, CostLine, FreedTimeLine
 from nyttolib.exports.charts import cost_benefit_img
 from nyttolib.numbers import parse_number
@@ -46,7 +61,7 @@ def results_table(result) -> str:
     )
 
 
-def key_figures(result) -> str:
+def key_figures(result, content) -> str:
     items = [
         (
             "Årlig realiserbar ekonomisk nettonytta efter full effekt",
@@ -54,7 +69,7 @@ def key_figures(result) -> str:
             f"{fmt.kr(result.recurring_cost_at_full_effect)})",
         ),
         (f"Ackumulerad ekonomisk nettonytta efter {len(result.year_labels)} år", fmt.kr(result.total_net)),
-        ("Återbetald", result.payback_year or "inte inom kalkylperioden"),
+        ("Återbetald", payback_text(result, content)),
         (
             "Nettonytta per satsad krona",
             "–" if result.net_per_krona is None else f"{fmt.number(result.net_per_krona, 2)} kr",
@@ -166,6 +181,17 @@ class CalculationStep(Step):
         box.add_class("nyttolib-years")
         return box
 
+    def _realisable_choice(self, base: tuple) -> RadioField:
+        """Freed time is money only if it is taken home: a conscious choice, unset until made."""
+        texts = self.content.texts.freed_time
+        return RadioField(
+            self.session,
+            (*base, "realisable"),
+            texts.realisable_label,
+            [(texts.realisable_yes, True), (texts.realisable_no, False)],
+            help_text=texts.realisable_help,
+        )
+
     def shown(self) -> None:
         if self._row_lists:
             self._rerender_lines()  # the benefits to link lines to may have changed in step Nytta
@@ -231,7 +257,7 @@ class CalculationStep(Step):
                 NumberField(s, (*base, "share_percent"), "Andel som påverkas", unit="%", maximum=100),
                 ChoiceField(s, (*base, "rate"), "Timpris", rate_options, allow_none=False),
                 self._per_year(base, "ramp_percent", "Effekt", "%", maximum=100),
-                CheckboxField(s, (*base, "realisable"), "Tas hem som pengar (reducerad eller undvikt personalkostnad)"),
+                self._realisable_choice(base),
                 *self._estimates(base),
                 figures,
             ]
@@ -343,7 +369,7 @@ class CalculationStep(Step):
             result = calculate(s.assessment, self.content)
         except KeyError:
             return  # an unknown rate id: the field shows its own message
-        self.results.value = results_table(result) + key_figures(result)
+        self.results.value = results_table(result) + key_figures(result, self.content)
         for index, display in getattr(self, "_freed_displays", {}).items():
             lines = s.assessment.calculation.freed_time_lines
             if index < len(lines):
@@ -353,7 +379,7 @@ class CalculationStep(Step):
                     f"<p role='status'>{fmt.number(line.volume_per_year)} st × "
                     f"{fmt.number(line.minutes_per_case, 1).removesuffix(',0')} min = {fmt.hours(f.current_hours)}/år; "
                     f"{fmt.percent(line.share_percent)} → {fmt.hours(f.freed_hours)}/år × {fmt.kr(f.kr_per_hour)}/h = "
-                    f"<strong>{fmt.kr(f.value_kr)}/år</strong></p>"
+                    f"<strong>{fmt.kr(f.value_kr)}/år</strong>{escape(realisable_note(f, self.content))}</p>"
                 )
         self._schedule_chart(result)
 

@@ -11,11 +11,11 @@ import ipywidgets as widgets
 
 from nyttolib import formatting as fmt
 from nyttolib.app.errors import guarded
-from nyttolib.app.fields import download_link, heading, html, paragraphs
+from nyttolib.app.fields import download_link, dropdown_control, heading, html, paragraphs, shared_layout
 from nyttolib.app.step import Step
 from nyttolib.app.steps.calculation import key_figures, results_table
 from nyttolib.assessment.calculations import calculate
-from nyttolib.assessment.completeness import STATE_LABELS, completeness
+from nyttolib.assessment.completeness import closing_remarks, completeness, state_text
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 from nyttolib.exports.charts import cost_benefit_img
 
@@ -70,6 +70,9 @@ class SummaryStep(Step):
             buttons.append(button)
         self.downloads = html("", "nyttolib-downloads")
         self.history = widgets.VBox()
+        self.comparison = widgets.VBox()
+        self.comparison.add_class("nyttolib-comparison")
+        self.changes = html("", "nyttolib-changes")
         preview = html(
             f"<p><a href='rapport.ipynb?{urlencode({'id': self.session.id})}'>Visa rapporten "
             "(beslutsunderlaget) som webbsida</a></p>"
@@ -88,11 +91,9 @@ class SummaryStep(Step):
             self.downloads,
             preview,
             heading("Historik", 3),
-            paragraphs(
-                "Varje sparning är en revision. Återställ en äldre revision så blir den den senaste; "
-                "inget försvinner ur historiken."
-            ),
+            paragraphs(self.content.texts.history.introduction),
             self.history,
+            self.comparison,
         ]
         self.refresh()
 
@@ -100,7 +101,7 @@ class SummaryStep(Step):
         self.render_history()
 
     def render_history(self, shown: int = 15) -> None:
-        """The latest revisions, newest first, each with a button to restore it."""
+        """The latest revisions, newest first, each with a button to restore it; below, a comparison."""
         from nyttolib.app.start_page import local_time
         from nyttolib.storage.assessments import NotFoundError
 
@@ -109,7 +110,9 @@ class SummaryStep(Step):
             revisions = s.store.history(s.id)
         except NotFoundError:
             self.history.children = [html("<p>Bedömningen är inte sparad ännu.</p>")]
+            self.comparison.children = []
             return
+        self.render_comparison(revisions)
         rows: list[widgets.Widget] = []
         for info in reversed(revisions[-shown:]):
             done = "" if info.completeness_percent is None else f", {fmt.percent(info.completeness_percent)} ifyllt"
@@ -126,8 +129,57 @@ class SummaryStep(Step):
             button.on_click(guarded(lambda _b, r=info.revision: self.restore(r)))
             rows.append(widgets.HBox([text, button]))
         if len(revisions) > shown:
-            rows.append(html(f"<p>… och {len(revisions) - shown} äldre (se <code>nyttolib history</code>).</p>"))
+            more = widgets.Button(
+                description=self.content.texts.history.show_all.format(count=len(revisions)),
+                layout=widgets.Layout(width="auto"),
+            )
+            more.on_click(guarded(lambda _b: self.render_history(shown=len(revisions))))
+            rows.append(more)
         self.history.children = rows
+
+    def render_comparison(self, revisions) -> None:
+        """Two revisions to pick (by default the one before this and this) and their changes, field by field."""
+        from nyttolib.app.start_page import local_time
+
+        texts = self.content.texts.history
+        if len(revisions) < 2:
+            self.comparison.children = []
+            return
+        options = [(f"Revision {r.revision} – {local_time(r.saved_at)}", r.revision) for r in reversed(revisions)]
+        numbers = [r.revision for r in revisions]
+        current = self.session.revision if self.session.revision in numbers else numbers[-1]
+        before = max((n for n in numbers if n < current), default=numbers[0])
+        self.compare_from = dropdown_control(texts.compare_from, options, before)
+        self.compare_to = dropdown_control(texts.compare_to, options, current)
+        for picker in (self.compare_from, self.compare_to):
+            picker.layout = shared_layout(max_width="100%")  # shrinks to a phone's width instead of running off it
+        button = widgets.Button(description=texts.compare_button, layout=widgets.Layout(width="auto"))
+        button.on_click(guarded(lambda _b: self.compare(self.compare_from.value, self.compare_to.value)))
+        self.changes.value = ""
+        pick = widgets.HBox([self.compare_from, self.compare_to, button])
+        pick.add_class("nyttolib-buttons")  # wraps on a narrow screen
+        self.comparison.children = [heading(texts.compare_title, 4), pick, self.changes]
+
+    def compare(self, old: int, new: int) -> None:
+        """Show what changed from revision `old` to revision `new`, one line a change, in the form's words."""
+        from pydantic import ValidationError
+
+        from nyttolib.assessment.diff import diff
+
+        s, texts = self.session, self.content.texts.history
+        try:
+            older, _ = s.store.load(s.id, old)
+            newer, _ = s.store.load(s.id, new)
+        except ValidationError:
+            self.changes.value = f"<p>{escape(texts.unreadable.format(old=old, new=new))}</p>"
+            return
+        changes = diff(older, newer, self.content)
+        title = f"<p><strong>{escape(texts.changes_title.format(old=old, new=new))}</strong></p>"
+        if not changes:
+            self.changes.value = f"{title}<p>{escape(texts.no_changes)}</p>"
+            return
+        items = "".join(f"<li>{escape(str(change))}</li>" for change in changes)
+        self.changes.value = f"{title}<ul>{items}</ul>"
 
     def restore(self, revision: int) -> None:
         s = self.session
@@ -150,12 +202,11 @@ class SummaryStep(Step):
         a = s.assessment
         progress = completeness(a, c)
         sections = "".join(
-            f"<li>{escape(p.title)}: {escape(STATE_LABELS[p.state])}"
-            + (f" ({p.done} av {p.total})" if p.total else "")
-            + "</li>"
-            for p in progress.sections.values()
+            f"<li>{escape(p.title)}: {escape(state_text(p, c))}</li>" for p in progress.sections.values()
         )
-        steps = "".join(f"<li>{escape(p.title)}: {escape(STATE_LABELS[p.state])}</li>" for p in progress.steps.values())
+        steps = "".join(
+            f"<li>{escape(p.title)}: {escape(state_text(p, c, counted=False))}</li>" for p in progress.steps.values()
+        )
         answers = [x.answer for x in a.prerequisites.values()]
         self.overview.value = (
             f"<p><strong>{fmt.percent(progress.percent)} ifyllt.</strong> "
@@ -172,10 +223,11 @@ class SummaryStep(Step):
             button.add_class("nyttolib-link")
             button.on_click(guarded(lambda _b, loc=check.loc: self.navigate(loc)))
             buttons.append(button)
-        if not buttons:
-            buttons = [html("<p>Inget saknas – bedömningen är komplett.</p>")]
-        elif len(progress.missing) > 60:
+        if len(progress.missing) > 60:
             buttons.append(html(f"<p>… och {len(progress.missing) - 60} till.</p>"))
+        remarks = closing_remarks(progress, c)
+        if remarks:
+            buttons.append(html("".join(f"<p>{escape(text)}</p>" for text in remarks), "nyttolib-remarks"))
         self.missing.children = buttons
         result = calculate(a, c)
         requirement = calculation_requirement(a, c)
@@ -191,7 +243,7 @@ class SummaryStep(Step):
             f"<p>{'Nyttokalkyl krävs' if requirement.required else 'Ingen nyttokalkyl krävs'}: "
             f"{escape(requirement.reason)}</p>"
             + results_table(result)
-            + key_figures(result)
+            + key_figures(result, c)
             + cost_benefit_img(result)
             + (f"<h3>Uppföljning</h3><ul>{lights}</ul>" if lights else "")
         )
