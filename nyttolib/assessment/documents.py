@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,14 @@ def _current_umask() -> int:
 
 # Read once at import: os.umask can only be read by setting it, which is unsafe once threads run.
 _UMASK = _current_umask()
+
+
+def _json_integer(digits: str) -> int | float:
+    """An integer literal; one too long for Python's int (over 4300 digits) becomes ±inf, so that the
+    model refuses it with the field's range message instead of the parser raising a ValueError."""
+    if len(digits.lstrip("-")) > sys.get_int_max_str_digits():
+        return float(digits)
+    return int(digits)
 
 
 class AssessmentFileError(Exception):
@@ -45,7 +54,7 @@ def check_file(path: str | os.PathLike[str], content: Content) -> ValidationResu
     except OSError as exc:
         return ValidationResult(None, [Problem((), "", f"Filen kan inte läsas: {exc.strerror}.")])
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_json_integer)
     except json.JSONDecodeError as exc:
         return ValidationResult(
             None, [Problem((), "", f"Filen är inte giltig JSON (rad {exc.lineno}, kolumn {exc.colno}).")]

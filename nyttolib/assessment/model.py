@@ -11,15 +11,44 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from nyttolib import numbers
 
 SCHEMA_VERSION = 2
 DOCUMENT_TYPE = "nyttolib.assessment"
 
 Text = Annotated[str, Field(max_length=20_000)]
 ShortText = Annotated[str, Field(max_length=500)]
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+def _in_range(allowed: numbers.Range):
+    """Refuse a number outside `allowed` with the form's own range message, before it becomes a float."""
+
+    def check(value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool) and not allowed.contains(value):
+            raise ValueError(allowed.model_message())
+        return value
+
+    return BeforeValidator(check)
+
+
+def bounded(allowed: numbers.Range, kind: type = float) -> object:
+    """A number type held to `allowed`: the same range as the form's field, so imports obey the form's rules.
+    The Range itself rides along as metadata, so the form can look it up by path."""
+    limits = Field(ge=allowed.minimum, le=allowed.maximum, allow_inf_nan=False)
+    return Annotated[kind, limits, _in_range(allowed), allowed]  # the check wraps (runs before) the limits
+
+
+Amount = bounded(numbers.AMOUNT)
+Hours = bounded(numbers.HOURS)
+Volume = bounded(numbers.VOLUME)
+Minutes = bounded(numbers.MINUTES)
+Percent = bounded(numbers.PERCENT)
+OutcomePercent = bounded(numbers.OUTCOME_PERCENT)
+HourlyRate = bounded(numbers.HOURLY_RATE)
+Measure = bounded(numbers.MEASURE)
+Year = bounded(numbers.YEAR, int)
 ValuationLevel = Literal[1, 3, 5]
 
 
@@ -40,7 +69,7 @@ class FundingLine(Record):
 
 class Portfolio(Record):
     number: ShortText = Field("", title="Nr")
-    year: int | None = Field(None, ge=1900, le=2200, title="År")
+    year: Year | None = Field(None, title="År")
     project_number: ShortText = Field("", title="Projektnr")
     stage: str | None = Field(None, title="Steg i portföljen")
     total_cost_kr: Amount | None = Field(None, title="Kostnad (totalt)")
@@ -63,7 +92,7 @@ class Initiative(Record):
     need: Text = Field("", title="Behov")
     description: Text = Field("", title="Beskrivning av initiativet")
     kind: str | None = Field(None, title="Typ av initiativ")
-    estimated_hours: Amount | None = Field(None, title="Uppskattad arbetsinsats (timmar)")
+    estimated_hours: Hours | None = Field(None, title="Uppskattad arbetsinsats (timmar)")
     start_date: dt.date | None = Field(None, title="Startdatum")
     end_date: dt.date | None = Field(None, title="Slutdatum")
     portfolio: Portfolio = Field(default_factory=Portfolio, title="Portfölj")
@@ -96,8 +125,8 @@ class Benefit(Record):
 class _EstimateRange(Record):
     """Low/high estimates as a percent of the likely value (Inera's låg/trolig/hög)."""
 
-    low_percent: Amount | None = Field(None, title="Lågt utfall (% av troligt)")
-    high_percent: Amount | None = Field(None, title="Högt utfall (% av troligt)")
+    low_percent: OutcomePercent | None = Field(None, title="Lågt utfall (% av troligt)")
+    high_percent: OutcomePercent | None = Field(None, title="Högt utfall (% av troligt)")
 
     @model_validator(mode="after")
     def _low_not_above_high(self) -> _EstimateRange:
@@ -129,8 +158,8 @@ class FreedTimeLine(_EstimateRange):
     id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
     description: ShortText = Field("", title="Frigjord tid")
     benefit_id: str | None = Field(None, title="Hör till nytta")
-    volume_per_year: Amount = Field(0, title="Volym per år (antal)")
-    minutes_per_case: Amount = Field(0, title="Minuter per ärende")
+    volume_per_year: Volume = Field(0, title="Volym per år (antal)")
+    minutes_per_case: Minutes = Field(0, title="Minuter per ärende")
     share_percent: Percent = Field(100, title="Andel som påverkas (%)")
     rate: ShortText = Field("intern", title="Timpris")
     ramp_percent: list[Percent] = Field(default_factory=list, title="Effekt per år (%)")
@@ -138,10 +167,10 @@ class FreedTimeLine(_EstimateRange):
 
 
 class Calculation(Record):
-    start_year: int | None = Field(None, ge=1900, le=2200, title="Första år")
+    start_year: Year | None = Field(None, title="Första år")
     years: int = Field(3, ge=1, le=30, title="Antal år")
     discount_rate_percent: Percent | None = Field(None, title="Diskonteringsränta (%)")
-    hourly_rates: dict[str, Amount] = Field(default_factory=dict, title="Timpriser (kr/h)")
+    hourly_rates: dict[str, HourlyRate] = Field(default_factory=dict, title="Timpriser (kr/h)")
     cost_lines: list[CostLine] = Field(default_factory=list, title="Kostnader")
     benefit_lines: list[BenefitLine] = Field(default_factory=list, title="Nyttor")
     freed_time_lines: list[FreedTimeLine] = Field(default_factory=list, title="Frigjord tid")
@@ -167,7 +196,7 @@ class Calculation(Record):
 class Measurement(Record):
     id: ShortText = Field(default_factory=new_id, min_length=1, title="Id")
     date: dt.date | None = Field(None, title="Datum")
-    value: float | None = Field(None, allow_inf_nan=False, title="Uppmätt värde")
+    value: Measure | None = Field(None, title="Uppmätt värde")
     comment: Text = Field("", title="Kommentar")
 
 
@@ -177,8 +206,8 @@ class PlanItem(Record):
     answers: dict[str, Text] = Field(default_factory=dict, title="Nyttorealiseringsplanens frågor")
     seven_questions: dict[str, Text] = Field(default_factory=dict, title="E-delegationens sju frågor")
     unit: ShortText = Field("", title="Mätetal (enhet)")
-    baseline_value: float | None = Field(None, allow_inf_nan=False, title="Nuläge (värde)")
-    target_value: float | None = Field(None, allow_inf_nan=False, title="Målvärde")
+    baseline_value: Measure | None = Field(None, title="Nuläge (värde)")
+    target_value: Measure | None = Field(None, title="Målvärde")
     target_date: dt.date | None = Field(None, title="Målet ska nås senast")
     measurements: list[Measurement] = Field(default_factory=list, title="Uppföljning")
 
