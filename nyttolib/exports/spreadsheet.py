@@ -2,9 +2,11 @@
 
 Sheet "Indata" holds every input (rates, cost lines, freed time, benefit lines); sheet "Resultat"
 computes everything from it with formulas: cost, benefit and net per year, accumulated net, freed
-hours and their value, the annual realisable net after full effect. Change an input and Excel (or
-LibreOffice) recalculates. User text is always written as text, never as a formula: a description
-that starts with "=", "+", "-" or "@" stays exactly as typed.
+hours and their value, the annual realisable net after full effect, the payback year. Change an input
+and Excel (or LibreOffice) recalculates; each formula also carries its computed result
+(`nyttolib.exports.cached_values`), so previewers that never recalculate show the figures.
+User text is always written as text, never as a formula: a description that starts with "=", "+",
+"-" or "@" stays exactly as typed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content
+from nyttolib.exports.cached_values import cached_values, with_cached_values
 
 MONEY = '#,##0 "kr"'
 HOURS = '#,##0 "h"'
@@ -362,7 +365,18 @@ class _CalculationSheets:
                 + (f"+NPV({self.discount_cell}/100,{second}{net}:{last}{net})" if self.years > 1 else ""),
                 MONEY,
             ),
+            ("Återbetald", self._payback_formula(), "General"),
         ]
+
+    def _payback_formula(self) -> str:
+        """The first year from which the accumulated net stays at or above zero (payback_index's rule):
+        the year after the last one below zero, as its label in the header row."""
+        columns = [_column(c) for c in self.result_columns]
+        below = [f"{column}{self.accumulated}<0" for column in columns]
+        formula = f"{columns[0]}$3"
+        for index in range(len(columns) - 1):
+            formula = f"IF({below[index]},{columns[index + 1]}$3,{formula})"
+        return f'=IF({below[-1]},"inte inom kalkylperioden",{formula})'
 
     def to_bytes(self) -> bytes:
         from openpyxl.styles import Alignment
@@ -373,7 +387,7 @@ class _CalculationSheets:
                     cell.alignment = Alignment(vertical="top")
         buffer = io.BytesIO()
         self.book.save(buffer)
-        return buffer.getvalue()
+        return with_cached_values(buffer.getvalue(), cached_values(self.book))
 
 
 def _sum_of(rows: list[int], column: str) -> str:
