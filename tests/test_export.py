@@ -386,3 +386,19 @@ def test_cached_values_of_the_formulas_nyttolib_writes():
     assert reopened["Resultat"]["A7"].value == "#DIV/0!"
     formulas_kept = openpyxl.load_workbook(__import__("io").BytesIO(with_cached_values(buffer.getvalue(), {})))
     assert formulas_kept["Resultat"]["A2"].value == formulas["A2"][0]
+
+
+def test_the_fast_formula_tokenizer_reads_every_formula_as_openpyxls_does(content, invoice, study, infrastructure):
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+
+    from nyttolib.exports.cached_values import _fast_tokens, tokenize
+
+    formulas = ["=-(1-B3)*A5%", "='Min flik'!B3+1", '=IF(A1<>"x",TRUE,1E+3)', '=SUMIF(A1:A3,"a ""b""",B1:B3)']
+    for assessment in (invoice, study, infrastructure, mixed_assessment(), nasty_assessment()):
+        book = openpyxl.load_workbook(__import__("io").BytesIO(export_bytes(assessment, content, "xlsx")))
+        formulas += [c.value for sheet in book for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert len(formulas) > 100
+    for formula in formulas:
+        expected = [(t.value, t.type, t.subtype) for t in Tokenizer(formula).items if t.type != Token.WSPACE]
+        assert [(t.value, t.type, t.subtype) for t in tokenize(formula)] == expected, formula
+        assert _fast_tokens(formula) is not None, formula  # read by the fast path, not the fallback
