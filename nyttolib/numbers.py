@@ -99,7 +99,7 @@ def _only(text: str, allowed: str) -> bool:
     return bool(text) and all(c in allowed for c in text)
 
 
-def _isbound_text(integer_part: str, separator: str) -> bool:
+def _is_grouped(integer_part: str, separator: str) -> bool:
     """'1.000.000' with separator '.': a first group of 1–3 digits (not a lone 0), then groups of three."""
     groups = integer_part.split(separator)
     first, rest = groups[0], groups[1:]
@@ -113,24 +113,26 @@ def _isbound_text(integer_part: str, separator: str) -> bool:
 
 
 def _spelled(value: Decimal) -> str:
+    """One reading of an ambiguous number, as the report would print it: "1 000", "12,5"."""
     from nyttolib.formatting import number
 
-    return number(float(value), -value.as_tuple().exponent if value.as_tuple().exponent < 0 else 0)
+    exponent = value.as_tuple().exponent
+    return number(float(value), -exponent if isinstance(exponent, int) and exponent < 0 else 0)
 
 
 def _points(body: str) -> str:
     """The body with a decimal point read as a comma, or ValueError when a point may separate thousands."""
     if "," in body or body.count(".") > 1:
         integer_part = body.split(",")[0]
-        if _isbound_text(integer_part, "."):
+        if _is_grouped(integer_part, "."):
             fixed = integer_part.replace(".", " ") + body[len(integer_part) :]
             raise ValueError(f"Skriv tusental med mellanslag, inte punkt: {fixed}")
         raise ValueError(GENERAL)
     whole, _, fraction = body.partition(".")
-    if _isbound_text(body, "."):
-        thousands, decimal = Decimal(whole + fraction), Decimal(f"{whole}.{fraction}")
+    if _is_grouped(body, "."):
+        thousands, decimals = Decimal(whole + fraction), Decimal(f"{whole}.{fraction}").normalize()
         raise ValueError(
-            f"Otydligt: {body} kan betyda {_spelled(thousands)} eller {_spelled(decimal.normalize())}. "
+            f"Otydligt: {body} kan betyda {_spelled(thousands)} eller {_spelled(decimals)}. "
             "Skriv tusental med mellanslag och decimaler med komma"
         )
     return f"{whole},{fraction}"
@@ -154,7 +156,7 @@ def _parse_body(body: str) -> Decimal:
     if "." in body:
         body = _points(body)
     if not _only(body, DIGITS + SPACES + ",") or body.count(",") > 1 or body[0] not in DIGITS or body[-1] not in DIGITS:
-        if body.count(",") > 1 and _isbound_text(body, ","):
+        if body.count(",") > 1 and _is_grouped(body, ","):
             raise ValueError(f"Komma är decimaltecken. Skriv tusental med mellanslag: {body.replace(',', ' ')}")
         raise ValueError(GENERAL)
     locale = swedish()
