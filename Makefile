@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8866
 
-.PHONY: app test bench bench-form bench-export bench-workshop clean
+.PHONY: app test bench bench-form bench-export bench-xlsx bench-workshop clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nyttolib behöver Python 3.11 eller senare")'
@@ -30,6 +30,9 @@ bench-form: $(STAMP)
 
 bench-export: $(STAMP)
 	$(BIN)/python bench/bench_export.py
+
+bench-xlsx: $(STAMP)
+	$(BIN)/python bench/bench_xlsx.py
 
 bench-workshop: $(STAMP)
 	$(BIN)/python bench/bench_workshop.py

@@ -1,20 +1,35 @@
-"""Swedish number formats: `360 000 kr`, decimal comma, and the seed's rounded figures ("ca 800 h")."""
+"""Swedish number formats: `360 000 kr`, decimal comma, and the seed's rounded figures ("ca 800 h").
+
+Digits, grouping and the decimal sign follow the Swedish locale's CLDR data (through Babel). The
+minus is the ASCII "-" rather than CLDR's "−" (U+2212): figures copied from a report into Excel or
+LibreOffice must stay negative numbers, and both signs are read back by `nyttolib.numbers`.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 
-GROUP_SEPARATOR = "\u00a0"  # no-break space, so that "360 000 kr" never wraps
+GROUP_SEPARATOR = "\u00a0"  # no-break space, so that "360 000 kr" never wraps (CLDR's group sign for sv)
+
+
+@functools.cache
+def _pattern(decimals: int):
+    from babel.numbers import parse_pattern
+
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
 
 
 def number(value: float, decimals: int = 0) -> str:
     """`1234567.5` → `1 234 568` (or with decimals, `1 234 567,50`)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
+    from nyttolib.numbers import swedish
+
     rounded = round(value, decimals)
     if rounded == 0:
         rounded = 0.0  # no "-0"
-    text = f"{abs(rounded):,.{decimals}f}".replace(",", GROUP_SEPARATOR).replace(".", ",")
+    text = _pattern(decimals).apply(abs(rounded), swedish())
     return ("-" if rounded < 0 else "") + text
 
 

@@ -47,9 +47,9 @@ _TEMPLATES: dict[str, str] = {
 
 
 def _swedish_number(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace(".", ",")
+    from nyttolib.numbers import bound_text
+
+    return bound_text(value) if isinstance(value, int | float) else str(value)
 
 
 def error_text(error: dict[str, Any]) -> str:

@@ -197,3 +197,22 @@ def test_diff_between_two_revisions(nyttolib, tmp_path):
     assert usage.returncode == 2 and "'ett' är inget revisionsnummer (ett heltal från 1)" in usage.stderr
     assert nyttolib("diff", "exempel-fak", "1").returncode == 2
     assert "Traceback" not in missing.stderr + unknown.stderr + usage.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "import", "summary", "export"])
+def test_a_5000_digit_number_gets_a_swedish_message_and_exit_1(nyttolib, tmp_path, command):
+    """Python's JSON parser refuses integers over 4300 digits with a ValueError: it must never surface."""
+    header = '"document_type": "nyttolib.assessment", "schema_version": 2'
+    line = f'{{"volume_per_year": {"9" * 5000}, "ramp_percent": [100, 100, 100]}}'
+    huge = tmp_path / "enorm.json"
+    calculation = f'{{"years": 3, "freed_time_lines": [{line}]}}'
+    huge.write_text(f'{{{header}, "calculation": {calculation}, "initiative": {{"portfolio": {{"year": 2e400}}}}}}')
+    result = nyttolib(command, str(huge))
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+    volume = "Frigjord tid → rad 1 → Volym per år (antal): ska vara ett tal från 0 till 1\u00a0000\u00a0000\u00a0000"
+    assert volume in result.stderr
+    assert "Portfölj → År: ska vara ett heltal från 1900 till 2200" in result.stderr
+    assert nyttolib("list").stdout.startswith("Inga sparade")  # nothing imported
+    huge.write_text(f'{{{header}, "calculation": {{"years": -{"1" * 5000}}}}}')
+    result = nyttolib(command, str(huge))
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "Nyttokalkyl → Antal år:" in result.stderr

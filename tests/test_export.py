@@ -202,10 +202,29 @@ def mixed_assessment() -> Assessment:
     )
 
 
+def payback_cases() -> dict[str, Assessment]:
+    """Accumulated net that dips below zero again (payback is the year it stays above), and never paid back."""
+    dip = Calculation(
+        years=3,
+        cost_lines=[CostLine(description="Uppgradering", values=[0, 300_000, 0])],
+        benefit_lines=[BenefitLine(description="Porto", full_effect_kr=100_000, ramp_percent=[100, 100, 100])],
+    )
+    never = Calculation(years=2, cost_lines=[CostLine(description="Licens", kind="lopande", values=[5000, 5000])])
+    return {
+        "dip": Assessment(id="svacka", initiative=Initiative(name="Svacka"), calculation=dip),
+        "never": Assessment(id="aldrig", initiative=Initiative(name="Aldrig"), calculation=never),
+    }
+
+
+def cached(xlsx: bytes) -> openpyxl.Workbook:
+    """The workbook as a previewer sees it: the cached results only, nothing recalculated."""
+    return openpyxl.load_workbook(__import__("io").BytesIO(xlsx), data_only=True)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("which", ["invoice", "mixed"])
+@pytest.mark.parametrize("which", ["invoice", "mixed", "dip", "never"])
 def test_xlsx_formulas_recalculated_by_libreoffice_equal_nyttolib(content, invoice, tmp_path, which):
-    assessment = invoice if which == "invoice" else mixed_assessment()
+    assessment = {"invoice": invoice, "mixed": mixed_assessment(), **payback_cases()}[which]
     xlsx = export_bytes(assessment, content, "xlsx")
     original = openpyxl.load_workbook(__import__("io").BytesIO(xlsx))
     assert original.sheetnames == ["Indata", "Resultat"]
@@ -213,7 +232,8 @@ def test_xlsx_formulas_recalculated_by_libreoffice_equal_nyttolib(content, invoi
     assert len(formulas) > 20, "results must be live formulas, not values"
     assert any('"kr"' in c.number_format for c in formulas)
     result = calculate(assessment, content)
-    rows = rows_by_label(libreoffice_recalculated(xlsx, tmp_path)["Resultat"])
+    recalculated = libreoffice_recalculated(xlsx, tmp_path)
+    rows = rows_by_label(recalculated["Resultat"])
     years = len(result.year_labels)
     assert rows["Kostnader totalt"][:years] == pytest.approx(result.cost_total)
     assert rows["varav löpande kostnader"][:years] == pytest.approx(result.cost_recurring)
@@ -230,6 +250,20 @@ def test_xlsx_formulas_recalculated_by_libreoffice_equal_nyttolib(content, invoi
     )
     assert rows["Nettonytta per satsad krona"][0] == pytest.approx(result.net_per_krona)
     assert rows["Nuvärde av nettonyttan"][0] == pytest.approx(result.npv)
+    assert rows["Återbetald"][0] == (result.payback_year or "inte inom kalkylperioden")
+    assert rows["Återbetald"][0] == {"dip": "År 3", "never": "inte inom kalkylperioden"}.get(
+        which, rows["Återbetald"][0]
+    )
+
+    # Every formula carries its result, equal to LibreOffice's recalculation, before anything recalculated.
+    previewed = cached(xlsx)
+    for sheet in original.sheetnames:
+        cells = [c.coordinate for row in original[sheet].iter_rows() for c in row if c.data_type == "f"]
+        assert cells or sheet == "Indata"  # Indata has formulas only for lines in hours
+        for coordinate in cells:
+            value, expected = previewed[sheet][coordinate].value, recalculated[sheet][coordinate].value
+            assert value is not None, f"{sheet}!{coordinate} has no cached value"
+            assert value == (pytest.approx(expected) if isinstance(expected, int | float) else expected), coordinate
 
 
 @pytest.mark.slow
@@ -315,3 +349,77 @@ def test_report_says_what_a_blank_assessment_and_nej_answers_mean(content, invoi
     report = text_of(render_html(nej, content))
     assert "Inget saknas – bedömningen är komplett." in report
     assert "Observera: en förutsättning är bedömd med NEJ: ”Finansiering och resurser säkrade”." in report
+
+
+def test_xlsx_carries_cached_results_without_any_recalculation(content):
+    """What a previewer shows (cached values only) is nyttolib's own calculation, payback year included."""
+    assessment = mixed_assessment()
+    result = calculate(assessment, content)
+    rows = rows_by_label(cached(export_bytes(assessment, content, "xlsx"))["Resultat"])
+    assert rows["Nettonytta"][:4] == pytest.approx(result.net)
+    assert rows["Ackumulerad nettonytta"][:4] == pytest.approx([-75_000, -5_000, 133_000, 271_000])
+    assert rows["Nuvärde av nettonyttan"][0] == pytest.approx(result.npv)
+    assert rows["Återbetald"][0] == "2027" == result.payback_year
+
+
+def test_cached_values_of_the_formulas_nyttolib_writes():
+    """Hand-computed results for each construct the evaluator knows, and errors as spreadsheets give them."""
+    from openpyxl import Workbook
+
+    from nyttolib.exports.cached_values import FormulaError, cached_values, with_cached_values
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Indata"
+    other = book.create_sheet("Resultat")
+    for row, (kind, amount) in enumerate(
+        [("Löpande kostnad", 100), ("Engångskostnad", 40), ("Löpande kostnad", 2.5)], 1
+    ):
+        sheet.cell(row=row, column=1, value=kind)
+        sheet.cell(row=row, column=2, value=amount)
+    formulas = {
+        "A1": ("=Indata!B1+Indata!B2*2-Indata!B3/5", 100 + 80 - 0.5),
+        "A2": ('=SUMIF(Indata!$A$1:$A$3,"löpande kostnad",Indata!$B$1:$B$3)', 102.5),
+        "A3": ("=SUM(Indata!B1:B3)+SUM(A1,1)", 142.5 + 180.5),
+        "A4": ("=NPV(10/100,Indata!B1:B2)", 100 / 1.1 + 40 / 1.21),
+        "A5": ('=IF(Indata!B2=0,"–",Indata!B1/Indata!B2)', 2.5),
+        "A6": ('=IF(Indata!C1=0,"–",Indata!B1/Indata!C1)', "–"),  # the division by zero is never evaluated
+        "A7": ("=Indata!B1/Indata!C1", FormulaError("#DIV/0!")),
+        "A8": ("=-(1-Indata!B3)*A5", 3.75),
+        "A9": ('=IF(A1<0,"inte inom kalkylperioden",IF(A7<0,B9,C9))', None),
+        "A10": ("=" + "+".join(["Indata!B1"] * 2000), 200_000),  # long sums do not recurse
+    }
+    for coordinate, (formula, _) in formulas.items():
+        other[coordinate] = formula
+    other["C9"] = "2027"
+    values = cached_values(book)["Resultat"]
+    for coordinate, (_, expected) in formulas.items():
+        if isinstance(expected, FormulaError):
+            assert values[coordinate].code == expected.code
+        elif expected is None:
+            assert values[coordinate].code == "#DIV/0!"  # an error propagates through what refers to it
+        else:
+            assert values[coordinate] == (expected if isinstance(expected, str) else pytest.approx(expected))
+    buffer = __import__("io").BytesIO()
+    book.save(buffer)
+    reopened = cached(with_cached_values(buffer.getvalue(), cached_values(book)))
+    assert reopened["Resultat"]["A1"].value == pytest.approx(179.5) and reopened["Resultat"]["A6"].value == "–"
+    assert reopened["Resultat"]["A7"].value == "#DIV/0!"
+    formulas_kept = openpyxl.load_workbook(__import__("io").BytesIO(with_cached_values(buffer.getvalue(), {})))
+    assert formulas_kept["Resultat"]["A2"].value == formulas["A2"][0]
+
+
+def test_the_fast_formula_tokenizer_reads_every_formula_as_openpyxls_does(content, invoice, study, infrastructure):
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+
+    from nyttolib.exports.cached_values import _fast_tokens, tokenize
+
+    formulas = ["=-(1-B3)*A5%", "='Min flik'!B3+1", '=IF(A1<>"x",TRUE,1E+3)', '=SUMIF(A1:A3,"a ""b""",B1:B3)']
+    for assessment in (invoice, study, infrastructure, mixed_assessment(), nasty_assessment()):
+        book = openpyxl.load_workbook(__import__("io").BytesIO(export_bytes(assessment, content, "xlsx")))
+        formulas += [c.value for sheet in book for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert len(formulas) > 100
+    for formula in formulas:
+        expected = [(t.value, t.type, t.subtype) for t in Tokenizer(formula).items if t.type != Token.WSPACE]
+        assert [(t.value, t.type, t.subtype) for t in tokenize(formula)] == expected, formula
+        assert _fast_tokens(formula) is not None, formula  # read by the fast path, not the fallback

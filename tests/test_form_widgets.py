@@ -239,3 +239,40 @@ def test_a_long_history_is_shown_in_the_page_not_sent_to_the_command_line(store,
     more.click()
     assert len(summary.history.children) == 17
     assert "Revision 1:" in summary.history.children[-1].children[0].value
+
+
+def number_fields(widget) -> list:
+    """Every number input under `widget`, also those in rows and in per-year boxes."""
+    from nyttolib.app.fields import NumberField
+
+    if isinstance(widget, NumberField):
+        return [widget]
+    return [field for child in getattr(widget, "children", ()) for field in number_fields(child)]
+
+
+def test_number_fields_hold_the_models_ranges_and_say_them(store, content, invoice):
+    """Every number input refuses what the model would refuse, with the range in its message."""
+    from nyttolib.assessment.model import BenefitLine, CostLine
+    from nyttolib.assessment.validation import number_range
+    from nyttolib.numbers import HOURS, format_input
+
+    example = invoice.model_copy(deep=True)
+    years = example.calculation.years
+    example.calculation.benefit_lines.append(BenefitLine(full_effect_kr=5000, ramp_percent=[100] * years))
+    example.calculation.cost_lines.append(CostLine(unit="timmar", values=[10] * years))
+    seen = set()
+    store.save(example)
+    form = assessment_form(example.id, store=store, content=content)
+    for step_id in form.step_ids:
+        form.show(step_id)
+        for field in number_fields(form.steps[step_id]):
+            path = tuple(field.path)
+            hours = path[:2] == ("calculation", "cost_lines") and "Timmar" in field.control.description
+            assert field.allowed == (HOURS if hours else number_range(path)) and field.allowed, path
+            seen.add(path[-2] if isinstance(path[-1], int) else path[-1])
+            before = form.session.get(path)
+            field.control.value = format_input(field.allowed.maximum * 10 + 1)
+            assert field.has_error and field.allowed.describe() in field.message.value, path
+            assert form.session.get(path) == before  # refused, kept as a draft, the value unchanged
+            field.control.value = format_input(before)
+    assert {"values", "volume_per_year", "minutes_per_case", "share_percent", "full_effect_kr", "start_year"} <= seen

@@ -50,8 +50,10 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "other-document": (json.dumps({"document_type": "annat"}).encode(), "ingen bedömning från nyttolib"),
     "newer-schema": (json.dumps(HEADER | {"schema_version": 99}).encode(), "schemaversion 99"),
     "huge-integer": (
-        b'{"document_type": "nyttolib.assessment", "schema_version": 2, "x": ' + b"9" * 5000 + b"}",
-        "orimligt många siffror",
+        b'{"document_type": "nyttolib.assessment", "schema_version": 2, "initiative": {"estimated_hours": '
+        + b"9" * 5000
+        + b"}}",
+        "Uppskattad arbetsinsats (timmar)",
     ),
     "deep": (b"[" * 100_000 + b"]" * 100_000, "djupt nästlad"),
     "duplicate-key": (

@@ -66,7 +66,7 @@ def test_changes_are_saved_once_after_a_pause(store, content, clock):
 
 def test_invalid_values_raise_swedish_errors_and_change_nothing(store, content, clock):
     session = AssessmentSession(store, content, scheduler=clock)
-    with pytest.raises(FieldError, match="får inte vara större än 100"):
+    with pytest.raises(FieldError, match="ska vara ett tal från 0 till 100"):
         session.set(("calculation", "discount_rate_percent"), 250)
     assert session.assessment.calculation.discount_rate_percent is None
     with pytest.raises(FieldError, match="ska vara ett av"):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,7 +50,10 @@ def test_bounds_and_cross_field_rules(content):
     messages = _messages(validate_document(document, content))
     assert "Om initiativet: Slutdatum kan inte vara före startdatum" in messages
     assert "Klassificering → 'Intern nytta – Extern nytta': får inte vara större än 5" in messages
-    assert "Nyttokalkyl → Frigjord tid → rad 1 → Andel som påverkas (%): får inte vara större än 100" in messages
+    assert (
+        "Nyttokalkyl → Frigjord tid → rad 1 → Andel som påverkas (%): ska vara ett tal från 0 till 100\u00a0%"
+        in messages
+    )
 
 
 def test_one_value_per_year(content):
@@ -181,3 +186,103 @@ def test_validation_never_crashes_on_arbitrary_json(content, data):
     assert result.ok or result.problems
     for problem in result.problems:
         assert isinstance(str(problem), str) and str(problem)
+
+
+NBSP = "\u00a0"
+AMOUNTS = f"ska vara ett tal från 0 till 10{NBSP}000{NBSP}000{NBSP}000{NBSP}kr"
+LINES = {
+    "cost_lines": [{"description": "Bygge", "unit": "timmar", "values": [0, 0, 0]}, {"values": [0, 0, 0]}],
+    "benefit_lines": [{"full_effect_kr": 0, "ramp_percent": [0, 0, 0]}],
+    "freed_time_lines": [{"ramp_percent": [0, 0, 0]}],
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "where", "message"),
+    [
+        (("calculation", "cost_lines", 1, "values", 2), 1e18, "Kostnader → rad 2 → Belopp per år → år 3", AMOUNTS),
+        (("calculation", "cost_lines", 1, "values", 0), -1, "Kostnader → rad 2 → Belopp per år → år 1", AMOUNTS),
+        (("calculation", "benefit_lines", 0, "full_effect_kr"), 10**30, "Nyttor → rad 1 → Årlig nytta", AMOUNTS),
+        (
+            ("calculation", "freed_time_lines", 0, "volume_per_year"),
+            1e308,
+            "Frigjord tid → rad 1 → Volym per år (antal)",
+            f"ska vara ett tal från 0 till 1{NBSP}000{NBSP}000{NBSP}000{NBSP}st",
+        ),
+        (
+            ("calculation", "freed_time_lines", 0, "minutes_per_case"),
+            100_001,
+            "Frigjord tid → rad 1 → Minuter per ärende",
+            f"ska vara ett tal från 0 till 100{NBSP}000{NBSP}min",
+        ),
+        (
+            ("calculation", "freed_time_lines", 0, "ramp_percent", 1),
+            101,
+            "Frigjord tid → rad 1 → Effekt per år (%) → år 2",
+            f"ska vara ett tal från 0 till 100{NBSP}%",
+        ),
+        (
+            ("calculation", "benefit_lines", 0, "high_percent"),
+            1001,
+            "Nyttor → rad 1 → Högt utfall (% av troligt)",
+            f"ska vara ett tal från 0 till 1000{NBSP}%",
+        ),
+        (
+            ("calculation", "hourly_rates", "intern"),
+            50_000,
+            "Timpriser (kr/h) → 'Intern personal'",
+            f"ska vara ett tal från 0 till 10{NBSP}000{NBSP}kr/h",
+        ),
+        (("calculation", "start_year"), 3000, "Första år", "ska vara ett heltal från 1900 till 2200"),
+        (
+            ("initiative", "portfolio", "total_cost_kr"),
+            float("inf"),
+            "Om initiativet → Portfölj → Kostnad (totalt)",
+            AMOUNTS,
+        ),
+        (
+            ("initiative", "estimated_hours"),
+            1e9,
+            "Om initiativet → Uppskattad arbetsinsats (timmar)",
+            f"ska vara ett tal från 0 till 100{NBSP}000{NBSP}000{NBSP}h",
+        ),
+        (
+            ("calculation", "cost_lines", 0, "values", 1),
+            200_000_000,  # within the amount bound, but not as hours
+            "Kostnader → rad 1 → Belopp per år → år 2",
+            f"ska vara ett tal från 0 till 100{NBSP}000{NBSP}000{NBSP}h",
+        ),
+    ],
+)
+def test_numbers_are_held_to_the_forms_ranges_with_swedish_messages(content, path, value, where, message):
+    """An imported file obeys the same ranges as the form: nothing a municipality cannot mean passes."""
+    document = HEADER | {"calculation": {"years": 3, "start_year": 2025} | json.loads(json.dumps(LINES))}
+    document["initiative"] = {"portfolio": {}}
+    if "benefit_lines" not in path:
+        del document["calculation"]["benefit_lines"]  # only the one wrong value in each document
+    target = document
+    for part in path[:-1]:
+        target = target[part] if not isinstance(target, dict) or part in target else target.setdefault(part, {})
+    target[path[-1]] = value
+    messages = _messages(validate_document(document, content))
+    assert len(messages) == 1 and where in messages[0] and messages[0].endswith(f": {message}"), messages
+
+
+def test_the_largest_values_allowed_still_give_finite_results(content):
+    """The issue's `volume_per_year: 1e308` gave "Återbetald: 2021" with every figure "–"."""
+    from nyttolib.assessment.calculations import calculate
+
+    huge = HEADER | {"calculation": {"years": 1, "freed_time_lines": [{"volume_per_year": 1e308, "ramp_percent": [1]}]}}
+    assert not validate_document(huge, content).ok
+    document = HEADER | {
+        "calculation": {
+            "years": 3,
+            "hourly_rates": {"intern": 10_000},
+            "cost_lines": [{"values": [10_000_000_000] * 3}],
+            "freed_time_lines": [{"volume_per_year": 1e9, "minutes_per_case": 100_000, "ramp_percent": [100] * 3}] * 20,
+        }
+    }
+    result = validate_document(document, content)
+    assert result.ok, _messages(result)
+    figures = calculate(result.assessment, content)
+    assert all(math.isfinite(v) for v in [*figures.net, *figures.accumulated_net, figures.npv])

@@ -184,10 +184,10 @@ def test_a_per_system_questionnaire_in_the_browser(workshop_server):
         page.get_by_role("button", name=re.compile(r"Siffror$")).click()
         users = page.get_by_label("Antal användare i kommunen (st)")
         users.fill("ca 40")
-        expect(page.get_by_text("Skriv ett tal, t.ex. 450 eller 0,5")).to_be_visible()
+        expect(page.get_by_text("Skriv ett tal med siffror, t.ex. 1 250 eller 0,5")).to_be_visible()
         found["system, siffror med fel"] = violations(page)
         users.fill("40")
-        expect(page.get_by_text("Skriv ett tal, t.ex. 450 eller 0,5")).to_have_count(0)
+        expect(page.get_by_text("Skriv ett tal med siffror, t.ex. 1 250 eller 0,5")).to_have_count(0)
         expect(page.locator(".nyttolib-save-status")).to_contain_text("Dina svar är sparade.")
         link = page.locator(".nyttolib-personal-link a").get_attribute("href")
     with WorkshopStore(data) as store:

@@ -13,7 +13,10 @@ import ipywidgets as widgets
 
 from nyttolib.app.errors import guarded
 from nyttolib.app.session import AssessmentSession, FieldError, Path, path_key
-from nyttolib.numbers import format_input, parse_number
+from nyttolib.assessment.validation import number_range
+from nyttolib.numbers import Range, format_input, parse_number, swedish
+
+swedish()  # load the locale's CLDR data while a kernel is preheated, not when the first visitor types
 
 
 @functools.cache
@@ -200,7 +203,10 @@ class TextField(Field):
 
 
 class NumberField(Field):
-    """A number typed as text: "1 234,5" is fine, "12,5,0" gets a message and stays as typed."""
+    """A number typed as text: "1 234,5" is fine, "12,5,0" gets a message and stays as typed.
+
+    The allowed range is the model's for `path` (so the form and an imported file obey the same rules),
+    unless `allowed` narrows it (hours in a cost line)."""
 
     def __init__(
         self,
@@ -210,14 +216,11 @@ class NumberField(Field):
         *,
         unit: str = "",
         help_text: str = "",
-        integer: bool = False,
         width: str = "14rem",
-        minimum: float | None = 0,
-        maximum: float | None = None,
+        allowed: Range | None = None,
     ):
         self.unit = unit
-        self.integer = integer
-        self.minimum, self.maximum = minimum, maximum
+        self.allowed = allowed or number_range(tuple(path))
         current = session.get(path)
         description = f"{label} ({unit})" if unit else label
         control = widgets.Text(
@@ -231,18 +234,7 @@ class NumberField(Field):
         _restore_draft(self)
 
     def to_value(self, raw: str) -> float | int | None:
-        value = parse_number(raw, unit=self.unit)
-        if value is None:
-            return None
-        if self.minimum is not None and value < self.minimum:
-            raise ValueError(f"Får inte vara mindre än {format_input(self.minimum)}")
-        if self.maximum is not None and value > self.maximum:
-            raise ValueError(f"Får inte vara större än {format_input(self.maximum)}")
-        if self.integer:
-            if not value.is_integer():
-                raise ValueError("Skriv ett heltal, utan decimaler")
-            return int(value)
-        return value
+        return parse_number(raw, unit=self.unit, allowed=self.allowed)
 
 
 class ChoiceField(Field):

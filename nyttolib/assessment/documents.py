@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,6 +22,14 @@ def _current_umask() -> int:
 
 # Read once at import: os.umask can only be read by setting it, which is unsafe once threads run.
 _UMASK = _current_umask()
+
+
+def _json_integer(digits: str) -> int | float:
+    """An integer literal; one too long for Python's int (over 4300 digits) becomes ±inf, so that the
+    model refuses it with the field's range message instead of the parser raising a ValueError."""
+    if len(digits.lstrip("-")) > sys.get_int_max_str_digits():
+        return float(digits)
+    return int(digits)
 
 
 class AssessmentFileError(Exception):
@@ -52,7 +61,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
 
 def parse_json(text: str) -> object:
     """JSON as nyttolib reads it: no field twice in one object, numbers of a sane length."""
-    return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=_json_integer)
 
 
 def _read_limited(path: Path) -> bytes:

@@ -11,8 +11,18 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
 
+from nyttolib import numbers
 from nyttolib.text import check_line, check_text
 
 SCHEMA_VERSION = 2
@@ -25,9 +35,35 @@ ShortText = Annotated[str, Field(max_length=500), AfterValidator(check_line)]
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 # An id that refers to content (a category, a stage …): checked against the content in validation.
 Reference = Annotated[str, Field(max_length=100), AfterValidator(check_line)]
-Year = Annotated[StrictInt, Field(ge=1900, le=2200)]
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+def _in_range(allowed: numbers.Range):
+    """Refuse a number outside `allowed` with the form's own range message, before it becomes a float."""
+
+    def check(value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool) and not allowed.contains(value):
+            raise ValueError(allowed.model_message())
+        return value
+
+    return BeforeValidator(check)
+
+
+def bounded(allowed: numbers.Range, kind: type = float) -> object:
+    """A number type held to `allowed`: the same range as the form's field, so imports obey the form's rules.
+    The Range itself rides along as metadata, so the form can look it up by path."""
+    limits = Field(ge=allowed.minimum, le=allowed.maximum, allow_inf_nan=False)
+    return Annotated[kind, limits, _in_range(allowed), allowed]  # the check wraps (runs before) the limits
+
+
+Amount = bounded(numbers.AMOUNT)
+Hours = bounded(numbers.HOURS)
+Volume = bounded(numbers.VOLUME)
+Minutes = bounded(numbers.MINUTES)
+Percent = bounded(numbers.PERCENT)
+OutcomePercent = bounded(numbers.OUTCOME_PERCENT)
+HourlyRate = bounded(numbers.HOURLY_RATE)
+Measure = bounded(numbers.MEASURE)
+Year = bounded(numbers.YEAR, StrictInt)
 ValuationLevel = Literal[1, 3, 5]
 
 
@@ -71,7 +107,7 @@ class Initiative(Record):
     need: Text = Field("", title="Behov")
     description: Text = Field("", title="Beskrivning av initiativet")
     kind: Reference | None = Field(None, title="Typ av initiativ")
-    estimated_hours: Amount | None = Field(None, title="Uppskattad arbetsinsats (timmar)")
+    estimated_hours: Hours | None = Field(None, title="Uppskattad arbetsinsats (timmar)")
     start_date: dt.date | None = Field(None, title="Startdatum")
     end_date: dt.date | None = Field(None, title="Slutdatum")
     portfolio: Portfolio = Field(default_factory=Portfolio, title="Portfölj")
@@ -104,8 +140,8 @@ class Benefit(Record):
 class _EstimateRange(Record):
     """Low/high estimates as a percent of the likely value (Inera's låg/trolig/hög)."""
 
-    low_percent: Amount | None = Field(None, title="Lågt utfall (% av troligt)")
-    high_percent: Amount | None = Field(None, title="Högt utfall (% av troligt)")
+    low_percent: OutcomePercent | None = Field(None, title="Lågt utfall (% av troligt)")
+    high_percent: OutcomePercent | None = Field(None, title="Högt utfall (% av troligt)")
 
     @model_validator(mode="after")
     def _low_not_above_high(self) -> _EstimateRange:
@@ -137,8 +173,8 @@ class FreedTimeLine(_EstimateRange):
     id: Identifier = Field(default_factory=new_id, title="Id")
     description: ShortText = Field("", title="Frigjord tid")
     benefit_id: Reference | None = Field(None, title="Hör till nytta")
-    volume_per_year: Amount = Field(0, title="Volym per år (antal)")
-    minutes_per_case: Amount = Field(0, title="Minuter per ärende")
+    volume_per_year: Volume = Field(0, title="Volym per år (antal)")
+    minutes_per_case: Minutes = Field(0, title="Minuter per ärende")
     share_percent: Percent = Field(100, title="Andel som påverkas (%)")
     rate: Reference = Field("intern", title="Timpris")
     ramp_percent: list[Percent] = Field(default_factory=list, title="Effekt per år (%)")
@@ -150,7 +186,7 @@ class Calculation(Record):
     start_year: Year | None = Field(None, title="Första år")
     years: StrictInt = Field(3, ge=1, le=30, title="Antal år")
     discount_rate_percent: Percent | None = Field(None, title="Diskonteringsränta (%)")
-    hourly_rates: dict[Reference, Amount] = Field(default_factory=dict, title="Timpriser (kr/h)")
+    hourly_rates: dict[Reference, HourlyRate] = Field(default_factory=dict, title="Timpriser (kr/h)")
     cost_lines: list[CostLine] = Field(default_factory=list, title="Kostnader")
     benefit_lines: list[BenefitLine] = Field(default_factory=list, title="Nyttor")
     freed_time_lines: list[FreedTimeLine] = Field(default_factory=list, title="Frigjord tid")
@@ -186,7 +222,7 @@ def uses_hourly_rate(line: CostLine | BenefitLine | FreedTimeLine) -> bool:
 class Measurement(Record):
     id: Identifier = Field(default_factory=new_id, title="Id")
     date: dt.date | None = Field(None, title="Datum")
-    value: float | None = Field(None, allow_inf_nan=False, title="Uppmätt värde")
+    value: Measure | None = Field(None, title="Uppmätt värde")
     comment: Text = Field("", title="Kommentar")
 
 
@@ -196,8 +232,8 @@ class PlanItem(Record):
     answers: dict[Reference, Text] = Field(default_factory=dict, title="Nyttorealiseringsplanens frågor")
     seven_questions: dict[Reference, Text] = Field(default_factory=dict, title="E-delegationens sju frågor")
     unit: ShortText = Field("", title="Mätetal (enhet)")
-    baseline_value: float | None = Field(None, allow_inf_nan=False, title="Nuläge (värde)")
-    target_value: float | None = Field(None, allow_inf_nan=False, title="Målvärde")
+    baseline_value: Measure | None = Field(None, title="Nuläge (värde)")
+    target_value: Measure | None = Field(None, title="Målvärde")
     target_date: dt.date | None = Field(None, title="Målet ska nås senast")
     measurements: list[Measurement] = Field(default_factory=list, title="Uppföljning")
 

@@ -7,15 +7,17 @@ content, so each municipality's own files decide what is valid.
 
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from nyttolib.assessment.migrations import NewerSchemaError, migrate
-from nyttolib.assessment.model import DOCUMENT_TYPE, Assessment, uses_hourly_rate
+from nyttolib.assessment.model import DOCUMENT_TYPE, Assessment, Calculation, uses_hourly_rate
 from nyttolib.content import Content
 from nyttolib.messages import error_text
+from nyttolib.numbers import HOURS, Range
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,43 @@ def describe_location(loc: tuple[Any, ...], content: Content | None = None) -> s
     return " → ".join(parts)
 
 
+def _without_none(union: Any) -> list[Any]:
+    return [a for a in get_args(union) if a is not type(None)]
+
+
+def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
+    """The type inside Optional[...] and Annotated[...], and the metadata found on the way."""
+    metadata: list[Any] = []
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation, *extra = get_args(annotation)
+            metadata += extra
+        elif origin in (Union, types.UnionType) and len(present := _without_none(annotation)) == 1:
+            annotation = present[0]
+        else:
+            return annotation, metadata
+
+
+def number_range(loc: tuple[Any, ...]) -> Range | None:
+    """The allowed range of the number at a document path, as the model declares it (None if none)."""
+    annotation: Any = Assessment
+    metadata: list[Any] = []
+    for part in loc:
+        annotation, _ = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            info = annotation.model_fields.get(part) if isinstance(part, str) else None
+            if info is None:
+                return None
+            annotation, metadata = info.annotation, list(info.metadata)
+        elif get_origin(annotation) in (list, dict):
+            annotation, metadata = get_args(annotation)[-1], []
+        else:
+            return None
+    annotation, more = _unwrap(annotation)
+    return next((m for m in [*metadata, *more] if isinstance(m, Range)), None)
+
+
 def _problem(loc: tuple[Any, ...], message: str, content: Content | None) -> Problem:
     return Problem(loc, describe_location(loc, content), message)
 
@@ -99,6 +138,20 @@ def _unique(ids: list[str], loc: tuple[Any, ...], content: Content) -> list[Prob
             problems.append(_problem((*loc, index, "id"), f"id '{row_id}' används på mer än en rad", content))
         seen.add(row_id)
     return problems
+
+
+def _hours_in_range(calc: Calculation, content: Content) -> list[Problem]:
+    """A cost line in hours shares the model's amount bound; as hours it is held to the form's HOURS range.
+
+    A check here rather than in the model: which bound applies depends on another field (the unit), and
+    a document must load whatever its fields hold together."""
+    return [
+        _problem(("calculation", "cost_lines", row, "values", year), HOURS.model_message(), content)
+        for row, line in enumerate(calc.cost_lines)
+        if line.unit == "timmar"
+        for year, value in enumerate(line.values)
+        if not HOURS.contains(value)
+    ]
 
 
 def check_references(assessment: Assessment, content: Content) -> list[Problem]:
@@ -148,6 +201,8 @@ def check_references(assessment: Assessment, content: Content) -> list[Problem]:
                 problems.append(
                     _problem((*loc, "benefit_id"), f"nyttan '{benefit_id}' finns inte i nyttotabellen", content)
                 )
+
+    problems += _hours_in_range(calc, content)
 
     plan = assessment.plan
     problems += _unique([item.id for item in plan.items], ("plan", "items"), content)

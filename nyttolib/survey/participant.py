@@ -14,7 +14,7 @@ import weakref
 from typing import Any
 
 from nyttolib.autosave import Debounced, Scheduler, StatusListeners, asyncio_scheduler
-from nyttolib.numbers import format_input, parse_number
+from nyttolib.numbers import ANSWER, format_input, parse_number
 from nyttolib.survey.questionnaire import Dimension, Questionnaire
 from nyttolib.survey.statistics import DONT_KNOW, statement_key
 from nyttolib.survey.store import ClosedError, WorkshopStore
@@ -34,12 +34,10 @@ def _flush_at_exit(reference: weakref.ref) -> None:
             log.exception("Could not save the answers at exit")
 
 
-def _number(text: str) -> float | None:
-    """A numeric answer: a number of at least 0, or None for an empty field; ValueError in Swedish otherwise."""
-    value = parse_number(text)
-    if value is not None and value < 0:
-        raise ValueError("Får inte vara mindre än 0")
-    return value
+def _number(text: str, unit: str = "") -> float | None:
+    """A numeric answer in the ANSWER range (the unit may follow it), or None for an empty field;
+    ValueError in Swedish otherwise."""
+    return parse_number(text, unit=unit, allowed=ANSWER)
 
 
 class ParticipantSession(StatusListeners):
@@ -111,13 +109,16 @@ class ParticipantSession(StatusListeners):
             return draft
         return format_input(self.answers.get(NUMBERS, {}).get(field_id))
 
+    def _unit(self, field_id: str) -> str:
+        return next((f.unit for f in self.questionnaire.numeric_fields if f.id == field_id), "")
+
     def number_error(self, field_id: str) -> str | None:
         """The message for a draft kept from before (shown again when the page is built), without saving."""
         draft = self.answers.get(DRAFTS, {}).get(field_id)
         if draft is None:
             return None
         try:
-            _number(draft)
+            _number(draft, self._unit(field_id))
         except ValueError as exc:
             return str(exc)
         return None
@@ -129,7 +130,7 @@ class ParticipantSession(StatusListeners):
         numbers = dict(self.answers.get(NUMBERS, {}))
         drafts = dict(self.answers.get(DRAFTS, {}))
         try:
-            value = _number(text)
+            value = _number(text, self._unit(field_id))
         except ValueError:
             drafts[field_id] = text
             self.answers[DRAFTS] = drafts

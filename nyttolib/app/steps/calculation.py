@@ -30,7 +30,7 @@ from nyttolib.assessment.calculations import (
 )
 from nyttolib.assessment.model import BenefitLine, CostLine, FreedTimeLine
 from nyttolib.exports.charts import cost_benefit_img
-from nyttolib.numbers import parse_number
+from nyttolib.numbers import HOURS, MONTHLY_SALARY, Range, parse_number
 
 YEAR_CHOICES = list(range(3, 11))
 
@@ -111,7 +111,7 @@ class CalculationStep(Step):
             style={"description_width": "initial"},
         )
         self.years.observe(guarded(self._on_years), names="value")
-        start_year = NumberField(s, (*calc, "start_year"), "Första år", integer=True, minimum=1900, maximum=2200)
+        start_year = NumberField(s, (*calc, "start_year"), "Första år")
         start_year.after_change.append(self._rerender_lines)
         rates = [
             NumberField(s, (*calc, "hourly_rates", rate.id), f"Timpris, {rate.label.lower()}", unit="kr/h")
@@ -141,7 +141,6 @@ class CalculationStep(Step):
                 (*calc, "discount_rate_percent"),
                 "Diskonteringsränta",
                 unit="%",
-                maximum=100,
                 help_text=f"Lämnas tomt: {fmt.number(c.settings.default_discount_rate_percent)} %.",
             ),
             *rates,
@@ -164,7 +163,7 @@ class CalculationStep(Step):
         start = self.session.assessment.calculation.start_year
         return str(start + index) if start else f"År {index + 1}"
 
-    def _per_year(self, base: tuple, name: str, label: str, unit: str, maximum: float | None = None) -> widgets.Widget:
+    def _per_year(self, base: tuple, name: str, label: str, unit: str, allowed: Range | None = None) -> widgets.Widget:
         years = self.session.assessment.calculation.years
         fields = [
             NumberField(
@@ -173,7 +172,7 @@ class CalculationStep(Step):
                 f"{label} {self._year_label(y)}",
                 unit=unit,
                 width="13rem",
-                maximum=maximum,
+                allowed=allowed,
             )
             for y in range(years)
         ]
@@ -227,9 +226,9 @@ class CalculationStep(Step):
                     if line.unit == "timmar"
                     else []
                 ),
-                self._per_year(
-                    base, "values", "Belopp" if line.unit == "kr" else "Timmar", "kr" if line.unit == "kr" else "h"
-                ),
+                self._per_year(base, "values", "Timmar", "h", allowed=HOURS)
+                if line.unit == "timmar"
+                else self._per_year(base, "values", "Belopp", "kr"),
                 *self._estimates(base),
             ]
 
@@ -240,7 +239,7 @@ class CalculationStep(Step):
                 ChoiceField(s, (*base, "benefit_id"), "Hör till nytta", benefit_options()),
                 ChoiceField(s, (*base, "category"), "Kategori", categories),
                 NumberField(s, (*base, "full_effect_kr"), "Årlig nytta vid full effekt", unit="kr"),
-                self._per_year(base, "ramp_percent", "Effekt", "%", maximum=100),
+                self._per_year(base, "ramp_percent", "Effekt", "%"),
                 CheckboxField(s, (*base, "realisable"), "Kan realiseras som pengar (tas hem)"),
                 *self._estimates(base),
             ]
@@ -254,9 +253,9 @@ class CalculationStep(Step):
                 ChoiceField(s, (*base, "benefit_id"), "Hör till nytta", benefit_options()),
                 NumberField(s, (*base, "volume_per_year"), "Volym per år", unit="st"),
                 NumberField(s, (*base, "minutes_per_case"), "Minuter per ärende", unit="min"),
-                NumberField(s, (*base, "share_percent"), "Andel som påverkas", unit="%", maximum=100),
+                NumberField(s, (*base, "share_percent"), "Andel som påverkas", unit="%"),
                 ChoiceField(s, (*base, "rate"), "Timpris", rate_options, allow_none=False),
-                self._per_year(base, "ramp_percent", "Effekt", "%", maximum=100),
+                self._per_year(base, "ramp_percent", "Effekt", "%"),
                 self._realisable_choice(base),
                 *self._estimates(base),
                 figures,
@@ -345,7 +344,7 @@ class CalculationStep(Step):
 
     def _on_salary(self, change: dict) -> None:
         try:
-            salary = parse_number(change["new"], unit="kr")
+            salary = parse_number(change["new"], unit="kr", allowed=MONTHLY_SALARY)
         except ValueError as exc:
             self.salary_result.value = f"<p role='alert'><strong>Fel:</strong> {escape(str(exc))}</p>"
             return
@@ -356,7 +355,10 @@ class CalculationStep(Step):
         self.salary_result.value = f"<p role='status'>Timkostnad: {fmt.kr(rate)}/h</p>"
 
     def _use_salary(self) -> None:
-        salary = parse_number(self.salary.value, unit="kr")
+        try:
+            salary = parse_number(self.salary.value, unit="kr", allowed=MONTHLY_SALARY)
+        except ValueError:
+            return  # the message is already shown under the salary
         if salary is None:
             return
         rate = round(hourly_cost_from_monthly_salary(salary, self.content))

@@ -63,7 +63,7 @@ class InitiativeStep(Step):
             DateField(s, (*ini, "end_date"), "Slutdatum"),
             heading(form.portfolio_title, 3),
             TextField(s, (*ini, "portfolio", "number"), "Nr"),
-            NumberField(s, (*ini, "portfolio", "year"), "År", integer=True),
+            NumberField(s, (*ini, "portfolio", "year"), "År"),
             TextField(s, (*ini, "portfolio", "project_number"), "Projektnr"),
             ChoiceField(
                 s,
