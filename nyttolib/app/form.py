@@ -23,7 +23,7 @@ from nyttolib.app.steps.plan import PlanStep
 from nyttolib.app.steps.prerequisites import PrerequisitesStep
 from nyttolib.app.steps.summary import SummaryStep
 from nyttolib.assessment.completeness import completeness
-from nyttolib.assessment.merge import MISSING, row_lists
+from nyttolib.assessment.merge import MISSING, Choice, MergePath, positional_path, row_lists
 from nyttolib.content import Content, ContentError, load_content
 from nyttolib.numbers import format_input
 from nyttolib.storage.assessments import NotFoundError, Store
@@ -214,8 +214,8 @@ class AssessmentForm(widgets.VBox):
             label = s.conflict_label(conflict)
             keep = widgets.Button(description="Behåll min", tooltip=f"Behåll ditt värde: {label}")
             take = widgets.Button(description="Ta deras", tooltip=f"Ta värdet från det andra fönstret: {label}")
-            keep.on_click(guarded(lambda _b, p=conflict.path: s.choose(p, "mine")))
-            take.on_click(guarded(lambda _b, p=conflict.path: s.choose(p, "theirs")))
+            keep.on_click(guarded(lambda _b, p=conflict.path: self._choose(p, "mine")))
+            take.on_click(guarded(lambda _b, p=conflict.path: self._choose(p, "theirs")))
             text = html(
                 f"<p><strong>{escape(label)}</strong><br>Här: {escape(_shown(conflict.mine))}<br>"
                 f"I det andra fönstret: {escape(_shown(conflict.theirs))}</p>"
@@ -230,6 +230,18 @@ class AssessmentForm(widgets.VBox):
             take_all.on_click(guarded(lambda _b: s.take_theirs()))
             rows.append(widgets.HBox([keep_all, take_all]))
         return rows
+
+    def _choose(self, path: MergePath, choice: Choice) -> None:
+        """Decide one field; the keyboard focus goes to the next choice, or to the field once all are made."""
+        self.session.choose(path, choice)
+        if self.session.merge is not None:
+            buttons = [w for row in self.conflict.children[1:] for w in _buttons(row)]
+            if buttons:
+                buttons[0].focus()
+            return
+        location = positional_path(path, self.session.assessment.model_dump(mode="json"))
+        if location:
+            self.go_to(location)
 
     def _show_merged(self, before: dict) -> None:
         """Show values taken in from another tab: fields of the open step get them in place (the user
@@ -260,6 +272,12 @@ class AssessmentForm(widgets.VBox):
 
     def _show_notice(self, message: str) -> None:
         self.notice.value = f"<div role='alert' class='nyttolib-error'>{escape(message)}</div>"
+
+
+def _buttons(widget: widgets.Widget) -> list[widgets.Button]:
+    if isinstance(widget, widgets.Button):
+        return [widget]
+    return [b for child in getattr(widget, "children", ()) for b in _buttons(child)]
 
 
 def _changed_lists(before: dict, after: dict) -> set[tuple]:

@@ -358,7 +358,7 @@ class AssessmentSession:
             self._set_status("pending", "Sparar …")
             return self.flush()
         self.saved_at = datetime.now()
-        self._set_status("saved", f"Senaste versionen visas (sparad i ett annat fönster {self.saved_at:%H:%M:%S})")
+        self._set_status("saved", f"Sparat {self.saved_at:%H:%M:%S} – den senaste versionen, från ett annat fönster")
         return True
 
     def _labels(self, paths: list[MergePath], document: dict, limit: int = 4) -> str:
