@@ -53,7 +53,7 @@ def two_tabs(page: Page, url: str, data, name: str) -> tuple[FormDriver, FormDri
     first.wait_saved()
     second_page = page.context.new_page()
     second_page.set_default_navigation_timeout(180_000)
-    second_page.goto(page.url)  # the address names the assessment now
+    second_page.goto(page_url(url, "bedomning.ipynb", f"id={stored(data, name).id}"))
     second = ready(second_page)
     expect(second_page.get_by_label("Initiativets namn", exact=True)).to_have_value(name)
     return first, second, second_page
