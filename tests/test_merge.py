@@ -253,3 +253,103 @@ def _normalised(doc: dict) -> dict:
     doc = copy.deepcopy(doc)
     doc["benefits"] = sorted(doc["benefits"], key=lambda row: row["id"])
     return doc
+
+
+# -- property: the same over every field and every list of rows of a full example ---------------------
+
+
+def _full_example() -> dict:
+    from nyttolib.assessment.documents import read_assessment_file
+    from nyttolib.content import load_content
+
+    from conftest import INVOICE
+
+    return read_assessment_file(INVOICE, load_content()).assessment.model_dump(mode="json")
+
+
+FULL = _full_example()
+
+
+def _walk(doc, path=()):
+    """Every leaf (scalar) and every list of rows of a document, by paths that name rows by id."""
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            if key not in ("id", "document_type", "schema_version"):
+                yield from _walk(value, (*path, key))
+    elif isinstance(doc, list) and doc and all(isinstance(r, dict) and r.get("id") for r in doc):
+        yield ("rows", path)
+        for row in doc:
+            yield from _walk(row, (*path, RowId(row["id"])))
+    elif isinstance(doc, list) and doc and all(isinstance(r, dict) for r in doc):
+        for index, row in enumerate(doc):  # rows without ids (funding lines) are edited in place
+            yield from _walk(row, (*path, index))
+    elif isinstance(doc, list):
+        for index in range(len(doc)):
+            yield ("leaf", (*path, index))
+    else:
+        yield ("leaf", path)
+
+
+TARGETS = list(_walk(FULL))
+
+
+def _parent(doc, path):
+    for part in path[:-1]:
+        doc = next(r for r in doc if r["id"] == part.id) if isinstance(part, RowId) else doc[part]
+    return doc
+
+
+def _edit(doc: dict, target: tuple, token: int) -> None:
+    kind, path = target
+    if kind == "leaf":
+        parent = _parent(doc, path)
+        old = parent[path[-1]]
+        parent[path[-1]] = (not old) if isinstance(old, bool) else f"ändrat {token}" if isinstance(old, str) else token
+    elif token % 2:  # remove the last row of the list
+        rows = _parent(doc, path)[path[-1]]
+        rows.pop()
+    else:  # add a row: a copy of the first with a new id
+        rows = _parent(doc, path)[path[-1]]
+        rows.append({**copy.deepcopy(rows[0]), "id": f"ny{token}"})
+
+
+def _touches(a: tuple, b: tuple) -> bool:
+    """Two edits on the same field, or one inside a list of rows the other adds to or removes from."""
+    (_, pa), (_, pb) = a, b
+    shorter = min(len(pa), len(pb))
+    return pa[:shorter] == pb[:shorter]
+
+
+def _sorted_rows(doc):
+    if isinstance(doc, dict):
+        return {k: _sorted_rows(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        items = [_sorted_rows(v) for v in doc]
+        if items and all(isinstance(r, dict) and r.get("id") for r in items):
+            return sorted(items, key=lambda r: r["id"])
+        return items
+    return doc
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(TARGETS) - 1), st.booleans(), st.integers(1, 10**6)),
+        max_size=10,
+        unique_by=lambda e: e[0],
+    )
+)
+def test_every_field_and_list_of_an_example_merges_when_the_edits_do_not_overlap(picks):
+    chosen: list[tuple[tuple, bool, int]] = []
+    for index, side, token in picks:
+        target = TARGETS[index]
+        if not any(_touches(target, other) for other, _side, _token in chosen):
+            chosen.append((target, side, token))
+    base = copy.deepcopy(FULL)
+    mine, theirs, expected = (copy.deepcopy(base) for _ in range(3))
+    for target, side, token in chosen:
+        _edit(mine if side else theirs, target, token)
+        _edit(expected, target, token)
+    result = three_way_merge(base, mine, theirs)
+    assert result.clean, result.conflicts
+    assert _sorted_rows(result.document) == _sorted_rows(expected)
