@@ -194,7 +194,10 @@ class AssessmentForm(widgets.VBox):
             self.conflict.children = [self._news]
         else:
             self.conflict.children = []
-        text = {"new": "Inte sparad ännu – det sparas automatiskt när du skriver."}.get(s.status, s.status_message)
+        text = {
+            "new": "Inte sparad ännu – det sparas automatiskt när du skriver.",
+            "conflict": "Dina senaste ändringar är inte sparade än – välj nedan vilken version som ska gälla.",
+        }.get(s.status, s.status_message)
         self.save_status.value = f"<p role='status' aria-live='polite'>{escape(text)}</p>{self._address()}"
 
     def _address(self) -> str:
