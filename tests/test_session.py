@@ -105,11 +105,12 @@ def test_two_tabs_on_one_assessment_do_not_overwrite_each_other(store, content, 
     latest, revision = store.load(first.id)
     assert (latest.initiative.need, revision) == ("B:s text", 3)
     assert store.load(first.id, 2)[0].initiative.need == "A:s text"  # A's version stays in the history
-    tab_a.set(("initiative", "owner"), "Chef")
+    tab_a.set(("initiative", "owner"), "Chef")  # a field B did not change: merged, not a conflict
     clock.run()
-    assert tab_a.status == "conflict"
-    tab_a.take_theirs()
-    assert tab_a.assessment.initiative.need == "B:s text" and tab_a.revision == 3
+    assert tab_a.status == "saved"
+    latest, revision = store.load(first.id)
+    assert (latest.initiative.need, latest.initiative.owner, revision) == ("B:s text", "Chef", 4)
+    assert tab_a.assessment.initiative.need == "B:s text" and tab_a.revision == 4
 
 
 def test_a_failed_save_keeps_the_changes_and_retries(store, content, clock, monkeypatch):

@@ -11,9 +11,9 @@ import ipywidgets as widgets
 from nyttolib import formatting as fmt
 from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
-from nyttolib.app.fields import html, shared_button_style, shared_layout
+from nyttolib.app.fields import Field, NumberField, html, shared_button_style, shared_layout
 from nyttolib.app.request import query_parameter
-from nyttolib.app.session import AssessmentSession, path_key
+from nyttolib.app.session import AssessmentSession, FieldError, path_key
 from nyttolib.app.step import STATUS_LABELS, Step
 from nyttolib.app.steps.benefits import BenefitsStep
 from nyttolib.app.steps.calculation import CalculationStep
@@ -23,7 +23,9 @@ from nyttolib.app.steps.plan import PlanStep
 from nyttolib.app.steps.prerequisites import PrerequisitesStep
 from nyttolib.app.steps.summary import SummaryStep
 from nyttolib.assessment.completeness import completeness
+from nyttolib.assessment.merge import MISSING, Choice, MergePath, positional_path, row_lists
 from nyttolib.content import Content, ContentError, load_content
+from nyttolib.numbers import format_input
 from nyttolib.storage.assessments import NotFoundError, Store
 
 log = logging.getLogger("nyttolib.app")
@@ -52,6 +54,7 @@ class AssessmentForm(widgets.VBox):
         self.notice = html("", "nyttolib-notice")
         self.conflict = widgets.VBox()
         self.conflict.add_class("nyttolib-conflict")
+        self._news = html("")  # what was taken in from another tab
         self.progress = html("")
         self.nav_buttons: dict[str, widgets.Button] = {}
         for step_id in self.step_ids:
@@ -80,6 +83,7 @@ class AssessmentForm(widgets.VBox):
         errors.add_reporter(self._show_notice)
         session.on_change(guarded(self._on_change))
         session.on_status(guarded(self._on_status))
+        session.on_merge(guarded(self._show_merged))
         self.show(self.current)
         self._on_status()
 
@@ -171,7 +175,9 @@ class AssessmentForm(widgets.VBox):
 
     def _on_status(self) -> None:
         s = self.session
-        if s.status == "conflict":
+        if s.status == "conflict" and s.merge is not None and not s.merge.whole:
+            self.conflict.children = self._field_choices()
+        elif s.status == "conflict":
             keep = widgets.Button(
                 description="Spara min version (den andra finns kvar i historiken)", layout=widgets.Layout(width="auto")
             )
@@ -185,10 +191,80 @@ class AssessmentForm(widgets.VBox):
                 html(f"<div role='alert'><strong>Obs!</strong> {escape(s.status_message)}</div>"),
                 widgets.HBox([keep, take]),
             ]
+        elif s.news:
+            self._news.value = f"<div role='status' class='nyttolib-news'>{escape(s.news)}</div>"
+            self.conflict.children = [self._news]
         else:
             self.conflict.children = []
-        text = {"new": "Inte sparad ännu – det sparas automatiskt när du skriver."}.get(s.status, s.status_message)
-        self.save_status.value = f"<p role='status' aria-live='polite'>{escape(text)}</p>"
+        text = {
+            "new": "Inte sparad ännu – det sparas automatiskt när du skriver.",
+            "conflict": "Dina senaste ändringar är inte sparade än – välj nedan vilken version som ska gälla.",
+        }.get(s.status, s.status_message)
+        self.save_status.value = f"<p role='status' aria-live='polite'>{escape(text)}</p>{self._address()}"
+
+    def _address(self) -> str:
+        """Once the assessment is saved, the page's address names it (`?id=`), so a reload or a bookmark
+        opens it again: the Voilà template's script reads this marker and replaces the address."""
+        if self.session.revision is None:
+            return ""
+        return f"<span hidden data-nyttolib-address='?id={escape(self.session.id, quote=True)}'></span>"
+
+    # -- another tab saved -----------------------------------------------------------------------
+
+    def _field_choices(self) -> list[widgets.Widget]:
+        """For each field both tabs changed: the two values and "Behåll min" / "Ta deras"."""
+        s = self.session
+        rows: list[widgets.Widget] = [html(f"<div role='alert'><strong>Obs!</strong> {escape(s.status_message)}</div>")]
+        for conflict in s.merge.open:
+            label = s.conflict_label(conflict)
+            keep = widgets.Button(description="Behåll min", tooltip=f"Behåll ditt värde: {label}")
+            take = widgets.Button(description="Ta deras", tooltip=f"Ta värdet från det andra fönstret: {label}")
+            keep.on_click(guarded(lambda _b, p=conflict.path: self._choose(p, "mine")))
+            take.on_click(guarded(lambda _b, p=conflict.path: self._choose(p, "theirs")))
+            text = html(
+                f"<p><strong>{escape(label)}</strong><br>Här: {escape(_shown(conflict.mine))}<br>"
+                f"I det andra fönstret: {escape(_shown(conflict.theirs))}</p>"
+            )
+            row = widgets.VBox([text, widgets.HBox([keep, take])])
+            row.add_class("nyttolib-choice")
+            rows.append(row)
+        if len(s.merge.open) > 1:
+            keep_all = widgets.Button(description="Behåll mina för alla", layout=widgets.Layout(width="auto"))
+            take_all = widgets.Button(description="Ta deras för alla", layout=widgets.Layout(width="auto"))
+            keep_all.on_click(guarded(lambda _b: s.keep_mine()))
+            take_all.on_click(guarded(lambda _b: s.take_theirs()))
+            rows.append(widgets.HBox([keep_all, take_all]))
+        return rows
+
+    def _choose(self, path: MergePath, choice: Choice) -> None:
+        """Decide one field; the keyboard focus goes to the next choice, or to the field once all are made."""
+        self.session.choose(path, choice)
+        if self.session.merge is not None:
+            buttons = [w for row in self.conflict.children[1:] for w in _buttons(row)]
+            if buttons:
+                buttons[0].focus()
+            return
+        location = positional_path(path, self.session.assessment.model_dump(mode="json"))
+        if location:
+            self.go_to(location)
+
+    def _show_merged(self, before: dict) -> None:
+        """Show values taken in from another tab: fields of the open step get them in place (the user
+        may be typing in another field); a step whose rows changed is built again; others when shown."""
+        view = self.steps.get(self.current)
+        self.steps = {self.current: view} if view is not None else {}
+        if view is not None:
+            changed_lists = _changed_lists(before, self.session.assessment.model_dump(mode="json"))
+            if any(path[0] in STEP_SECTIONS[self.current] for path in changed_lists):
+                self.steps = {}
+                self.show(self.current)
+                return
+            with self.session.showing_merge():
+                for field in view.fields():
+                    _show_value(field)
+                view.shown()
+            view.refresh()
+        self._update_status()
 
     def _take_theirs(self) -> None:
         self.session.take_theirs()
@@ -201,6 +277,63 @@ class AssessmentForm(widgets.VBox):
 
     def _show_notice(self, message: str) -> None:
         self.notice.value = f"<div role='alert' class='nyttolib-error'>{escape(message)}</div>"
+
+
+def _buttons(widget: widgets.Widget) -> list[widgets.Button]:
+    if isinstance(widget, widgets.Button):
+        return [widget]
+    return [b for child in getattr(widget, "children", ()) for b in _buttons(child)]
+
+
+def _changed_lists(before: dict, after: dict) -> set[tuple]:
+    old, new = row_lists(before), row_lists(after)
+    return {path for path in old.keys() | new.keys() if old.get(path) != new.get(path)}
+
+
+def _show_value(field: Field) -> None:
+    """Let a field show the session's value, unless it already does or holds the user's unsaved text."""
+    if field.has_error or field.session.draft(field.path) is not None:
+        return
+    value = field.session.get(field.path)
+    control = field.control
+    try:
+        if field.to_value(control.value) == value:
+            return
+    except (ValueError, FieldError):
+        return
+    if isinstance(field, NumberField):
+        control.value = format_input(value)
+    elif isinstance(control, (widgets.Dropdown, widgets.RadioButtons)):
+        values = [option[1] if isinstance(option, tuple) else option for option in control.options]
+        if value in values:
+            control.value = value
+        elif isinstance(control, widgets.RadioButtons):
+            control.value = None
+    elif isinstance(control, widgets.Checkbox):
+        control.value = bool(value)
+    elif isinstance(control, (widgets.Text, widgets.Textarea)):
+        control.value = value or ""
+    else:
+        control.value = value
+
+
+def _shown(value: Any) -> str:
+    """A value of a conflicting field as the user reads it."""
+    if value is MISSING:
+        return "(borttagen)"
+    if value is None or value == "":
+        return "(tomt)"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, dict):
+        name = value.get("description") or value.get("activity") or value.get("risk") or ""
+        return f"raden «{name[:80]}»" if name else "raden (med ändringar)"
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value) or "(tomt)"
+    if isinstance(value, float):
+        return format_input(value)
+    text = str(value)
+    return f"«{text[:200]}…»" if len(text) > 200 else f"«{text}»"
 
 
 def assessment_form(

@@ -7,17 +7,22 @@ draft. Plain Python (no widgets), so it can be tested without a browser.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import contextlib
 import logging
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from nyttolib.assessment import merge
 from nyttolib.assessment.completeness import completeness
+from nyttolib.assessment.merge import Choice, Conflict, MergePath
 from nyttolib.assessment.model import Assessment, Calculation
 from nyttolib.autosave import Scheduler, asyncio_scheduler
 from nyttolib.content import Content
@@ -51,6 +56,30 @@ def _flush_at_exit(reference: weakref.ref) -> None:
         log.exception("Could not save at exit")
 
 
+def loop_timer(delay: float, callback: Callable[[], None]) -> Any:
+    """Run `callback` after `delay` seconds on the kernel's event loop; nothing without a loop (a script)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return loop.call_later(delay, callback)
+
+
+@dataclass
+class PendingMerge:
+    """Another tab saved `revision` while this one had unsaved changes, and both changed some field."""
+
+    theirs: dict
+    revision: int
+    conflicts: list[Conflict]
+    choices: dict[MergePath, Choice] = field(default_factory=dict)
+    whole: bool = False  # the versions cannot be merged field by field: keep one or the other
+
+    @property
+    def open(self) -> list[Conflict]:
+        return [c for c in self.conflicts if c.path not in self.choices]
+
+
 class FieldError(ValueError):
     """A value the model does not accept; the message is Swedish and shown beside the field."""
 
@@ -59,6 +88,7 @@ class AssessmentSession:
     """The assessment a form edits, saved to the store as the user goes."""
 
     SAVE_DELAY = 0.6  # seconds of quiet before saving: at most about a second is ever unsaved
+    WATCH_INTERVAL = 2.0  # seconds between looks for a revision saved from another tab (one indexed query)
 
     def __init__(
         self,
@@ -68,6 +98,7 @@ class AssessmentSession:
         *,
         scheduler: Scheduler = asyncio_scheduler,
         save_delay: float | None = None,
+        watch_scheduler: Scheduler = loop_timer,
     ):
         self.store = store
         self.content = content
@@ -82,12 +113,23 @@ class AssessmentSession:
         self._dirty = False
         self._drafts_dirty = False
         self._pending: Any = None
+        self._save_note = ""
         self.status = "saved" if assessment_id else "new"
         self.status_message = ""
         self.saved_at: datetime | None = None
         self.conflict: ConflictError | None = None
         self._listeners: list[Callable[[], None]] = []
         self._status_listeners: list[Callable[[], None]] = []
+        # Another tab may save the same assessment: `base` is the revision this copy started from (the
+        # common base of a three-way merge), `merge` a merge waiting for the user's choices.
+        self.base: dict | None = self.assessment.model_dump(mode="json") if assessment_id else None
+        self.merge: PendingMerge | None = None
+        self.news = ""  # what was taken in from another tab, for the page to say
+        self._merge_listeners: list[Callable[[dict], None]] = []
+        self._showing_merge = False
+        self._watch_schedule = watch_scheduler
+        self._watch_timer: Any = None
+        self._schedule_watch()
         atexit.register(_flush_at_exit, weakref.ref(self))  # a kernel shut down cleanly saves what is pending
 
     @property
@@ -111,6 +153,8 @@ class AssessmentSession:
 
     def set(self, path: Path, value: Any) -> None:
         """Set one field; raises FieldError (Swedish) if the model does not accept the value."""
+        if self._showing_merge:
+            return  # a view showing what was merged in echoes the value it was given: nothing new
         *parents, last = path
         target = self.get(tuple(parents)) if parents else self.assessment
         try:
@@ -189,37 +233,182 @@ class AssessmentSession:
             if self._dirty:
                 percent = completeness(self.assessment, self.content).percent
                 expected = None if force else self.revision
-                saved = self.store.save(self.assessment, expected_revision=expected, completeness_percent=percent)
-                self.revision = saved.revision
+                document = self.assessment.model_dump(mode="json")
+                saved = self.store.save(
+                    self.assessment, expected_revision=expected, completeness_percent=percent, note=self._save_note
+                )
+                self.revision, self.base, self._save_note = saved.revision, document, ""
                 self._dirty = False
             if self._drafts_dirty:
                 self.store.save_drafts(self.id, self.drafts)
                 self._drafts_dirty = False
         except ConflictError as exc:
             self.conflict = exc
-            self._set_status("conflict", str(exc))
-            return False
+            return self._catch_up(exc)
         except Exception:  # never let a failed save pass silently: tell the user, keep the changes
             log.exception("Autosave failed for %s", self.id)
             self._set_status("error", "Det gick inte att spara just nu. Dina ändringar finns kvar; vi försöker igen.")
             self._pending = self._schedule(max(self.save_delay, 2.0), self.flush)
             return False
         self.conflict = None
+        self.merge = None
         self.saved_at = datetime.now()
         self._set_status("saved", f"Sparat {self.saved_at:%H:%M:%S}")
+        self._schedule_watch()
         return True
 
+    # -- another tab saved: take its changes in ---------------------------------------------------
+
+    def on_merge(self, listener: Callable[[dict], None]) -> None:
+        """`listener(before)` hears when changes saved elsewhere were taken in (`before`: the document as
+        this tab showed it), so a view shows the merged values."""
+        self._merge_listeners.append(listener)
+
+    @contextlib.contextmanager
+    def showing_merge(self) -> Iterator[None]:
+        """While views are given the merged values, their echoes are not new edits."""
+        self._showing_merge = True
+        try:
+            yield
+        finally:
+            self._showing_merge = False
+
+    def _schedule_watch(self) -> None:
+        if self._watch_timer is None and self.revision is not None:
+            self._watch_timer = self._watch_schedule(self.WATCH_INTERVAL, self._watch)
+
+    def _watch(self) -> None:
+        self._watch_timer = None
+        try:
+            self.check_for_updates()
+        except Exception:  # a failed look must not stop the watching
+            log.exception("Could not check %s for newer revisions", self.id)
+        self._schedule_watch()
+
+    def check_for_updates(self) -> bool:
+        """Has another tab saved a newer revision? Then take it in, merged with what is unsaved here.
+        Cheap when nothing changed: one look at the head revision number."""
+        if self.revision is None:
+            return False
+        known = max(self.revision, self.merge.revision if self.merge else 0)
+        if self.store.head_revision(self.id) <= known:
+            return False
+        self._catch_up()
+        return True
+
+    def _catch_up(self, conflict: ConflictError | None = None) -> bool:
+        """Merge the newest revision with this copy; True when the result is saved (or nothing was needed)."""
+        try:
+            theirs, revision = self.store.load(self.id)
+        except Exception:
+            log.exception("Could not load the newest revision of %s", self.id)
+            message = str(conflict) if conflict else "En nyare version finns men gick inte att hämta."
+            self.merge = PendingMerge({}, conflict.actual if conflict else self.revision or 0, [], whole=True)
+            self._set_status("conflict", message)
+            return False
+        return self._take_in(theirs.model_dump(mode="json"), revision)
+
+    def _take_in(self, theirs: dict, revision: int) -> bool:
+        mine = self.assessment.model_dump(mode="json")
+        choices = self.merge.choices if self.merge else {}
+        if not self._dirty and self.merge is None:
+            result = merge.MergeResult(theirs)
+        else:
+            result = merge.three_way_merge(self.base if self.base is not None else theirs, mine, theirs, choices)
+        pending = PendingMerge(theirs, revision, result.conflicts, dict(choices))
+        if pending.open:
+            self.merge = pending
+            count = len(pending.open)
+            fields = "ett fält" if count == 1 else f"{count} fält"
+            self._set_status(
+                "conflict",
+                f"Bedömningen har sparats från ett annat fönster, och {fields} har ändrats både där och här. "
+                "Välj för varje fält vilken version som ska gälla; allt annat har slagits ihop.",
+            )
+            return False
+        try:
+            merged = Assessment.model_validate(result.document)
+        except ValidationError as exc:
+            pending.whole = True
+            self.merge = pending
+            self._set_status(
+                "conflict",
+                "Bedömningen har sparats från ett annat fönster, och ändringarna går inte att slå ihop "
+                f"({error_text(exc.errors()[0])}). Välj vilken version som ska gälla; "
+                "den andra finns kvar i historiken.",
+            )
+            return False
+        return self._apply(merged, mine, theirs, revision, merge.changed_paths(self.base or mine, theirs))
+
+    def _apply(self, merged: Assessment, before: dict, theirs: dict, revision: int, incoming: list) -> bool:
+        """Show and save the merged version: it builds on `revision`, and what is new here goes on top."""
+        self.assessment, self.revision, self.base = merged, revision, theirs
+        self.merge, self.conflict = None, None
+        self._dirty = merged.model_dump(mode="json") != theirs
+        labels = self._labels(incoming, theirs)
+        self.news = (
+            f"Kl. {datetime.now():%H:%M} hämtades ändringar som sparats i ett annat fönster"
+            + (f": {labels}." if labels else ".")
+            + (" Dina ändringar finns kvar." if self._dirty else "")
+        )
+        for listener in list(self._merge_listeners):
+            listener(before)
+        if self._dirty:
+            self._save_note = f"Sammanslagen med revision {revision} från ett annat fönster"
+            self._set_status("pending", "Sparar …")
+            return self.flush()
+        self.saved_at = datetime.now()
+        self._set_status("saved", f"Sparat {self.saved_at:%H:%M:%S} – den senaste versionen, från ett annat fönster")
+        return True
+
+    def _labels(self, paths: list[MergePath], document: dict, limit: int = 4) -> str:
+        names = self.field_names()
+        labels = list(dict.fromkeys(merge.describe(p, document, Assessment, names) for p in paths if p))
+        more = len(labels) - limit
+        return ", ".join(labels[:limit]) + (f" och {more} till" if more > 0 else "")
+
+    def field_names(self) -> dict[str, str]:
+        """Labels of content ids that are keys in the document (criteria, classification axes, rates)."""
+        c = self.content
+        names = {criterion.id: criterion.label for criterion in c.criteria.criteria}
+        names |= {axis.id: f"{axis.left} – {axis.right}" for axis in c.classification.axes}
+        names |= {rate.id: rate.label for rate in c.settings.hourly_rates}
+        return names
+
+    def conflict_label(self, conflict: Conflict) -> str:
+        document = self.merge.theirs if self.merge else {}
+        return merge.describe(conflict.path, document, Assessment, self.field_names())
+
+    def choose(self, path: MergePath, choice: Choice) -> bool:
+        """Decide one field both tabs changed; when every one is decided the merged version is saved."""
+        if self.merge is None or self.merge.whole:
+            return False
+        self.merge.choices[path] = choice
+        return self._take_in(self.merge.theirs, self.merge.revision)
+
     def keep_mine(self) -> bool:
-        """After a conflict: save this version on top (the other one stays in the history)."""
+        """After a conflict: my value for every field both changed (the rest of theirs is merged in), or,
+        when the versions cannot be merged, this whole version on top (the other stays in the history)."""
+        if self.merge is not None and not self.merge.whole:
+            for c in self.merge.open:
+                self.merge.choices[c.path] = "mine"
+            return self._take_in(self.merge.theirs, self.merge.revision)
         self._dirty = True
         return self.flush(force=True)
 
     def take_theirs(self) -> None:
-        """After a conflict: drop unsaved changes here and load the latest saved version."""
+        """After a conflict: their value for every field both changed (the rest of mine is kept), or, when
+        the versions cannot be merged, drop unsaved changes here and load the latest saved version."""
+        if self.merge is not None and not self.merge.whole:
+            for c in self.merge.open:
+                self.merge.choices[c.path] = "theirs"
+            self._take_in(self.merge.theirs, self.merge.revision)
+            return
         self.assessment, self.revision = self.store.load(self.id)
+        self.base = self.assessment.model_dump(mode="json")
         self.drafts = self.store.drafts(self.id)
         self._dirty = self._drafts_dirty = False
-        self.conflict = None
+        self.conflict, self.merge = None, None
         self._set_status("saved", "Den senaste versionen är hämtad.")
         for listener in list(self._listeners):
             listener()
