@@ -35,6 +35,8 @@ _OK = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\uf
 lines = st.text(alphabet=_OK, max_size=30)
 long_texts = st.text(alphabet=st.one_of(_OK, st.sampled_from("\n\t")), max_size=60)
 amounts = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
+hours = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
+rate_values = st.floats(min_value=0, max_value=10_000, allow_nan=False, allow_infinity=False)
 percents = st.floats(min_value=0, max_value=100, allow_nan=False, allow_infinity=False)
 dates = st.none() | st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
 levels = st.none() | st.sampled_from([1, 3, 5])
@@ -60,7 +62,7 @@ def initiatives(draw) -> Initiative:
         need=draw(long_texts),
         description=draw(long_texts),
         kind=draw(st.none() | st.sampled_from(_ids(ic.kinds))),
-        estimated_hours=draw(st.none() | amounts),
+        estimated_hours=draw(st.none() | hours),
         start_date=start,
         end_date=end,
         portfolio=Portfolio(
@@ -107,7 +109,7 @@ def calculations(draw, benefit_ids: list[str]) -> Calculation:
         start_year=draw(st.none() | st.integers(2000, 2100)),
         years=years,
         discount_rate_percent=draw(st.none() | st.floats(0, 20)),
-        hourly_rates={rate: draw(amounts) for rate in draw(st.lists(st.sampled_from(rates), unique=True))},
+        hourly_rates={rate: draw(rate_values) for rate in draw(st.lists(st.sampled_from(rates), unique=True))},
         cost_lines=[
             CostLine(
                 description=draw(lines),
