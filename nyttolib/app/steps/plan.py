@@ -162,7 +162,7 @@ class PlanStep(Step):
         unplanned = [b for b in assessment.benefits if not b.measurable and b.id not in planned]
         for benefit in unplanned:
             button = widgets.Button(
-                description=f"Gör en plan för: {benefit.description[:50] or 'namnlös nytta'}",
+                description=f"Gör en plan för: {benefit.description or 'namnlös nytta'}",
                 layout=widgets.Layout(width="auto"),
             )
             button.on_click(guarded(lambda _b, b=benefit: self._add_item(b.id)))
