@@ -255,3 +255,25 @@ def test_short_titles_end_in_an_ellipsis_at_a_word():
     short = short_title(long, 60)
     assert short.endswith("…") and len(short) <= 60 and long.startswith(short[:-1]) and " " not in short[-2:]
     assert short_title("rad ett\nrad två") == "rad ett rad två"
+
+
+def test_a_removed_plan_comes_back_with_undo(store, content, invoice):
+    """A plan whose benefit was removed offers "Ta bort plan"; undo saves it back in its place."""
+    from nyttolib.app.rows import UndoNotice
+
+    invoice.benefits = invoice.benefits[1:]  # the first plan's benefit is gone
+    store.save(invoice)
+    form = AssessmentForm(AssessmentSession(store, content, invoice.id, scheduler=immediately))
+    form.show("plan")
+    plan = form.steps["plan"]
+    before = [item.model_dump() for item in form.session.assessment.plan.items]
+    remove = next(w for w in plan.items_box.children[0].children if getattr(w, "description", "") == "Ta bort plan 1")
+    remove.click()
+    assert [item.model_dump() for item in store.load(invoice.id)[0].plan.items] == before[1:]
+    notice = plan.items_box.children[0]
+    assert isinstance(notice, UndoNotice) and "Plan 1" in notice.children[0].value
+    assert _focus_number(notice.button) > 0
+    notice.button.click()
+    assert [item.model_dump() for item in store.load(invoice.id)[0].plan.items] == before
+    assert not any(isinstance(w, UndoNotice) for w in plan.items_box.children)
+    assert _focus_number(plan.items_box.children[0]) > _focus_number(notice.button)
