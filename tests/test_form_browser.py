@@ -129,7 +129,7 @@ def fill_invoice_example(form: FormDriver, example) -> None:
     for index, line in enumerate(calc.freed_time_lines, start=1):
         row = form.add_row("Lägg till frigjord tid", f"Frigjord tid {index}")
         form.fill("Frigjord tid, beskrivning", line.description, row)
-        form.select("Hör till nytta", example.benefit(line.benefit_id).description[:60], row)
+        form.select("Hör till nytta", example.benefit(line.benefit_id).description, row)
         form.fill("Volym per år (st)", "13 400", row)
         form.fill("Minuter per ärende (min)", int(line.minutes_per_case), row)
         form.fill("Andel som påverkas (%)", int(line.share_percent), row)

@@ -276,3 +276,150 @@ def test_number_fields_hold_the_models_ranges_and_say_them(store, content, invoi
             assert form.session.get(path) == before  # refused, kept as a draft, the value unchanged
             field.control.value = format_input(before)
     assert {"values", "volume_per_year", "minutes_per_case", "share_percent", "full_effect_kr", "start_year"} <= seen
+
+
+def _focus_number(widget) -> int:
+    """The number of the last focus request for `widget` (nyttolib.js focuses the highest one)."""
+    return max((int(c.rsplit("-", 1)[1]) for c in widget._dom_classes if c.startswith("nyttolib-focus-")), default=0)
+
+
+def _row_lists(widget):
+    from ipywidgets import Box
+
+    from nyttolib.app.rows import RowList
+
+    if isinstance(widget, RowList):
+        yield widget
+    if isinstance(widget, Box):
+        for child in widget.children:
+            yield from _row_lists(child)
+
+
+def test_every_row_list_removes_at_once_and_undo_saves_the_row_back_in_its_place(store, content, invoice):
+    """Costs, freed time, benefits, funding, activities, risks, measurements …: "Ta bort" saves the list
+    without the row and puts "Ångra" (focused) where it was; "Ångra" saves the row back at its place."""
+    from nyttolib.app.rows import UndoNotice
+
+    store.save(invoice)
+    form = AssessmentForm(AssessmentSession(store, content, invoice.id, scheduler=immediately))
+    session = form.session
+    seen = set()
+    for step_id in form.step_ids:
+        form.show(step_id)
+        for rows in _row_lists(form.steps[step_id]):
+            while len(rows.items) < 3:
+                rows.add_button.click()
+            path = rows.path
+            before = [session.get(path)[i] for i in range(len(rows.items))]
+            dumped = [i.model_dump() if hasattr(i, "model_dump") else i for i in before]
+            title = rows.row_title(1, before[1])
+            remove = rows.rows[1].children[-1].children[-1]
+            assert remove.description == "Ta bort"
+            remove.click()
+            saved = store.load(session.id)[0]
+            assert len(session.get(path)) == 2
+            notice = rows.children[1]
+            assert isinstance(notice, UndoNotice) and title in notice.children[0].value
+            assert "togs bort" in notice.children[0].value and notice.button.description == "Ångra"
+            assert _focus_number(notice.button) > 0
+            assert _stored(saved, path) == [dumped[0], dumped[2]]
+            notice.button.click()
+            assert _stored(store.load(session.id)[0], path) == dumped
+            assert not any(isinstance(child, UndoNotice) for child in rows.children)
+            restored = rows.rows[1]
+            first = next(w for w in restored.children if hasattr(w, "path"))
+            assert _focus_number(first) > _focus_number(notice.button)
+            seen.add(path[-1])
+    assert {"funding", "cost_lines", "freed_time_lines", "benefit_lines", "benefits", "activities", "risks"} <= seen
+    assert {"prerequisites", "behaviour_changes", "measurements"} <= seen
+
+
+def _stored(assessment, path):
+    target = assessment
+    for part in path:
+        target = target[part] if isinstance(target, (list, dict)) else getattr(target, part)
+    return [i.model_dump() if hasattr(i, "model_dump") else i for i in target]
+
+
+def test_undo_puts_the_row_last_when_the_list_became_shorter_and_a_new_change_ends_the_undo(store, content):
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    form.show("calculation")
+    costs = form.steps["calculation"]._row_lists[0]
+    for _ in range(3):
+        costs.add_button.click()
+    fields = {f.key: f for f in form.steps["calculation"].fields()}
+    for index in range(3):
+        fields[f"calculation.cost_lines.{index}.description"].control.value = f"Kostnad nr {index}"
+    costs.rows[2].children[-1].children[-1].click()  # remove the last
+    costs.rows[0].children[-1].children[-1].click()  # remove the first: only this one can be undone now
+    assert [type(c).__name__ for c in costs.children] == ["UndoNotice", "VBox", "Button"]
+    costs.children[0].button.click()
+    names = [line.description for line in store.load(form.session.id)[0].calculation.cost_lines]
+    assert names == ["Kostnad nr 0", "Kostnad nr 1"]
+    costs.rows[1].children[-1].children[-1].click()
+    costs.add_button.click()  # adding ends the undo: the notice goes
+    assert not any(type(c).__name__ == "UndoNotice" for c in costs.children)
+
+
+def test_moving_a_row_keeps_the_focus_on_the_moved_row(store, content):
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    form.show("plan")
+    risks = next(r for r in _row_lists(form.steps["plan"]) if r.path[-1] == "risks")
+    risks.add_button.click()
+    risks.add_button.click()
+    down = risks.rows[0].children[-1].children[0]
+    assert down.description == "Flytta ner"
+    down.click()
+    moved_up = risks.rows[1].children[-1].children[0]
+    assert moved_up.description == "Flytta upp" and _focus_number(moved_up) > 0
+
+
+def test_changing_step_focuses_the_new_steps_heading_and_marks_the_current_step(store, content):
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    assert _focus_number(form.steps["initiative"].heading()) == 0  # opening the page does not move the focus
+    form.next.click()
+    heading = form.steps["prerequisites"].heading()
+    assert "<h2>" in heading.value and _focus_number(heading) > 0
+    assert "nyttolib-current" in form.nav_buttons["prerequisites"]._dom_classes
+    assert "nyttolib-current" not in form.nav_buttons["initiative"]._dom_classes
+    form.nav_buttons["initiative"].click()
+    again = form.steps["initiative"].heading()
+    assert _focus_number(again) > _focus_number(heading)
+    form.previous.disabled = False
+    form.nav_buttons["summary"].click()
+    form.steps["summary"].missing.children[0].click()  # a missing item: the focus goes to its field
+    name = next(f for f in form.steps["initiative"].fields() if f.key == "initiative.name")
+    assert _focus_number(name) > _focus_number(form.steps["summary"].heading())
+    assert _focus_number(name) > _focus_number(form.steps["initiative"].heading())
+
+
+def test_short_titles_end_in_an_ellipsis_at_a_word():
+    from nyttolib.app.rows import short_title
+
+    assert short_title("Färre fel") == "Färre fel"
+    long = "Frigjord tid för handläggarna i kommunens kontaktcenter och Kontaktcenterchefsuppdragsbeskrivningen"
+    short = short_title(long, 60)
+    assert short.endswith("…") and len(short) <= 60 and long.startswith(short[:-1]) and " " not in short[-2:]
+    assert short_title("rad ett\nrad två") == "rad ett rad två"
+
+
+def test_a_removed_plan_comes_back_with_undo(store, content, invoice):
+    """A plan whose benefit was removed offers "Ta bort plan"; undo saves it back in its place."""
+    from nyttolib.app.rows import UndoNotice
+
+    invoice.benefits = invoice.benefits[1:]  # the first plan's benefit is gone
+    store.save(invoice)
+    form = AssessmentForm(AssessmentSession(store, content, invoice.id, scheduler=immediately))
+    form.show("plan")
+    plan = form.steps["plan"]
+    before = [item.model_dump() for item in form.session.assessment.plan.items]
+    remove = next(w for w in plan.items_box.children[0].children if getattr(w, "description", "") == "Ta bort plan 1")
+    remove.click()
+    assert [item.model_dump() for item in store.load(invoice.id)[0].plan.items] == before[1:]
+    notice = plan.items_box.children[0]
+    assert isinstance(notice, UndoNotice) and "Plan 1" in notice.children[0].value
+    assert _focus_number(notice.button) > 0
+    notice.button.click()
+    assert [item.model_dump() for item in store.load(invoice.id)[0].plan.items] == before
+    assert not any(isinstance(w, UndoNotice) for w in plan.items_box.children)
+    assert _focus_number(plan.items_box.children[0]) > _focus_number(notice.button)

@@ -12,6 +12,7 @@ from nyttolib import formatting as fmt
 from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
 from nyttolib.app.fields import Field, NumberField, html, shared_button_style, shared_layout
+from nyttolib.app.focus import request_focus, set_current
 from nyttolib.app.request import query_parameter
 from nyttolib.app.session import AssessmentSession, FieldError, path_key
 from nyttolib.app.step import STATUS_LABELS, Step
@@ -59,7 +60,7 @@ class AssessmentForm(widgets.VBox):
         self.nav_buttons: dict[str, widgets.Button] = {}
         for step_id in self.step_ids:
             button = widgets.Button(layout=shared_layout(width="auto"), style=shared_button_style())
-            button.on_click(guarded(lambda _b, s=step_id: self.show(s)))
+            button.on_click(guarded(lambda _b, s=step_id: self.show(s, focus_heading=True)))
             self.nav_buttons[step_id] = button
         nav = widgets.HBox(list(self.nav_buttons.values()))
         nav.add_class("nyttolib-nav")
@@ -98,7 +99,8 @@ class AssessmentForm(widgets.VBox):
                 self.steps[step_id] = cls(self.session)
         return self.steps[step_id]
 
-    def show(self, step_id: str) -> None:
+    def show(self, step_id: str, *, focus_heading: bool = False) -> None:
+        """Show a step; when the user changed step, focus moves to its heading (the top of the new step)."""
         self.current = step_id
         view = self.step(step_id)
         view.shown()
@@ -108,11 +110,13 @@ class AssessmentForm(widgets.VBox):
         self.previous.disabled = index == 0
         self.next.disabled = index == len(self.step_ids) - 1
         self._update_status()
+        if focus_heading:
+            request_focus(view.heading())
 
     def _step(self, offset: int) -> None:
         index = self.step_ids.index(self.current) + offset
         if 0 <= index < len(self.step_ids):
-            self.show(self.step_ids[index])
+            self.show(self.step_ids[index], focus_heading=True)
 
     def go_to(self, loc: tuple[Any, ...]) -> None:
         """Show the step that holds `loc` and put the keyboard focus on its field."""
@@ -123,7 +127,7 @@ class AssessmentForm(widgets.VBox):
         match = next((f for f in fields if f.key == target), None)
         match = match or next((f for f in fields if f.key.startswith(target + ".") or target.startswith(f.key)), None)
         if match is not None:
-            match.focus()
+            request_focus(match)  # also when the step's view is still being drawn
 
     # -- status ----------------------------------------------------------------------------------
 
@@ -162,6 +166,7 @@ class AssessmentForm(widgets.VBox):
             button.description = f"{number}. {self.titles[step_id]} ({state_text})"
             button.tooltip = ("Aktuellt steg: " if current else "Gå till steget ") + self.titles[step_id]
             button.button_style = "primary" if current else ""
+            set_current(button, current)
             state_class = self._state(step_id, progress) if step_id != "summary" else "summary"
             for old in [c for c in button._dom_classes if c.startswith("nyttolib-state-")]:
                 button.remove_class(old)

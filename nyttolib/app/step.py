@@ -41,6 +41,10 @@ class Step(widgets.VBox):
     def shown(self) -> None:
         """The step is opened (again): rebuild what depends on other steps (e.g. the list of benefits)."""
 
+    def heading(self) -> widgets.Widget:
+        """The step's heading (its first child), where the focus goes when the step is opened."""
+        return self.children[0]
+
     def fields(self) -> list[Field]:
         found: list[Field] = []
 

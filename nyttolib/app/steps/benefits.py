@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from nyttolib.app.fields import ChoiceField, TextField, YesNoField, heading, html, paragraphs
-from nyttolib.app.rows import RowList
+from nyttolib.app.rows import RowList, short_title
 from nyttolib.app.step import Step
 from nyttolib.assessment.model import Benefit
 from nyttolib.assessment.rules import calculation_requirement
@@ -56,7 +56,7 @@ class BenefitsStep(Step):
             s,
             ("benefits",),
             row_title=lambda i, benefit: (
-                f"Nytta {i + 1}" + (f": {benefit.description[:60]}" if benefit.description else "")
+                f"Nytta {i + 1}" + (f": {short_title(benefit.description)}" if benefit.description else "")
             ),
             build_row=row,
             new_row=Benefit,

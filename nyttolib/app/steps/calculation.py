@@ -12,6 +12,7 @@ from nyttolib.app.errors import guarded
 from nyttolib.app.fields import (
     CheckboxField,
     ChoiceField,
+    LabelledControl,
     NumberField,
     RadioField,
     TextField,
@@ -51,8 +52,11 @@ def results_table(result) -> str:
         rows.append(("Frigjord tid (timmar)", result.freed_hours, sum(result.freed_hours)))
     body = "".join(
         f"<tr><th scope='row'>{escape(label)}</th>"
-        + "".join(f"<td class='nyttolib-number'>{fmt.number(v)}</td>" for v in values)
-        + f"<td class='nyttolib-number'>{'' if total is None else fmt.number(total)}</td></tr>"
+        + "".join(
+            f"<td class='nyttolib-number' data-label='{escape(year)}'>{fmt.number(v)}</td>"
+            for year, v in zip(result.year_labels, values, strict=True)
+        )
+        + f"<td class='nyttolib-number' data-label='Summa'>{'' if total is None else fmt.number(total)}</td></tr>"
         for label, values, total in rows
     )
     return (
@@ -134,7 +138,7 @@ class CalculationStep(Step):
             heading(self.title),
             paragraphs(form.calculation_guidance),
             heading("Period och timpriser", 3),
-            self.years,
+            LabelledControl(self.years),
             start_year,
             NumberField(
                 s,
@@ -150,7 +154,7 @@ class CalculationStep(Step):
                 f"{fmt.number(c.settings.salary_overhead_factor, 2)}):</p>",
                 "nyttolib-help",
             ),
-            widgets.HBox([self.salary, use_salary]),
+            widgets.HBox([LabelledControl(self.salary), use_salary]),
             self.salary_result,
             self.lines,
             heading("Resultat", 3),
@@ -201,8 +205,9 @@ class CalculationStep(Step):
         rate_options = [(r.label, r.id) for r in c.settings.hourly_rates]
 
         def benefit_options() -> list[tuple[str, str]]:
-            """The benefits table as it is now (it may have changed since the lists were built)."""
-            return [(b.description[:60] or f"Nytta {i + 1}", b.id) for i, b in enumerate(s.assessment.benefits)]
+            """The benefits table as it is now (it may have changed since the lists were built), each in full:
+            the list of options wraps, the closed dropdown fits its column."""
+            return [(b.description or f"Nytta {i + 1}", b.id) for i, b in enumerate(s.assessment.benefits)]
 
         categories = [(x.label, x.id) for x in c.benefits.categories]
 

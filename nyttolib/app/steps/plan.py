@@ -10,7 +10,8 @@ import ipywidgets as widgets
 from nyttolib import formatting as fmt
 from nyttolib.app.errors import guarded
 from nyttolib.app.fields import CheckboxField, DateField, NumberField, TextField, heading, html, paragraphs
-from nyttolib.app.rows import RowList
+from nyttolib.app.focus import request_focus
+from nyttolib.app.rows import RowList, UndoNotice
 from nyttolib.app.step import Step
 from nyttolib.assessment.model import Activity, Measurement, PlanItem, Risk
 from nyttolib.assessment.rules import follow_up_status
@@ -26,6 +27,8 @@ class PlanStep(Step):
         self.title = self.content.form.steps["plan"].title
         self.items_box = widgets.VBox()
         self._lights: dict[int, widgets.HTML] = {}
+        self._removed: tuple[int, dict] | None = None  # a plan removed with "Ta bort plan", while it can be undone
+        self._undo: UndoNotice | None = None
         s, c = self.session, self.content
         steps = c.steps
         fields = steps.activity_fields
@@ -159,10 +162,12 @@ class PlanStep(Step):
                     ]
                 )
             )
+        if self._undo is not None and self._removed is not None:
+            sections.insert(min(self._removed[0], len(sections)), self._undo)
         unplanned = [b for b in assessment.benefits if not b.measurable and b.id not in planned]
         for benefit in unplanned:
             button = widgets.Button(
-                description=f"Gör en plan för: {benefit.description[:50] or 'namnlös nytta'}",
+                description=f"Gör en plan för: {benefit.description or 'namnlös nytta'}",
                 layout=widgets.Layout(width="auto"),
             )
             button.on_click(guarded(lambda _b, b=benefit: self._add_item(b.id)))
@@ -173,15 +178,31 @@ class PlanStep(Step):
         self.refresh()
 
     def _add_item(self, benefit_id: str) -> None:
+        self._removed, self._undo = None, None
         self.session.assessment.plan.items.append(PlanItem(benefit_id=benefit_id))
         self.session.changed()
         self.render_items()
 
     def _remove_item(self, index: int) -> None:
+        """Remove (and save) a plan whose benefit is gone; "Ångra" in its place saves it back."""
         items = [i.model_dump() for i in self.session.assessment.plan.items]
-        del items[index]
+        self._removed = (index, items.pop(index))
+        self._undo = UndoNotice(f"Plan {index + 1}", self._restore_item)
         self.session.replace(("plan", "items"), items)
         self.render_items()
+        request_focus(self._undo.button)
+
+    def _restore_item(self) -> None:
+        if self._removed is None:
+            return
+        index, item = self._removed
+        items = [i.model_dump() for i in self.session.assessment.plan.items]
+        index = min(index, len(items))
+        items.insert(index, item)
+        self._removed, self._undo = None, None
+        self.session.replace(("plan", "items"), items)
+        self.render_items()
+        request_focus(self.items_box.children[index])
 
     def refresh(self) -> None:
         items = self.session.assessment.plan.items

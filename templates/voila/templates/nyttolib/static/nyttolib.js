@@ -1,0 +1,119 @@
+/* nyttolib: ARIA state and focus for the forms. ipywidgets has no API for ARIA attributes or for focusing a
+ * heading, so Python sets CSS classes and this script mirrors them (see nyttolib/app/focus.py):
+ *   .nyttolib-field > .nyttolib-control.nyttolib-invalid + .nyttolib-message
+ *                      -> aria-invalid="true" and aria-describedby (the message) on the input(s)
+ *   .nyttolib-current (a step button)     -> aria-current="step"
+ *   .nyttolib-focus-N (N grows per request) -> focus that widget (a field's input, a button, or the
+ *                                              heading inside it) and scroll it into view, once. */
+(function () {
+  "use strict";
+
+  var FOCUS_CLASS = /(?:^|\s)nyttolib-focus-(\d+)(?:\s|$)/;
+  var handledFocus = 0;
+  var messages = 0;
+  var scheduled = false;
+
+  function tokens(value) {
+    return (value || "").split(/\s+/).filter(Boolean);
+  }
+
+  function setDescribedBy(element, id, on) {
+    var ids = tokens(element.getAttribute("aria-describedby")).filter(function (x) { return x !== id; });
+    if (on) ids.push(id);
+    if (ids.length) element.setAttribute("aria-describedby", ids.join(" "));
+    else element.removeAttribute("aria-describedby");
+  }
+
+  function syncField(field) {
+    var control = field.querySelector(":scope > .nyttolib-control");
+    if (!control) return;
+    var message = field.querySelector(":scope > .nyttolib-message");
+    var invalid = !!message && control.classList.contains("nyttolib-invalid");
+    if (message && !message.id) message.id = "nyttolib-message-" + (++messages);
+    var group = control.querySelector("[role=radiogroup]");
+    var inputs = group ? [group] : control.querySelectorAll("input, textarea, select");
+    Array.prototype.forEach.call(inputs, function (input) {
+      if (invalid) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+      var old = input.getAttribute("data-nyttolib-message");
+      if (old && (!invalid || old !== message.id)) setDescribedBy(input, old, false);
+      if (invalid) {
+        setDescribedBy(input, message.id, true);
+        input.setAttribute("data-nyttolib-message", message.id);
+      } else {
+        input.removeAttribute("data-nyttolib-message");
+      }
+    });
+  }
+
+  function syncFields() {
+    var fields = new Set();
+    document.querySelectorAll(".nyttolib-control.nyttolib-invalid, [data-nyttolib-message]").forEach(function (el) {
+      var field = el.closest(".nyttolib-field");
+      if (field) fields.add(field);
+    });
+    fields.forEach(syncField);
+  }
+
+  function syncSteps() {
+    document.querySelectorAll(".nyttolib-nav .jupyter-button, .nyttolib-nav [aria-current]").forEach(function (b) {
+      if (b.classList.contains("nyttolib-current")) b.setAttribute("aria-current", "step");
+      else b.removeAttribute("aria-current");
+    });
+  }
+
+  function focusTarget(element) {
+    if (element.matches("button, input, textarea, select, a[href]")) return element;
+    if (element.matches(".nyttolib-field")) {
+      return element.querySelector("input:checked, input:not([type=radio]), textarea, select, input");
+    }
+    var target = element.querySelector("h1, h2, h3, h4, h5, h6");
+    if (target) target.setAttribute("tabindex", "-1");
+    return target || element.querySelector("button, input, textarea, select, a[href]");
+  }
+
+  function syncFocus() {
+    var newest = null;
+    var serial = handledFocus;
+    document.querySelectorAll("[class*='nyttolib-focus-']").forEach(function (el) {
+      var match = FOCUS_CLASS.exec(el.className);
+      if (match && Number(match[1]) > serial && el.isConnected) {
+        serial = Number(match[1]);
+        newest = el;
+      }
+    });
+    if (!newest) return;
+    var target = focusTarget(newest);
+    if (!target || !target.getClientRects().length) return; // not rendered yet: try again on the next change
+    handledFocus = serial;
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "start", inline: "nearest" });
+  }
+
+  function sync() {
+    scheduled = false;
+    syncFields();
+    syncSteps();
+    syncFocus();
+  }
+
+  function schedule() {
+    if (!scheduled) {
+      scheduled = true;
+      window.requestAnimationFrame(sync);
+    }
+  }
+
+  function start() {
+    new MutationObserver(schedule).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ["class"],
+    });
+    schedule();
+  }
+
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();
