@@ -66,7 +66,8 @@ def os_error_text(exc: OSError) -> str:
     return f"filen eller mappen{where} kan inte användas: {reason}."
 
 
-def _log_path(directory: str | None) -> Path:
+def log_path(directory: str | None = None) -> Path:
+    """The log file in the data directory, or in the temporary folder when the data directory is not writable."""
     try:
         folder = data_dir(directory)
         folder.mkdir(parents=True, exist_ok=True)
@@ -79,7 +80,7 @@ def _log_path(directory: str | None) -> Path:
 
 def unexpected_error(exc: BaseException, directory: str | None = None) -> str:
     """Log the traceback to a file and return the sentence for the user."""
-    path = _log_path(directory)
+    path = log_path(directory)
     try:
         with path.open("a", encoding="utf-8") as log:
             log.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")

@@ -12,28 +12,14 @@ import io
 import logging
 import os
 import sys
-import tempfile
-from pathlib import Path
 
-from nyttolib.paths import data_dir
-from nyttolib.terminal import LOG_FILENAME
+from nyttolib.terminal import log_path
 
 _installed = False
 
 
 def under_voila() -> bool:
     return "VOILA_BASE_URL" in os.environ or "VOILA_KERNEL_ID" in os.environ
-
-
-def log_file() -> Path:
-    folder = data_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if os.access(folder, os.W_OK):
-            return folder / LOG_FILENAME
-    except OSError:
-        pass
-    return Path(tempfile.gettempdir()) / LOG_FILENAME
 
 
 class _LogStream(io.TextIOBase):
@@ -61,7 +47,7 @@ def keep_details_in_log() -> None:
     if _installed or not under_voila():
         return
     _installed = True
-    handler = logging.FileHandler(log_file(), encoding="utf-8", delay=True)
+    handler = logging.FileHandler(log_path(), encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
