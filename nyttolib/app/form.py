@@ -22,7 +22,9 @@ from nyttolib.app.steps.initiative import InitiativeStep
 from nyttolib.app.steps.plan import PlanStep
 from nyttolib.app.steps.prerequisites import PrerequisitesStep
 from nyttolib.app.steps.summary import SummaryStep
+from nyttolib.app.unreadable import UnreadablePage, error_page
 from nyttolib.assessment.completeness import completeness
+from nyttolib.assessment.consistency import rule_problems
 from nyttolib.content import Content, ContentError, load_content
 from nyttolib.storage.assessments import NotFoundError, Store
 
@@ -50,6 +52,7 @@ class AssessmentForm(widgets.VBox):
         self.title = html("")
         self.save_status = html("", "nyttolib-save-status")
         self.notice = html("", "nyttolib-notice")
+        self._clear_notice_when_saved = False
         self.conflict = widgets.VBox()
         self.conflict.add_class("nyttolib-conflict")
         self.progress = html("")
@@ -99,6 +102,7 @@ class AssessmentForm(widgets.VBox):
         view = self.step(step_id)
         view.shown()
         view.refresh()
+        view.show_rules(self._rule_messages())
         self.body.children = [view]
         index = self.step_ids.index(step_id)
         self.previous.disabled = index == 0
@@ -123,6 +127,9 @@ class AssessmentForm(widgets.VBox):
 
     # -- status ----------------------------------------------------------------------------------
 
+    def _rule_messages(self) -> dict[str, str]:
+        return {path_key(problem.loc): problem.message for problem in rule_problems(self.session.assessment)}
+
     def _state(self, step_id: str, progress) -> str:
         if step_id in self.steps:
             return self.steps[step_id].state(progress)
@@ -130,13 +137,15 @@ class AssessmentForm(widgets.VBox):
         if any(key.startswith(prefixes) for key in self.session.drafts):
             return "problems"
         states = {progress.sections[s].state for s in STEP_SECTIONS[step_id]} - {"not_applicable"}
+        if "problems" in states:
+            return "problems"
         if not states or states == {"complete"}:
             return "complete"
         return "not_started" if states == {"not_started"} else "in_progress"
 
     def _update_status(self) -> None:
         a = self.session.assessment
-        progress = completeness(a, self.content)
+        progress = completeness(a, self.content, self.session.drafts)
         name = a.initiative.name.strip() or "Ny bedömning"
         self.title.value = (
             f"<nav aria-label='Sidor'><a href='start.ipynb'>← Alla bedömningar</a></nav><h1>{escape(name)}</h1>"
@@ -165,10 +174,16 @@ class AssessmentForm(widgets.VBox):
         view = self.steps.get(self.current)
         if view is not None:
             view.refresh()
+            view.show_rules(self._rule_messages())
+        if self.notice.value:
+            self._clear_notice_when_saved = True  # the user went on and it worked: the old notice is stale
         self._update_status()
 
     def _on_status(self) -> None:
         s = self.session
+        if s.status == "saved" and self._clear_notice_when_saved:
+            self.notice.value = ""
+            self._clear_notice_when_saved = False
         if s.status == "conflict":
             keep = widgets.Button(
                 description="Spara min version (den andra finns kvar i historiken)", layout=widgets.Layout(width="auto")
@@ -199,6 +214,7 @@ class AssessmentForm(widgets.VBox):
 
     def _show_notice(self, message: str) -> None:
         self.notice.value = f"<div role='alert' class='nyttolib-error'>{escape(message)}</div>"
+        self._clear_notice_when_saved = False
 
 
 def assessment_form(
@@ -211,7 +227,7 @@ def assessment_form(
         return content_error_page(exc)
     store = store or Store()
     try:
-        session = AssessmentSession(store, content, store.resolve(assessment_id) if assessment_id else None)
+        full_id = store.resolve(assessment_id) if assessment_id else None
     except NotFoundError:
         return widgets.VBox(
             [
@@ -221,8 +237,24 @@ def assessment_form(
                 )
             ]
         )
-    return AssessmentForm(session)
+    if full_id is None:
+        return AssessmentForm(AssessmentSession(store, content))
+    return _open_form(store, content, full_id)
+
+
+def _open_form(store: Store, content: Content, assessment_id: str) -> widgets.Widget:
+    """The form for a stored assessment; if it cannot be opened, a page with ways back, never a traceback."""
+    try:
+        return AssessmentForm(AssessmentSession(store, content, assessment_id))
+    except Exception:
+        log.exception("Could not open assessment %s", assessment_id)
+        return UnreadablePage(store, assessment_id, lambda: _open_form(store, content, assessment_id))
 
 
 def form_for_request() -> widgets.Widget:
-    return assessment_form(query_parameter("id"))
+    """What the notebook shows: the form, or a Swedish page saying what went wrong (never Voilà's text)."""
+    try:
+        return assessment_form(query_parameter("id"))
+    except Exception:
+        log.exception("Could not show the form")
+        return error_page("Något gick fel när bedömningen skulle öppnas. Det som är sparat finns kvar.")

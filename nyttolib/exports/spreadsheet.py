@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from nyttolib.assessment.calculations import fit_years
 from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content
 
@@ -103,7 +104,7 @@ def calculation_workbook(assessment: Assessment, content: Content) -> bytes:
         write_text(inputs.cell(row=row, column=3), UNIT_LABELS[line.unit])
         if line.unit == "timmar":
             number(inputs, row, 4, f"={rate_cells.get(line.rate, rate_cells[next(iter(rate_cells))])}", MONEY, False)
-        for column, value in zip(year_columns, line.values, strict=True):
+        for column, value in zip(year_columns, fit_years(line.values, years), strict=True):
             number(inputs, row, column, value, HOURS if line.unit == "timmar" else MONEY)
 
     # Freed time.
@@ -129,7 +130,7 @@ def calculation_workbook(assessment: Assessment, content: Content) -> bytes:
         number(inputs, row, 4, line.share_percent, PERCENT)
         number(inputs, row, 5, f"={rate_cells.get(line.rate, rate_cells[next(iter(rate_cells))])}", MONEY, False)
         number(inputs, row, 6, 1 if line.realisable else 0, "0")
-        for offset, value in enumerate(line.ramp_percent):
+        for offset, value in enumerate(fit_years(line.ramp_percent, years)):
             number(inputs, row, 7 + offset, value, PERCENT)
 
     # Other benefit lines.
@@ -152,7 +153,7 @@ def calculation_workbook(assessment: Assessment, content: Content) -> bytes:
         write_text(inputs.cell(row=row, column=2), categories.get(line.category or "", ""))
         number(inputs, row, 3, line.full_effect_kr, MONEY)
         number(inputs, row, 4, 1 if line.realisable else 0, "0")
-        for offset, value in enumerate(line.ramp_percent):
+        for offset, value in enumerate(fit_years(line.ramp_percent, years)):
             number(inputs, row, 5 + offset, value, PERCENT)
     inputs.column_dimensions["A"].width = 48
     for column in range(2, 8 + years):

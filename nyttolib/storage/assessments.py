@@ -14,7 +14,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.validation import describe_location
+from nyttolib.messages import error_text
 from nyttolib.storage.database import DatabaseStore, now
 
 _SCHEMA = """
@@ -93,6 +97,17 @@ class Saved:
     saved_at: str
 
 
+def _check_loads(text: str) -> None:
+    """Every revision the store holds must open again: refuse to write one that would not load (a value
+    put into a list or dict without validation would otherwise become a revision that never opens)."""
+    try:
+        Assessment.model_validate_json(text)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = describe_location(tuple(error["loc"]))
+        raise StoreError(f"Bedömningen kan inte sparas: {where}: {error_text(error)}") from None
+
+
 class Store(DatabaseStore):
     """Assessments in one SQLite database; safe to use from several processes at once."""
 
@@ -129,6 +144,7 @@ class Store(DatabaseStore):
         assessment_id = assessment.id or uuid.uuid4().hex
         document = assessment.model_copy(update={"id": assessment_id}).model_dump(mode="json")
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        _check_loads(text)
         saved_at = now()
         with self._write() as db:
             row = db.execute("SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)).fetchone()

@@ -11,9 +11,11 @@ from nyttolib import formatting as fmt
 from nyttolib.app.errors import guarded
 from nyttolib.app.fields import CheckboxField, ChoiceField, NumberField, TextField, heading, html, paragraphs
 from nyttolib.app.rows import RowList
+from nyttolib.app.session import draft_path
 from nyttolib.app.step import Step
 from nyttolib.assessment.calculations import calculate, freed_time_figures, hourly_cost_from_monthly_salary
 from nyttolib.assessment.model import BenefitLine, CostLine, FreedTimeLine
+from nyttolib.assessment.validation import describe_location
 from nyttolib.exports.charts import cost_benefit_img
 from nyttolib.numbers import parse_number
 
@@ -75,6 +77,18 @@ def key_figures(result) -> str:
         "<dl class='nyttolib-figures'>"
         + "".join(f"<dt>{escape(term)}</dt><dd>{escape(value)}</dd>" for term, value in items)
         + "</dl>"
+    )
+
+
+def invalid_calculation_text(drafts: dict[str, str], content) -> str:
+    """Instead of figures made from older values: which fields of the calculation are not valid."""
+    invalid = [describe_location(draft_path(key), content) for key in drafts if key.startswith("calculation.")]
+    if not invalid:
+        return ""
+    items = "".join(f"<li>{escape(where)}</li>" for where in invalid)
+    return (
+        "<div role='alert' class='nyttolib-error'><p>Resultatet räknas fram när alla fält i nyttokalkylen har "
+        f"giltiga värden. Ej giltigt värde i:</p><ul>{items}</ul></div>"
     )
 
 
@@ -339,6 +353,11 @@ class CalculationStep(Step):
 
     def refresh(self) -> None:
         s = self.session
+        invalid = invalid_calculation_text(s.drafts, self.content)
+        if invalid:
+            self.results.value = invalid
+            self.chart.value = ""
+            return
         try:
             result = calculate(s.assessment, self.content)
         except KeyError:
@@ -372,4 +391,5 @@ class CalculationStep(Step):
 
     def _draw_chart(self, result) -> None:
         self._chart_pending = None
-        self.chart.value = cost_benefit_img(result)
+        if not invalid_calculation_text(self.session.drafts, self.content):
+            self.chart.value = cost_benefit_img(result)
