@@ -138,3 +138,20 @@ def test_a_revision_that_does_not_open_gives_a_swedish_page_with_ways_back(store
     assert opened.session.assessment.initiative.name == "Hel"
     assert len(opened.session.assessment.calculation.cost_lines) == 1
     assert store.history(session.id)[-1].note == "Återställd från revision 2"
+
+
+def test_the_command_line_says_in_swedish_which_revision_does_not_open(store, content):
+    import io
+
+    from nyttolib.cli import run
+    from nyttolib.exitcodes import EXIT_INVALID
+
+    session = AssessmentSession(store, content, scheduler=immediately)
+    session.set(("initiative", "name"), "Hel")
+    _break_head(store, session.id, "{")
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["--data-dir", str(store.directory), "summary", session.id], out, err) == EXIT_INVALID
+    assert f"Revision 2 av bedömningen '{session.id}' går inte att läsa" in err.getvalue()
+    assert "Traceback" not in err.getvalue()
+    assert run(["--data-dir", str(store.directory), "restore", session.id, "1"], out, err) == 0
+    assert store.load(session.id)[0].initiative.name == "Hel"

@@ -288,13 +288,13 @@ def _section_of(loc: tuple[Any, ...]) -> str:
     return loc[0] if loc and loc[0] in SECTIONS else "initiative"
 
 
-def _with_errors(checks: list[Check], assessment: Assessment, drafts: dict[str, str]) -> list[Check]:
+def _with_errors(checks: list[Check], assessment: Assessment, content: Content, drafts: dict[str, str]) -> list[Check]:
     """Text that was not accepted (a draft) and broken rules between fields are errors, at their field:
     a check of the same field says so instead of asking for a value that seems to be missing."""
     errors: dict[tuple[Any, ...], str] = {}
     for key in drafts:
         loc = tuple(int(part) if part.isdigit() else part for part in key.split("."))
-        errors[loc] = f"{describe_location(loc)}: {INVALID}"
+        errors[loc] = f"{describe_location(loc, content)}: {INVALID}"
     for problem in rule_problems(assessment):
         errors.setdefault(problem.loc, problem.message)
     result = []
@@ -313,7 +313,7 @@ def completeness(assessment: Assessment, content: Content, drafts: dict[str, str
     as the older value the model still holds."""
     sections = {key: Progress(key, title) for key, title in SECTIONS.items()}
     steps = {s.number: Progress(s.id, f"Steg {s.number}. {s.label}") for s in content.steps.benefit_steps}
-    for item in _with_errors(_checks(assessment, content), assessment, drafts or {}):
+    for item in _with_errors(_checks(assessment, content), assessment, content, drafts or {}):
         sections[item.section].checks.append(item)
         for number in item.steps:
             if number in steps:

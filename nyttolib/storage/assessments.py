@@ -56,6 +56,19 @@ class NotFoundError(StoreError):
     pass
 
 
+class UnreadableError(StoreError):
+    """A stored revision that does not load (written past the store, or damaged); older ones may."""
+
+    def __init__(self, assessment_id: str, revision: int, error: ValidationError):
+        first = error.errors()[0]
+        where = describe_location(tuple(first["loc"])) or "dokumentet"
+        super().__init__(
+            f"Revision {revision} av bedömningen '{assessment_id}' går inte att läsa ({where}: {error_text(first)}). "
+            f"Inget är borttaget: se revisionerna med 'nyttolib history {assessment_id}' och återställ en "
+            "tidigare med 'nyttolib restore'."
+        )
+
+
 class ConflictError(StoreError):
     """Someone else saved the assessment since this copy was opened (another tab or user)."""
 
@@ -193,7 +206,10 @@ class Store(DatabaseStore):
         if row is None:
             which = f"revision {revision} av " if revision is not None else ""
             raise NotFoundError(f"Det finns ingen {which}bedömning med id '{assessment_id}'.")
-        return Assessment.model_validate_json(row[0]), row[1]
+        try:
+            return Assessment.model_validate_json(row[0]), row[1]
+        except ValidationError as exc:
+            raise UnreadableError(assessment_id, row[1], exc) from None
 
     def head_revision(self, assessment_id: str) -> int:
         row = self._connection.execute(
