@@ -15,6 +15,7 @@ from nyttolib.app import errors
 from nyttolib.app.form import AssessmentForm, assessment_form
 from nyttolib.app.session import AssessmentSession
 from nyttolib.app.unreadable import UnreadablePage
+from nyttolib.assessment.completeness import completeness
 from nyttolib.assessment.model import CostLine
 from nyttolib.exports.report import render_html
 
@@ -155,3 +156,17 @@ def test_the_command_line_says_in_swedish_which_revision_does_not_open(store, co
     assert "Traceback" not in err.getvalue()
     assert run(["--data-dir", str(store.directory), "restore", session.id, "1"], out, err) == 0
     assert store.load(session.id)[0].initiative.name == "Hel"
+
+
+def test_restoring_a_revision_without_the_row_of_a_draft_drops_the_draft(store, content):
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    field(form, "initiative", "initiative.name").control.value = "Utan rad"  # revision 1: no cost lines
+    field(form, "calculation", "calculation.start_year").control.value = "2022"
+    form.steps["calculation"]._row_lists[0].add_button.click()
+    field(form, "calculation", "calculation.cost_lines.0.values.0").control.value = "7x77"
+    assert "(har fel)" in form.nav_buttons["calculation"].description
+    form.show("summary")
+    form.steps["summary"].restore(1)
+    assert form.session.drafts == {} and store.drafts(form.session.id) == {}
+    assert "(har fel)" not in form.nav_buttons["calculation"].description
+    assert not any(check.error for check in completeness(form.session.assessment, content, form.session.drafts).missing)

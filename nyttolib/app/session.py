@@ -88,6 +88,20 @@ def follow_rows(old: Any, new: Any, loc: Path) -> Path | None:
     return tuple(result)
 
 
+def field_exists(document: Any, loc: Path) -> bool:
+    """Whether the form has a field at `loc` in the dumped document (a key of a dict can still be added)."""
+    for part in loc:
+        if isinstance(document, dict):
+            if part not in document:
+                return True
+            document = document[part]
+        elif isinstance(document, list) and isinstance(part, int) and 0 <= part < len(document):
+            document = document[part]
+        else:
+            return False
+    return True
+
+
 def new_assessment(content: Content) -> Assessment:
     """A blank assessment with the content's default hourly rates and the minimum number of years."""
     rates = {rate.id: rate.kr_per_hour for rate in content.settings.hourly_rates}
@@ -141,7 +155,7 @@ class AssessmentSession:
         self.save_delay = self.SAVE_DELAY if save_delay is None else save_delay
         if assessment_id:
             self.assessment, self.revision = store.load(assessment_id)
-            self.drafts: dict[str, str] = _readable_drafts(store, assessment_id)
+            self.drafts: dict[str, str] = self._drafts_of(self.assessment, _readable_drafts(store, assessment_id))
         else:
             self.assessment, self.revision = new_assessment(content), None
             self.drafts = {}
@@ -238,6 +252,13 @@ class AssessmentSession:
         self.assessment = assessment
         self.changed()
 
+    @staticmethod
+    def _drafts_of(assessment: Assessment, drafts: dict[str, str]) -> dict[str, str]:
+        """The drafts that still have a field in `assessment` (a restored older revision may lack the
+        row a draft was typed in: it would be an error no field shows and none can fix)."""
+        document = assessment.model_dump()
+        return {key: text for key, text in drafts.items() if field_exists(document, draft_path(key))}
+
     def _move_drafts(self, old: Assessment, new: Assessment) -> None:
         """Rows were added, removed, moved or the years changed: each draft follows its row (by the
         row's id) and is dropped with the field it belonged to."""
@@ -331,9 +352,12 @@ class AssessmentSession:
     def take_theirs(self) -> None:
         """After a conflict: drop unsaved changes here and load the latest saved version."""
         self.assessment, self.revision = self.store.load(self.id)
-        self.drafts = _readable_drafts(self.store, self.id)
-        self._dirty = self._drafts_dirty = False
+        drafts = _readable_drafts(self.store, self.id)
+        self.drafts = self._drafts_of(self.assessment, drafts)
+        self._dirty, self._drafts_dirty = False, self.drafts != drafts
         self.conflict = None
+        if self._drafts_dirty:
+            self.flush()  # the drafts the loaded version has no field for go from the store too
         self._set_status("saved", "Den senaste versionen är hämtad.")
         for listener in list(self._listeners):
             listener()
