@@ -188,6 +188,8 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
             f" (läst som schemaversion {result.migrated_from}, uppdateras vid import)" if result.migrated_from else ""
         )
         print(f"{args.file}: giltig bedömning{migrated}", file=out)
+        for warning in result.warnings:
+            print(f"- Att rätta i formuläret: {warning}", file=out)
         return EXIT_OK
 
     if args.command == "summary":

@@ -238,7 +238,7 @@ def test_a_document_that_cannot_be_decoded_is_named_not_crashed(tmp_path, store,
     for command in ("summary", "export"):
         code, out, err = cli(command, saved.id, data=store.directory)
         assert code == 1
-        assert f"Revision 1 av bedömningen {saved.id} kan inte läsas" in err + out
+        assert f"Revision 1 av bedömningen '{saved.id}' går inte att läsa" in err + out
 
 
 def test_a_file_that_is_not_a_database_is_refused_and_never_written(tmp_path):

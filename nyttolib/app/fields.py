@@ -120,23 +120,38 @@ class LabelledControl(widgets.VBox):
         super().__init__(children, layout=shared_layout())
         self.add_class("nyttolib-field")
         self.has_error = False
+        self.rule: str | None = None  # a broken rule between fields (e.g. date order), shown when no input error
 
     def show_error(self, text: str) -> None:
         self.has_error = True
-        if self.message is None:
-            self.message = html("", "nyttolib-message")
-            self.children = [*self.children, self.message]
-        self.message.value = f"<p role='alert'><strong>Fel:</strong> {escape(text)}</p>"
-        self.control.add_class("nyttolib-invalid")
+        self._show_message(text)
 
     def clear_error(self) -> None:
         if not self.has_error:
             return
         self.has_error = False
-        if self.message is not None:
-            self.children = [c for c in self.children if c is not self.message]
-            self.message = None
-        self.control.remove_class("nyttolib-invalid")
+        self._show_message(self.rule)
+
+    def show_rule(self, text: str | None) -> None:
+        """Show (or, with None, clear) a message from a rule between fields; an input error goes first."""
+        if text == self.rule:
+            return
+        self.rule = text
+        if not self.has_error:
+            self._show_message(text)
+
+    def _show_message(self, text: str | None) -> None:
+        if text is None:
+            if self.message is not None:
+                self.children = [c for c in self.children if c is not self.message]
+                self.message = None
+            self.control.remove_class("nyttolib-invalid")
+            return
+        if self.message is None:
+            self.message = html("", "nyttolib-message")
+            self.children = [*self.children, self.message]
+        self.message.value = f"<p role='alert'><strong>Fel:</strong> {escape(text)}</p>"
+        self.control.add_class("nyttolib-invalid")
 
     def focus(self) -> None:
         self.control.focus()
@@ -200,6 +215,7 @@ class TextField(Field):
     ):
         control = text_control(label, session.get(path) or "", multiline=multiline, rows=rows, placeholder=placeholder)
         super().__init__(session, path, control, help_text)
+        _restore_draft(self)  # e.g. a text too long to save: shown again with its message, not the older text
 
 
 class NumberField(Field):

@@ -23,7 +23,9 @@ from nyttolib.app.steps.initiative import InitiativeStep
 from nyttolib.app.steps.plan import PlanStep
 from nyttolib.app.steps.prerequisites import PrerequisitesStep
 from nyttolib.app.steps.summary import SummaryStep
+from nyttolib.app.unreadable import UnreadablePage, error_page
 from nyttolib.assessment.completeness import completeness
+from nyttolib.assessment.consistency import rule_problems
 from nyttolib.assessment.merge import MISSING, Choice, MergePath, positional_path, row_lists
 from nyttolib.content import Content, ContentError, load_content
 from nyttolib.numbers import format_input
@@ -53,6 +55,7 @@ class AssessmentForm(widgets.VBox):
         self.title = html("")
         self.save_status = html("", "nyttolib-save-status")
         self.notice = html("", "nyttolib-notice")
+        self._clear_notice_when_saved = False
         self.conflict = widgets.VBox()
         self.conflict.add_class("nyttolib-conflict")
         self._news = html("")  # what was taken in from another tab
@@ -105,6 +108,7 @@ class AssessmentForm(widgets.VBox):
         view = self.step(step_id)
         view.shown()
         view.refresh()
+        view.show_rules(self._rule_messages())
         self.body.children = [view]
         index = self.step_ids.index(step_id)
         self.previous.disabled = index == 0
@@ -131,6 +135,9 @@ class AssessmentForm(widgets.VBox):
 
     # -- status ----------------------------------------------------------------------------------
 
+    def _rule_messages(self) -> dict[str, str]:
+        return {path_key(problem.loc): problem.message for problem in rule_problems(self.session.assessment)}
+
     def _state(self, step_id: str, progress) -> str:
         if step_id in self.steps:
             return self.steps[step_id].state(progress)
@@ -138,6 +145,8 @@ class AssessmentForm(widgets.VBox):
         if any(key.startswith(prefixes) for key in self.session.drafts):
             return "problems"
         states = {progress.sections[s].state for s in STEP_SECTIONS[step_id]} - {"not_applicable"}
+        if "problems" in states:
+            return "problems"
         if not states:
             return "not_applicable"
         if states == {"complete"}:
@@ -146,7 +155,7 @@ class AssessmentForm(widgets.VBox):
 
     def _update_status(self) -> None:
         a = self.session.assessment
-        progress = completeness(a, self.content)
+        progress = completeness(a, self.content, self.session.drafts)
         name = a.initiative.name.strip() or "Ny bedömning"
         self.title.value = (
             f"<nav aria-label='Sidor'><a href='start.ipynb'>← Alla bedömningar</a></nav><h1>{escape(name)}</h1>"
@@ -176,10 +185,16 @@ class AssessmentForm(widgets.VBox):
         view = self.steps.get(self.current)
         if view is not None:
             view.refresh()
+            view.show_rules(self._rule_messages())
+        if self.notice.value:
+            self._clear_notice_when_saved = True  # the user went on and it worked: the old notice is stale
         self._update_status()
 
     def _on_status(self) -> None:
         s = self.session
+        if s.status == "saved" and self._clear_notice_when_saved:
+            self.notice.value = ""
+            self._clear_notice_when_saved = False
         if s.status == "conflict" and s.merge is not None and not s.merge.whole:
             self.conflict.children = self._field_choices()
         elif s.status == "conflict":
@@ -282,6 +297,7 @@ class AssessmentForm(widgets.VBox):
 
     def _show_notice(self, message: str) -> None:
         self.notice.value = f"<div role='alert' class='nyttolib-error'>{escape(message)}</div>"
+        self._clear_notice_when_saved = False
 
 
 def _buttons(widget: widgets.Widget) -> list[widgets.Button]:
@@ -351,7 +367,7 @@ def assessment_form(
         return content_error_page(exc)
     store = store or Store()
     try:
-        session = AssessmentSession(store, content, store.resolve(assessment_id) if assessment_id else None)
+        full_id = store.resolve(assessment_id) if assessment_id else None
     except NotFoundError:
         return widgets.VBox(
             [
@@ -361,8 +377,24 @@ def assessment_form(
                 )
             ]
         )
-    return AssessmentForm(session)
+    if full_id is None:
+        return AssessmentForm(AssessmentSession(store, content))
+    return _open_form(store, content, full_id)
+
+
+def _open_form(store: Store, content: Content, assessment_id: str) -> widgets.Widget:
+    """The form for a stored assessment; if it cannot be opened, a page with ways back, never a traceback."""
+    try:
+        return AssessmentForm(AssessmentSession(store, content, assessment_id))
+    except Exception:
+        log.exception("Could not open assessment %s", assessment_id)
+        return UnreadablePage(store, assessment_id, lambda: _open_form(store, content, assessment_id))
 
 
 def form_for_request() -> widgets.Widget:
-    return assessment_form(query_parameter("id"))
+    """What the notebook shows: the form, or a Swedish page saying what went wrong (never Voilà's text)."""
+    try:
+        return assessment_form(query_parameter("id"))
+    except Exception:
+        log.exception("Could not show the form")
+        return error_page("Något gick fel när bedömningen skulle öppnas. Det som är sparat finns kvar.")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from html import escape
+from urllib.parse import urlencode
 
 from IPython.display import HTML
 
@@ -10,6 +12,8 @@ from nyttolib.app.request import query_parameter
 from nyttolib.content import ContentError, load_content
 from nyttolib.exports.report import render_html
 from nyttolib.storage.assessments import NotFoundError, Store
+
+log = logging.getLogger("nyttolib.app")
 
 
 def report_for(assessment_id: str | None, *, store: Store | None = None) -> HTML:
@@ -22,11 +26,22 @@ def report_for(assessment_id: str | None, *, store: Store | None = None) -> HTML
     store = store or Store()
     try:
         full_id = store.resolve(assessment_id)
-        assessment, revision = store.load(full_id)
     except NotFoundError:
         return HTML("<h1>Bedömningen finns inte</h1><p><a href='start.ipynb'>Till startsidan</a></p>")
-    saved_at = store.history(full_id)[-1].saved_at
-    return HTML(render_html(assessment, content, revision=revision, saved_at=saved_at))
+    try:
+        assessment, revision = store.load(full_id)
+        saved_at = store.history(full_id)[-1].saved_at
+        drafts = store.drafts(full_id)
+        return HTML(render_html(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts))
+    except Exception:  # a revision that does not open: say so, and where it can be restored
+        log.exception("Could not show the report of %s", full_id)
+        form = f"bedomning.ipynb?{urlencode({'id': full_id})}"
+        return HTML(
+            "<main><h1>Rapporten kan inte visas</h1><div role='alert'><p>Den senast sparade versionen av "
+            "bedömningen går inte att läsa. Inget är borttaget.</p></div>"
+            f"<p><a href='{escape(form, quote=True)}'>Öppna bedömningen för att återställa en tidigare version</a>"
+            "</p><p><a href='start.ipynb'>Till startsidan</a></p></main>"
+        )
 
 
 def report_for_request() -> HTML:

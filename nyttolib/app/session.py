@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import copy
 import logging
 import uuid
 import weakref
@@ -37,6 +38,73 @@ Path = tuple[Any, ...]
 def path_key(path: Path) -> str:
     """A stable text key for a field path, e.g. ('benefits', 0, 'description') → 'benefits.0.description'."""
     return ".".join(str(part) for part in path)
+
+
+def draft_path(key: str) -> Path:
+    """The field path of a draft key: 'calculation.cost_lines.0.values.1' → ('calculation', 'cost_lines', 0, …)."""
+    return tuple(int(part) if part.isdigit() else part for part in key.split("."))
+
+
+def _put(container: Any, rest: Path, value: Any) -> bool:
+    """Write `value` at `rest` inside a copied list or dict; a year past the end is padded with 0."""
+    *parents, last = rest
+    for part in parents:
+        if isinstance(container, dict):
+            container = container.setdefault(part, {})
+        elif isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container):
+            container = container[part]
+        else:
+            return False
+    if isinstance(container, dict):
+        container[last] = value
+    elif isinstance(container, list) and isinstance(last, int) and 0 <= last < 1000:
+        container.extend([0.0] * (last + 1 - len(container)))
+        container[last] = value
+    else:
+        return False
+    return True
+
+
+def follow_rows(old: Any, new: Any, loc: Path) -> Path | None:
+    """Where the field at `loc` in the document `old` is in `new`: rows are found again by their id.
+
+    None when the row or the field is gone (a removed row, a year beyond the new number of years).
+    """
+    result: list[Any] = []
+    for part in loc:
+        if isinstance(new, list) and isinstance(part, int):
+            old_row = old[part] if isinstance(old, list) and 0 <= part < len(old) else None
+            if isinstance(old_row, dict) and "id" in old_row:
+                ids = [row.get("id") if isinstance(row, dict) else None for row in new]
+                index = ids.index(old_row["id"]) if old_row["id"] in ids else None
+            elif isinstance(old_row, str):  # a row of text without an id: only where no row was added or removed
+                index = part if isinstance(old, list) and len(old) == len(new) else None
+            else:  # a value per year
+                index = part if 0 <= part < len(new) else None
+            if index is None:
+                return None
+            old, new = old_row, new[index]
+            result.append(index)
+        elif isinstance(new, dict) and part in new:
+            old, new = old.get(part) if isinstance(old, dict) else None, new[part]
+            result.append(part)
+        else:
+            return None
+    return tuple(result)
+
+
+def field_exists(document: Any, loc: Path) -> bool:
+    """Whether the form has a field at `loc` in the dumped document (a key of a dict can still be added)."""
+    for part in loc:
+        if isinstance(document, dict):
+            if part not in document:
+                return True
+            document = document[part]
+        elif isinstance(document, list) and isinstance(part, int) and 0 <= part < len(document):
+            document = document[part]
+        else:
+            return False
+    return True
 
 
 def new_assessment(content: Content) -> Assessment:
@@ -80,6 +148,18 @@ class PendingMerge:
         return [c for c in self.conflicts if c.path not in self.choices]
 
 
+def _readable_drafts(store: Store, assessment_id: str) -> dict[str, str]:
+    """The drafts kept for the assessment; unreadable ones never stop it from opening."""
+    try:
+        drafts = store.drafts(assessment_id)
+    except Exception:
+        log.exception("Unreadable drafts for %s", assessment_id)
+        return {}
+    if not isinstance(drafts, dict):
+        return {}
+    return {str(key): text for key, text in drafts.items() if isinstance(text, str)}
+
+
 class FieldError(ValueError):
     """A value the model does not accept; the message is Swedish and shown beside the field."""
 
@@ -106,7 +186,7 @@ class AssessmentSession:
         self.save_delay = self.SAVE_DELAY if save_delay is None else save_delay
         if assessment_id:
             self.assessment, self.revision = store.load(assessment_id)
-            self.drafts: dict[str, str] = store.drafts(assessment_id)
+            self.drafts: dict[str, str] = self._drafts_of(self.assessment, _readable_drafts(store, assessment_id))
         else:
             self.assessment, self.revision = new_assessment(content), None
             self.drafts = {}
@@ -139,35 +219,66 @@ class AssessmentSession:
     # -- reading and writing fields -------------------------------------------------------------
 
     def get(self, path: Path) -> Any:
+        """The value at `path`, or None where the path runs past what the document holds."""
         target: Any = self.assessment
         for part in path:
             if isinstance(target, BaseModel):
                 target = getattr(target, part)
             elif isinstance(target, dict):
                 target = target.get(part)
-            else:
+            elif isinstance(target, list) and isinstance(part, int) and 0 <= part < len(target):
                 target = target[part]
+            else:
+                return None  # e.g. a year a line has no value for (the consistency rules report it)
             if target is None:
                 return None
         return target
 
     def set(self, path: Path, value: Any) -> None:
-        """Set one field; raises FieldError (Swedish) if the model does not accept the value."""
+        """Set one field; raises FieldError (Swedish) if the model does not accept the value.
+
+        A value inside a list or dict (an amount per year, an hourly rate, a plan answer) is written
+        by assigning the whole list or dict to the model that owns it, so the model validates it: an
+        item assigned in place would skip validation and could save a revision that cannot be loaded.
+        """
         if self._showing_merge:
             return  # a view showing what was merged in echoes the value it was given: nothing new
-        *parents, last = path
-        target = self.get(tuple(parents)) if parents else self.assessment
-        try:
-            if isinstance(target, BaseModel):
-                setattr(target, last, value)
-            elif isinstance(target, (dict, list)):
-                target[last] = value
-            else:
+        owner, name, rest = self._owner(path)
+        if not rest:
+            new = value
+        else:
+            new = copy.deepcopy(getattr(owner, name))
+            if not _put(new, rest, value):
                 raise FieldError("fältet finns inte")
+        try:
+            setattr(owner, name, new)
         except ValidationError as exc:
+            if value is None or (isinstance(value, str) and not value.strip()):
+                raise FieldError("Fältet får inte vara tomt – skriv 0 om det inte finns något") from None
             raise FieldError(error_text(exc.errors()[0])) from None
         self.clear_draft(path)
         self.changed()
+
+    def _owner(self, path: Path) -> tuple[BaseModel, str, Path]:
+        """The deepest model on `path`, its attribute on the path, and the rest of the path below it."""
+        owner: BaseModel = self.assessment
+        depth = 0
+        target: Any = self.assessment
+        for index, part in enumerate(path[:-1]):
+            if isinstance(target, BaseModel):
+                target = getattr(target, part, None)
+            elif isinstance(target, dict):
+                target = target.get(part)
+            elif isinstance(target, list) and isinstance(part, int) and 0 <= part < len(target):
+                target = target[part]
+            else:
+                raise FieldError("fältet finns inte")
+            if isinstance(target, BaseModel):
+                owner, depth = target, index + 1
+        name = path[depth]
+        if not isinstance(name, str) or name not in type(owner).model_fields:
+            raise FieldError("fältet finns inte")
+        return owner, name, tuple(path[depth + 1 :])
 
     def replace(self, path: Path, value: Any) -> None:
         """Replace a whole part (a list of rows, the calculation) and revalidate the assessment."""
@@ -178,10 +289,32 @@ class AssessmentSession:
             target = target[part]
         target[last] = value.model_dump() if isinstance(value, BaseModel) else value
         try:
-            self.assessment = Assessment.model_validate(data)
+            assessment = Assessment.model_validate(data)
         except ValidationError as exc:
             raise FieldError(error_text(exc.errors()[0])) from None
+        self._move_drafts(self.assessment, assessment)
+        self.assessment = assessment
         self.changed()
+
+    @staticmethod
+    def _drafts_of(assessment: Assessment, drafts: dict[str, str]) -> dict[str, str]:
+        """The drafts that still have a field in `assessment` (a restored older revision may lack the
+        row a draft was typed in: it would be an error no field shows and none can fix)."""
+        document = assessment.model_dump()
+        return {key: text for key, text in drafts.items() if field_exists(document, draft_path(key))}
+
+    def _move_drafts(self, old: Assessment, new: Assessment) -> None:
+        """Rows were added, removed, moved or the years changed: each draft follows its row (by the
+        row's id) and is dropped with the field it belonged to."""
+        moved = {}
+        for key, text in self.drafts.items():
+            loc = draft_path(key)
+            target = follow_rows(old.model_dump(), new.model_dump(), loc)
+            if target is not None:
+                moved[path_key(target)] = text
+        if moved != self.drafts:
+            self.drafts = moved
+            self._drafts_dirty = True
 
     def set_draft(self, path: Path, text: str) -> None:
         """Keep text that is not valid yet, so it survives a reload."""
@@ -230,8 +363,10 @@ class AssessmentSession:
         if self.status == "conflict" and not force:
             return False
         try:
-            if self._dirty:
-                percent = completeness(self.assessment, self.content).percent
+            if self._dirty or (self._drafts_dirty and self.revision is None):
+                # A new assessment whose first input is a draft is saved too: the draft needs a document
+                # to be opened with (otherwise it exists only in the drafts table, listed nowhere).
+                percent = completeness(self.assessment, self.content, self.drafts).percent
                 expected = None if force else self.revision
                 document = self.assessment.model_dump(mode="json")
                 saved = self.store.save(
@@ -406,9 +541,12 @@ class AssessmentSession:
             return
         self.assessment, self.revision = self.store.load(self.id)
         self.base = self.assessment.model_dump(mode="json")
-        self.drafts = self.store.drafts(self.id)
-        self._dirty = self._drafts_dirty = False
+        drafts = _readable_drafts(self.store, self.id)
+        self.drafts = self._drafts_of(self.assessment, drafts)
+        self._dirty, self._drafts_dirty = False, self.drafts != drafts
         self.conflict, self.merge = None, None
+        if self._drafts_dirty:
+            self.flush()  # the drafts the loaded version has no field for go from the store too
         self._set_status("saved", "Den senaste versionen är hämtad.")
         for listener in list(self._listeners):
             listener()

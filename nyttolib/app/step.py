@@ -5,7 +5,6 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from nyttolib.app.fields import Field
-from nyttolib.app.rows import RowList
 from nyttolib.app.session import AssessmentSession
 from nyttolib.assessment.completeness import Completeness
 
@@ -46,13 +45,13 @@ class Step(widgets.VBox):
         return self.children[0]
 
     def fields(self) -> list[Field]:
+        """Every field of the step, also those inside rows and per-year groups (an amount per year
+        with an error must count as one)."""
         found: list[Field] = []
 
         def walk(widget: widgets.Widget) -> None:
             if isinstance(widget, Field):
                 found.append(widget)
-            elif isinstance(widget, RowList):
-                found.extend(widget.fields)
             elif isinstance(widget, widgets.Box):
                 for child in widget.children:
                     walk(child)
@@ -60,10 +59,17 @@ class Step(widgets.VBox):
         walk(self)
         return found
 
+    def show_rules(self, messages: dict[str, str]) -> None:
+        """Show each broken rule between fields (by field key) at its field, and clear the fixed ones."""
+        for field in self.fields():
+            field.show_rule(messages.get(field.key))
+
     def state(self, progress: Completeness) -> str:
         if any(field.has_error for field in self.fields()):
             return "problems"
         states = {progress.sections[s].state for s in self.sections} - {"not_applicable"}
+        if "problems" in states:
+            return "problems"
         if not states:
             return "not_applicable"
         if states == {"complete"}:

@@ -83,15 +83,23 @@ def freed_time_figures(line: FreedTimeLine, calculation: Calculation, content: C
     )
 
 
+def fit_years(values: list[float], years: int) -> list[float]:
+    """One value per year of the calculation: a line with too few counts 0 for the missing years, one
+    with too many counts only the calculation's years (the mismatch is reported by the consistency rules)."""
+    return (list(values) + [0.0] * years)[:years]
+
+
 def cost_per_year(line: CostLine, calculation: Calculation, content: Content) -> list[float]:
+    values = fit_years(line.values, calculation.years)
     if line.unit == "timmar":
         rate = hourly_rate(calculation, line.rate, content)
-        return [hours * rate for hours in line.values]
-    return list(line.values)
+        return [hours * rate for hours in values]
+    return values
 
 
-def benefit_per_year(line: BenefitLine) -> list[float]:
-    return [line.full_effect_kr * percent / 100 for percent in line.ramp_percent]
+def benefit_per_year(line: BenefitLine, years: int | None = None) -> list[float]:
+    ramp = line.ramp_percent if years is None else fit_years(line.ramp_percent, years)
+    return [line.full_effect_kr * percent / 100 for percent in ramp]
 
 
 @dataclass(frozen=True)
@@ -222,7 +230,7 @@ def calculate(assessment: Assessment, content: Content) -> CalculationResult:
     full_effect_realisable = 0.0
 
     for line in calc.benefit_lines:
-        amounts = benefit_per_year(line)
+        amounts = benefit_per_year(line, years)
         target = realisable if line.realisable else not_realisable
         for year, amount in enumerate(amounts):
             target[year] += amount
@@ -239,7 +247,7 @@ def calculate(assessment: Assessment, content: Content) -> CalculationResult:
         freed_time.append(figures)
         target = realisable if line.realisable else not_realisable
         total_value = 0.0
-        for year, percent in enumerate(line.ramp_percent):
+        for year, percent in enumerate(fit_years(line.ramp_percent, years)):
             share = percent / 100
             freed_hours[year] += figures.freed_hours * share
             freed_value[year] += figures.value_kr * share

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from nyttolib.assessment.consistency import rule_problems
 from nyttolib.assessment.model import Assessment, Benefit, PlanItem
 from nyttolib.assessment.rules import calculation_requirement
+from nyttolib.assessment.validation import describe_location
 from nyttolib.content import Content
 
 SECTIONS: dict[str, str] = {
@@ -26,13 +28,15 @@ SECTIONS: dict[str, str] = {
 DECISION_SECTIONS = ("initiative", "prerequisites", "classification", "benefits", "calculation", "plan")
 FOLLOW_UP_STEPS = (6,)
 
-State = Literal["not_started", "in_progress", "complete", "not_applicable"]
+State = Literal["not_started", "in_progress", "complete", "not_applicable", "problems"]
 STATE_LABELS: dict[str, str] = {
     "not_started": "Ej påbörjad",
     "in_progress": "Pågår",
     "complete": "Klar",
     "not_applicable": "Inget att fylla i",
+    "problems": "Har fel",
 }
+INVALID = "ej giltigt värde"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Check:
     done: bool
     message: str
     loc: tuple[Any, ...]
+    error: bool = False  # a value that is not valid (a draft) or a broken rule between fields
 
 
 @dataclass
@@ -66,6 +71,8 @@ class Progress:
 
     @property
     def state(self) -> State:
+        if any(check.error for check in self.checks):
+            return "problems"
         if not self.total:
             return "not_started" if self.waiting_for else "not_applicable"
         if self.done == self.total:
@@ -94,7 +101,9 @@ class Completeness:
 
     @property
     def missing(self) -> list[Check]:
-        return [c for s in DECISION_SECTIONS for c in self.sections[s].missing]
+        """What is left to do, errors first (a value that is not valid, a broken rule)."""
+        missing = [c for s in DECISION_SECTIONS for c in self.sections[s].missing]
+        return [c for c in missing if c.error] + [c for c in missing if not c.error]
 
 
 def _filled(value: Any) -> bool:
@@ -372,11 +381,38 @@ def _checks(assessment: Assessment, content: Content) -> list[Check]:
     ]
 
 
-def completeness(assessment: Assessment, content: Content) -> Completeness:
-    """Per section and per benefit step: what is done and what is still missing."""
+def _section_of(loc: tuple[Any, ...]) -> str:
+    if loc[:1] == ("plan",) and "measurements" in loc:
+        return "follow_up"
+    return loc[0] if loc and loc[0] in SECTIONS else "initiative"
+
+
+def _with_errors(checks: list[Check], assessment: Assessment, content: Content, drafts: dict[str, str]) -> list[Check]:
+    """Text that was not accepted (a draft) and broken rules between fields are errors, at their field:
+    a check of the same field says so instead of asking for a value that seems to be missing."""
+    errors: dict[tuple[Any, ...], str] = {}
+    for key in drafts:
+        loc = tuple(int(part) if part.isdigit() else part for part in key.split("."))
+        errors[loc] = f"{describe_location(loc, content)}: {INVALID}"
+    for problem in rule_problems(assessment):
+        errors.setdefault(problem.loc, problem.message)
+    result = []
+    for check in checks:
+        message = errors.pop(check.loc, None)
+        result.append(check if message is None else Check(check.section, check.steps, False, message, check.loc, True))
+    for loc, message in errors.items():
+        result.append(Check(_section_of(loc), (), False, message, loc, True))
+    return result
+
+
+def completeness(assessment: Assessment, content: Content, drafts: dict[str, str] | None = None) -> Completeness:
+    """Per section and per benefit step: what is done, what is still missing, and what is wrong.
+
+    `drafts` are the texts the form could not accept (field key → text): each counts as an error, never
+    as the older value the model still holds."""
     sections = {key: Progress(key, title) for key, title in SECTIONS.items()}
     steps = {s.number: Progress(s.id, f"Steg {s.number}. {s.label}") for s in content.steps.benefit_steps}
-    for item in _checks(assessment, content):
+    for item in _with_errors(_checks(assessment, content), assessment, content, drafts or {}):
         sections[item.section].checks.append(item)
         for number in item.steps:
             if number in steps:

@@ -2,6 +2,8 @@
 
 Ids that refer to content (criteria, axes, categories, stages …) are checked against the loaded
 content in `nyttolib.assessment.validation`, not here, so a municipality's content files decide what is valid.
+Rules between fields (date order, one value per year) are in `nyttolib.assessment.consistency`: a model
+validator that raises would make a saved document that breaks them impossible to open.
 Field titles are Swedish: validation messages name fields by them.
 """
 
@@ -19,7 +21,6 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
-    model_validator,
 )
 
 from nyttolib import numbers
@@ -114,12 +115,6 @@ class Initiative(Record):
     priority_class: Reference | None = Field(None, title="Prioriteringsgrund")
     valuation: Valuation = Field(default_factory=Valuation, title="Nyttovärdering")
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Initiative:
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("Slutdatum kan inte vara före startdatum")
-        return self
-
 
 class PrerequisiteAnswer(Record):
     answer: Literal["ja", "nej"] | None = Field(None, title="Bedömning (JA/NEJ)")
@@ -142,12 +137,6 @@ class _EstimateRange(Record):
 
     low_percent: OutcomePercent | None = Field(None, title="Lågt utfall (% av troligt)")
     high_percent: OutcomePercent | None = Field(None, title="Högt utfall (% av troligt)")
-
-    @model_validator(mode="after")
-    def _low_not_above_high(self) -> _EstimateRange:
-        if self.low_percent is not None and self.high_percent is not None and self.low_percent > self.high_percent:
-            raise ValueError("Lågt utfall kan inte vara större än högt utfall")
-        return self
 
 
 class CostLine(_EstimateRange):
@@ -190,23 +179,6 @@ class Calculation(Record):
     cost_lines: list[CostLine] = Field(default_factory=list, title="Kostnader")
     benefit_lines: list[BenefitLine] = Field(default_factory=list, title="Nyttor")
     freed_time_lines: list[FreedTimeLine] = Field(default_factory=list, title="Frigjord tid")
-
-    @model_validator(mode="after")
-    def _one_value_per_year(self) -> Calculation:
-        groups = [
-            ("Kostnader", [(line.description, line.values) for line in self.cost_lines]),
-            ("Nyttor", [(line.description, line.ramp_percent) for line in self.benefit_lines]),
-            ("Frigjord tid", [(line.description, line.ramp_percent) for line in self.freed_time_lines]),
-        ]
-        for section, lines in groups:
-            for row, (description, values) in enumerate(lines, start=1):
-                if len(values) != self.years:
-                    named = f" ('{description}')" if description else ""
-                    raise ValueError(
-                        f"{section}, rad {row}{named}, har {len(values)} värden per år, "
-                        f"men kalkylen har {self.years} år"
-                    )
-        return self
 
 
 def uses_hourly_rate(line: CostLine | BenefitLine | FreedTimeLine) -> bool:

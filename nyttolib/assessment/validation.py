@@ -13,6 +13,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from nyttolib.assessment.consistency import rule_problems
 from nyttolib.assessment.migrations import NewerSchemaError, migrate
 from nyttolib.assessment.model import DOCUMENT_TYPE, Assessment, Calculation, uses_hourly_rate
 from nyttolib.content import Content
@@ -35,6 +36,8 @@ class ValidationResult:
     assessment: Assessment | None
     problems: list[Problem] = field(default_factory=list)
     migrated_from: int | None = None
+    # Rules between fields (date order, one value per year): the document opens, the form shows them.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -240,4 +243,5 @@ def validate_document(data: Any, content: Content) -> ValidationResult:
     except ValidationError as exc:
         problems = [_problem(tuple(e["loc"]), error_text(e), content) for e in exc.errors()]
         return ValidationResult(None, problems, migrated_from)
-    return ValidationResult(assessment, check_references(assessment, content), migrated_from)
+    warnings = [_problem(p.loc, p.message, content) for p in rule_problems(assessment)]
+    return ValidationResult(assessment, check_references(assessment, content), migrated_from, warnings)

@@ -46,8 +46,12 @@ def export_bytes(
     revision: int | None = None,
     saved_at: str | None = None,
     html: str | None = None,
+    drafts: dict[str, str] | None = None,
 ) -> bytes:
-    """One export format as bytes (pass the already rendered `html` to make a PDF without rendering twice)."""
+    """One export format as bytes (pass the already rendered `html` to make a PDF without rendering twice).
+
+    `drafts` (text the form did not accept) show in the report as "ej giltigt värde"; the JSON and the
+    workbook hold the saved document only."""
     if fmt == "json":
         return assessment_json(assessment).encode("utf-8")
     if fmt == "xlsx":
@@ -56,7 +60,7 @@ def export_bytes(
         return calculation_workbook(assessment, content)
     from nyttolib.exports.report import render_html, render_pdf
 
-    html = html or render_html(assessment, content, revision=revision, saved_at=saved_at)
+    html = html or render_html(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts)
     if fmt == "html":
         return html.encode("utf-8")
     if fmt == "pdf":

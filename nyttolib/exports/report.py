@@ -14,12 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from nyttolib import __version__
 from nyttolib import formatting as fmt
 from nyttolib.assessment.calculations import calculate, payback_text, realisable_note
-from nyttolib.assessment.completeness import STATE_LABELS, closing_remarks, completeness, state_text
+from nyttolib.assessment.completeness import INVALID, STATE_LABELS, closing_remarks, completeness, state_text
 from nyttolib.assessment.model import Assessment
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
+from nyttolib.assessment.validation import describe_location
 from nyttolib.content import Content
 from nyttolib.exports.charts import cost_benefit_alt_text, cost_benefit_png, png_data_uri
 from nyttolib.paths import templates_dir
@@ -56,11 +59,49 @@ def template_environment(directory: str):
         lstrip_blocks=True,
         finalize=_shown,
     )
-    environment.filters["kr"] = fmt.kr
-    environment.filters["number"] = fmt.number
-    environment.filters["hours"] = fmt.hours
-    environment.filters["percent"] = fmt.percent
+    for name, format_value in [("kr", fmt.kr), ("number", fmt.number), ("hours", fmt.hours), ("percent", fmt.percent)]:
+        environment.filters[name] = _passing_invalid(format_value)
     return environment
+
+
+class Invalid(str):
+    """Shown where a field holds text the form did not accept: never the older value, never empty."""
+
+
+NOT_VALID = Invalid(INVALID)
+
+
+def _passing_invalid(format_value):
+    def wrapper(value: Any, *args: Any) -> str:
+        return value if isinstance(value, Invalid) else format_value(value, *args)
+
+    return wrapper
+
+
+def shown_assessment(assessment: Assessment, drafts: dict[str, str]) -> Assessment:
+    """A copy to print, with "ej giltigt värde" at each field that has a draft (text not accepted)."""
+    if not drafts:
+        return assessment
+    shown = assessment.model_copy(deep=True)
+    for key in drafts:
+        *parents, last = (int(part) if part.isdigit() else part for part in key.split("."))
+        target: Any = shown
+        for part in parents:
+            if isinstance(target, BaseModel):
+                target = getattr(target, part, None)
+            elif isinstance(target, dict):
+                target = target.get(part)
+            elif isinstance(target, list) and isinstance(part, int) and 0 <= part < len(target):
+                target = target[part]
+            else:
+                target = None
+            if target is None:
+                break
+        if isinstance(target, BaseModel) and last in type(target).model_fields:
+            target.__dict__[last] = NOT_VALID  # a printed copy only: bypasses validation on purpose
+        elif isinstance(target, dict) or (isinstance(target, list) and isinstance(last, int) and last < len(target)):
+            target[last] = NOT_VALID
+    return shown
 
 
 def logo_data_uri(directory: Path) -> str | None:
@@ -72,13 +113,28 @@ def logo_data_uri(directory: Path) -> str | None:
 
 
 def report_context(
-    assessment: Assessment, content: Content, *, revision: int | None = None, saved_at: str | None = None
+    assessment: Assessment,
+    content: Content,
+    *,
+    revision: int | None = None,
+    saved_at: str | None = None,
+    drafts: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Everything the template shows, computed once: labels looked up, figures calculated."""
+    """Everything the template shows, computed once: labels looked up, figures calculated.
+
+    `drafts` (text the form did not accept, by field) print as "ej giltigt värde", and a calculation
+    with any of them shows no figures: they would be made from older values."""
+    drafts = drafts or {}
+    result = calculate(assessment, content)
+    progress = completeness(assessment, content, drafts)
+    invalid_calculation = [
+        describe_location(tuple(int(p) if p.isdigit() else p for p in key.split(".")), content)
+        for key in drafts
+        if key.startswith("calculation.")
+    ]
+    assessment = shown_assessment(assessment, drafts)
     ini = assessment.initiative
     ic = content.initiative
-    result = calculate(assessment, content)
-    progress = completeness(assessment, content)
     png = cost_benefit_png(result)
     plan_items = []
     for item in assessment.plan.items:
@@ -117,6 +173,7 @@ def report_context(
         "result": result,
         "payback": payback_text(result, content),
         "realisable_note": lambda figures: realisable_note(figures, content),
+        "invalid_calculation": invalid_calculation,
         "chart": png_data_uri(png),
         "chart_alt": cost_benefit_alt_text(result),
         "plan_items": plan_items,
@@ -134,12 +191,18 @@ def report_context(
 
 
 def render_html(
-    assessment: Assessment, content: Content, *, revision: int | None = None, saved_at: str | None = None
+    assessment: Assessment,
+    content: Content,
+    *,
+    revision: int | None = None,
+    saved_at: str | None = None,
+    drafts: dict[str, str] | None = None,
 ) -> str:
     """The report as one self-contained HTML document: no JavaScript, no network, chart embedded."""
     directory = report_template_dir()
     template = template_environment(str(directory)).get_template("report.html.j2")
-    return template.render(**report_context(assessment, content, revision=revision, saved_at=saved_at))
+    context = report_context(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts)
+    return template.render(**context)
 
 
 def render_pdf(html: str) -> bytes:

@@ -15,6 +15,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from nyttolib.assessment.calculations import fit_years
 from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content
 from nyttolib.exports.cached_values import cached_values, with_cached_values
@@ -138,7 +139,7 @@ class _CalculationSheets:
             write_text(inputs.cell(row=row, column=3), UNIT_LABELS[line.unit])
             if line.unit == "timmar":
                 self.number(inputs, row, 4, self.rate_formula(line.rate), MONEY, False)
-            for column, value in zip(self.year_columns, line.values, strict=True):
+            for column, value in zip(self.year_columns, fit_years(line.values, self.years), strict=True):
                 self.number(inputs, row, column, value, HOURS if line.unit == "timmar" else MONEY)
 
     def _write_freed_time_inputs(self) -> None:
@@ -166,7 +167,7 @@ class _CalculationSheets:
             self.number(inputs, row, 4, line.share_percent, PERCENT)
             self.number(inputs, row, 5, self.rate_formula(line.rate), MONEY, False)
             self.number(inputs, row, 6, 1 if line.realisable else 0, "0")
-            for offset, value in enumerate(line.ramp_percent):
+            for offset, value in enumerate(fit_years(line.ramp_percent, self.years)):
                 self.number(inputs, row, 7 + offset, value, PERCENT)
 
     def _write_benefit_inputs(self) -> None:
@@ -192,7 +193,7 @@ class _CalculationSheets:
             write_text(inputs.cell(row=row, column=2), categories.get(line.category or "", ""))
             self.number(inputs, row, 3, line.full_effect_kr, MONEY)
             self.number(inputs, row, 4, 1 if line.realisable else 0, "0")
-            for offset, value in enumerate(line.ramp_percent):
+            for offset, value in enumerate(fit_years(line.ramp_percent, self.years)):
                 self.number(inputs, row, 5 + offset, value, PERCENT)
 
     # -- Resultat ---------------------------------------------------------------------------------

@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from pydantic import ValidationError
+
 from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.validation import describe_location
+from nyttolib.messages import error_text
 from nyttolib.storage.database import DatabaseStore, StoreError, now
 
 _SCHEMA = """
@@ -47,6 +51,19 @@ CREATE TABLE IF NOT EXISTS drafts (
 
 class NotFoundError(StoreError):
     pass
+
+
+class UnreadableError(StoreError):
+    """A stored revision that does not load (written past the store, or damaged); older ones may."""
+
+    def __init__(self, assessment_id: str, revision: int, error: ValidationError):
+        first = error.errors()[0]
+        where = describe_location(tuple(first["loc"])) or "dokumentet"
+        super().__init__(
+            f"Revision {revision} av bedömningen '{assessment_id}' går inte att läsa ({where}: {error_text(first)}). "
+            f"Inget är borttaget: se revisionerna med 'nyttolib history {assessment_id}' och återställ en "
+            "tidigare med 'nyttolib restore'."
+        )
 
 
 class ConflictError(StoreError):
@@ -90,18 +107,6 @@ class Saved:
     saved_at: str
 
 
-class DamagedRevisionError(StoreError):
-    """A stored revision that cannot be read back (written by hand, or damaged on disk)."""
-
-    def __init__(self, assessment_id: str, revision: int):
-        self.assessment_id = assessment_id
-        self.revision = revision
-        super().__init__(
-            f"Revision {revision} av bedömningen {assessment_id} kan inte läsas: dokumentet i databasen är skadat. "
-            "Återställ en tidigare revision (nyttolib history och nyttolib restore)."
-        )
-
-
 class ExistsError(StoreError):
     """An imported file has the id of an assessment already in the store (perhaps another initiative)."""
 
@@ -122,6 +127,17 @@ class Imported:
 
     saved: Saved
     how: Literal["new", "as_new", "revision", "undeleted"]
+
+
+def _check_loads(text: str) -> None:
+    """Every revision the store holds must open again: refuse to write one that would not load (a value
+    put into a list or dict without validation would otherwise become a revision that never opens)."""
+    try:
+        Assessment.model_validate_json(text)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = describe_location(tuple(error["loc"]))
+        raise StoreError(f"Bedömningen kan inte sparas: {where}: {error_text(error)}") from None
 
 
 class Store(DatabaseStore):
@@ -159,6 +175,7 @@ class Store(DatabaseStore):
         assessment_id = assessment.id or uuid.uuid4().hex
         document = assessment.model_copy(update={"id": assessment_id}).model_dump(mode="json")
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        _check_loads(text)
         saved_at = now()
         with self._write() as db:
             row = db.execute("SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
@@ -243,8 +260,8 @@ class Store(DatabaseStore):
             raise NotFoundError(f"Det finns ingen {which}bedömning med id '{assessment_id}'.")
         try:
             return Assessment.model_validate_json(row[0]), row[1]
-        except ValueError:  # pydantic's ValidationError, or text that is no JSON: the row is damaged
-            raise DamagedRevisionError(assessment_id, row[1]) from None
+        except ValidationError as exc:
+            raise UnreadableError(assessment_id, row[1], exc) from None
 
     def head_revision(self, assessment_id: str) -> int:
         row = self._database.row(

@@ -21,6 +21,7 @@ from nyttolib.app.fields import (
     paragraphs,
 )
 from nyttolib.app.rows import RowList
+from nyttolib.app.session import draft_path
 from nyttolib.app.step import Step
 from nyttolib.assessment.calculations import (
     calculate,
@@ -30,6 +31,7 @@ from nyttolib.assessment.calculations import (
     realisable_note,
 )
 from nyttolib.assessment.model import BenefitLine, CostLine, FreedTimeLine
+from nyttolib.assessment.validation import describe_location
 from nyttolib.exports.charts import cost_benefit_img
 from nyttolib.numbers import HOURS, MONTHLY_SALARY, Range, parse_number
 
@@ -94,6 +96,18 @@ def key_figures(result, content) -> str:
         "<dl class='nyttolib-figures'>"
         + "".join(f"<dt>{escape(term)}</dt><dd>{escape(value)}</dd>" for term, value in items)
         + "</dl>"
+    )
+
+
+def invalid_calculation_text(drafts: dict[str, str], content) -> str:
+    """Instead of figures made from older values: which fields of the calculation are not valid."""
+    invalid = [describe_location(draft_path(key), content) for key in drafts if key.startswith("calculation.")]
+    if not invalid:
+        return ""
+    items = "".join(f"<li>{escape(where)}</li>" for where in invalid)
+    return (
+        "<div role='alert' class='nyttolib-error'><p>Resultatet räknas fram när alla fält i nyttokalkylen har "
+        f"giltiga värden. Ej giltigt värde i:</p><ul>{items}</ul></div>"
     )
 
 
@@ -372,6 +386,11 @@ class CalculationStep(Step):
 
     def refresh(self) -> None:
         s = self.session
+        invalid = invalid_calculation_text(s.drafts, self.content)
+        if invalid:
+            self.results.value = invalid
+            self.chart.value = ""
+            return
         try:
             result = calculate(s.assessment, self.content)
         except KeyError:
@@ -405,4 +424,5 @@ class CalculationStep(Step):
 
     def _draw_chart(self, result) -> None:
         self._chart_pending = None
-        self.chart.value = cost_benefit_img(result)
+        if not invalid_calculation_text(self.session.drafts, self.content):
+            self.chart.value = cost_benefit_img(result)

@@ -13,7 +13,7 @@ from nyttolib import formatting as fmt
 from nyttolib.app.errors import guarded
 from nyttolib.app.fields import download_link, dropdown_control, heading, html, paragraphs, shared_layout
 from nyttolib.app.step import Step
-from nyttolib.app.steps.calculation import key_figures, results_table
+from nyttolib.app.steps.calculation import invalid_calculation_text, key_figures, results_table
 from nyttolib.assessment.calculations import calculate
 from nyttolib.assessment.completeness import closing_remarks, completeness, state_text
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
@@ -41,6 +41,10 @@ def classification_table(assessment, content) -> str:
         f"<table class='nyttolib-table nyttolib-classification'><caption>{escape(content.classification.title)}"
         f"</caption><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def figures_html(result, content) -> str:
+    return results_table(result) + key_figures(result, content) + cost_benefit_img(result)
 
 
 class SummaryStep(Step):
@@ -194,13 +198,13 @@ class SummaryStep(Step):
 
         s = self.session
         s.flush()  # the file shows what is saved
-        data = export_bytes(s.assessment, self.content, fmt, revision=s.revision)
+        data = export_bytes(s.assessment, self.content, fmt, revision=s.revision, drafts=s.drafts)
         self.downloads.value = download_link(f"{file_stem(s.assessment)}.{fmt}", MIME_TYPES[fmt], data)
 
     def refresh(self) -> None:
         s, c = self.session, self.content
         a = s.assessment
-        progress = completeness(a, c)
+        progress = completeness(a, c, s.drafts)
         sections = "".join(
             f"<li>{escape(p.title)}: {escape(state_text(p, c))}</li>" for p in progress.sections.values()
         )
@@ -242,8 +246,6 @@ class SummaryStep(Step):
         self.figures.value = (
             f"<p>{'Nyttokalkyl krävs' if requirement.required else 'Ingen nyttokalkyl krävs'}: "
             f"{escape(requirement.reason)}</p>"
-            + results_table(result)
-            + key_figures(result, c)
-            + cost_benefit_img(result)
+            + (invalid_calculation_text(s.drafts, c) or figures_html(result, c))
             + (f"<h3>Uppföljning</h3><ul>{lights}</ul>" if lights else "")
         )
