@@ -26,7 +26,15 @@ def report_for(assessment_id: str | None, *, store: Store | None = None) -> HTML
     except NotFoundError:
         return HTML("<h1>Bedömningen finns inte</h1><p><a href='start.ipynb'>Till startsidan</a></p>")
     saved_at = store.history(full_id)[-1].saved_at
-    return HTML(render_html(assessment, content, revision=revision, saved_at=saved_at))
+    return HTML(embedded(render_html(assessment, content, revision=revision, saved_at=saved_at)))
+
+
+def embedded(document: str) -> str:
+    """The exported report as part of a Voilà page, which already has its one <main> (from the template):
+    the report's own <main> becomes a plain block, since two would nest (axe: landmark-no-duplicate-main).
+    The tags are the template's own; user text in the report is escaped and cannot contain them."""
+    body = document.replace("<main>", "<div class='report-main'>", 1).replace("</main>", "</div>", 1)
+    return f"<div class='nyttolib-report'>{body}</div>"
 
 
 def report_for_request() -> HTML:
