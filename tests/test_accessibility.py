@@ -70,6 +70,8 @@ def test_start_page_and_every_step_have_no_axe_violations(server, tmp_path):
         page.goto(page_url(url, "rapport.ipynb", "id=exempel-fakturor-e-tjanst"))
         page.get_by_role("heading", name="Nyttokalkyl", exact=True).wait_for(timeout=60_000)
         found["rapportsidan"] = violations(page)
+        page.keyboard.press("PageDown")  # the page scrolls as a document, by keyboard, not a box in it
+        wait_for(lambda: page.evaluate("window.scrollY") > 300, timeout=10, message="the page to scroll")
     assert_no_axe_violations(found)
 
 
