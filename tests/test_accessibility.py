@@ -53,6 +53,7 @@ def test_start_page_and_every_step_have_no_axe_violations(server, tmp_path):
         page.goto(page_url(url, "bedomning.ipynb", "id=exempel-fakturor-e-tjanst"))
         form = FormDriver(page)
         form.wait_ready()
+        expect(page.get_by_role("navigation", name="Steg i bedömningen").get_by_role("button")).to_have_count(7)
         for number in range(1, 8):
             form.go_to_step(number)
             page.wait_for_timeout(600)
