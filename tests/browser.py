@@ -132,3 +132,37 @@ def browser_page(viewport: tuple[int, int] = (1200, 900)):
             yield context.new_page()
         finally:
             browser.close()
+
+
+# axe-core with all its rules: WCAG A/AA (2.0, 2.1, 2.2), best practice (landmarks, heading order, `region`, …)
+# and the rules axe ships switched off (target-size). Left out: rules tagged experimental (unfinished, known
+# false positives), deprecated (replaced by others) and WCAG AAA (our bar is AA: 7:1 contrast is not required).
+AXE_LEFT_OUT_TAGS = ("experimental", "deprecated", "wcag2aaa")
+AXE_RULES_SCRIPT = f"axe.getRules().filter(r => !r.tags.some(t => {list(AXE_LEFT_OUT_TAGS)!r}.includes(t)))"
+
+
+def axe_rules(page) -> list[str]:
+    """The ids of the rules every axe check runs (axe is injected into the page first)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.evaluate(Axe().axe_script)
+    return page.evaluate(f"{AXE_RULES_SCRIPT}.map(r => r.ruleId)")
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as it is now, one readable line per rule."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "rule", "values": axe_rules(page)}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} ({len(v['nodes'])}×, t.ex. {v['nodes'][0]['target']}: "
+        f"{v['nodes'][0]['html'][:160]})"
+        for v in results.response["violations"]
+    ]
+
+
+def assert_no_axe_violations(found: dict[str, list[str]]) -> None:
+    """Every page checked by name, every violation on a line of its own."""
+    failing = {name: lines for name, lines in found.items() if lines}
+    assert not failing, "\n".join(f"{name}:\n  " + "\n  ".join(lines) for name, lines in failing.items())

@@ -21,7 +21,11 @@ class FormDriver:
         self.page.get_by_role("button", name="Nästa steg").wait_for(timeout=60_000)
 
     def go_to_step(self, number: int) -> None:
-        self.page.get_by_role("button", name=re.compile(rf"^{number}\. ")).click()
+        """Open a step and wait until the form shows it: a click only sends a message to the kernel, and on
+        a loaded machine the previous step can stay on screen for a while."""
+        button = self.page.get_by_role("button", name=re.compile(rf"^{number}\. "))
+        button.click()
+        expect(button).to_have_class(re.compile(r"\bmod-primary\b"), timeout=30_000)
         self.page.locator(".nyttolib-step h2").first.wait_for()
 
     def status_text(self) -> str:

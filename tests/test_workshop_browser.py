@@ -56,6 +56,7 @@ def test_a_participant_answers_and_the_facilitator_view_follows(workshop_server,
         facilitator.goto(page_url(url, "ledare.ipynb", f"kod={workshop.facilitator_code}"))
         expect(facilitator.locator(".nyttolib-live")).to_contain_text("3 har gått med", timeout=60_000)
         expect(facilitator.get_by_text("Var börjar vi?")).to_be_visible()
+        expect(facilitator.get_by_role("navigation", name="Ledarvyns delar").get_by_role("button")).to_have_count(5)
         found["ledarvyn, översikt"] = violations(facilitator)
         facilitator.screenshot(path=str(tmp_path / "ledare-oversikt.png"), full_page=True)
 
@@ -71,6 +72,7 @@ def test_a_participant_answers_and_the_facilitator_view_follows(workshop_server,
         participant.get_by_label("Roll eller verksamhet (valfritt)").fill("Chef")
         participant.get_by_role("button", name="Börja svara").click()
         expect(participant.get_by_text("Din personliga länk.")).to_be_visible()
+        expect(participant.get_by_role("navigation", name="Delar av enkäten")).to_contain_text("8. Skicka in")
         found["deltagare, svar"] = violations(participant)
         for index in range(len(FIRST.statements)):
             participant.get_by_role("radio", name="3 Görs ofta").nth(2 * index).check()

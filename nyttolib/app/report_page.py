@@ -32,16 +32,24 @@ def report_for(assessment_id: str | None, *, store: Store | None = None) -> HTML
         assessment, revision = store.load(full_id)
         saved_at = store.history(full_id)[-1].saved_at
         drafts = store.drafts(full_id)
-        return HTML(render_html(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts))
+        return HTML(embedded(render_html(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts)))
     except Exception:  # a revision that does not open: say so, and where it can be restored
         log.exception("Could not show the report of %s", full_id)
         form = f"bedomning.ipynb?{urlencode({'id': full_id})}"
         return HTML(
-            "<main><h1>Rapporten kan inte visas</h1><div role='alert'><p>Den senast sparade versionen av "
+            "<h1>Rapporten kan inte visas</h1><div role='alert'><p>Den senast sparade versionen av "
             "bedömningen går inte att läsa. Inget är borttaget.</p></div>"
             f"<p><a href='{escape(form, quote=True)}'>Öppna bedömningen för att återställa en tidigare version</a>"
-            "</p><p><a href='start.ipynb'>Till startsidan</a></p></main>"
+            "</p><p><a href='start.ipynb'>Till startsidan</a></p>"
         )
+
+
+def embedded(document: str) -> str:
+    """The exported report as part of a Voilà page, which already has its one <main> (from the template):
+    the report's own <main> becomes a plain block, since two would nest (axe: landmark-no-duplicate-main).
+    The tags are the template's own; user text in the report is escaped and cannot contain them."""
+    body = document.replace("<main>", "<div class='report-main'>", 1).replace("</main>", "</div>", 1)
+    return f"<div class='nyttolib-report'>{body}</div>"
 
 
 def report_for_request() -> HTML:

@@ -63,7 +63,7 @@ def results_table(result) -> str:
     )
     return (
         f"<table class='nyttolib-table'><caption>Nyttokalkyl per år (kr)</caption><thead><tr><th scope='col'>"
-        f"</th>{head}<th scope='col'>Summa</th></tr></thead><tbody>{body}</tbody></table>"
+        f"Belopp i kronor</th>{head}<th scope='col'>Summa</th></tr></thead><tbody>{body}</tbody></table>"
     )
 
 
