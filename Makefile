@@ -8,7 +8,8 @@ PORT ?= 8866
 
 .PHONY: app test bench bench-form bench-export bench-xlsx bench-workshop clean
 
-$(STAMP): pyproject.toml
+# Reinstall when the Voilà templates change too: the install copies them to share/jupyter/voila/templates.
+$(STAMP): pyproject.toml $(wildcard templates/voila/templates/*/* templates/voila/templates/*/static/*)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nyttolib behöver Python 3.11 eller senare")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

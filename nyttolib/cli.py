@@ -116,6 +116,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8866, help="port (8866)")
     serve.add_argument("--no-browser", action="store_true", help="öppna ingen webbläsare")
     serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAMN",
+        help="ett värdnamn till som servern ska svara på, utöver localhost, 127.0.0.1 och --host (kan upprepas; "
+        "även miljövariabeln NYTTOLIB_ALLOWED_HOSTS)",
+    )
+    serve.add_argument(
         "--workshop", metavar="ID|KOD", help="visa bara workshopsidorna, för den här workshoppen (id eller deltagarkod)"
     )
     serve.add_argument(
@@ -218,8 +226,15 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
                 port=args.port,
                 data_dir=args.data_dir,
                 open_browser=not args.no_browser,
+                allowed_hosts=args.allow_host,
             )
-        return serve(host=args.host, port=args.port, data_dir=args.data_dir, open_browser=not args.no_browser)
+        return serve(
+            host=args.host,
+            port=args.port,
+            data_dir=args.data_dir,
+            open_browser=not args.no_browser,
+            allowed_hosts=args.allow_host,
+        )
 
     if args.command == "workshop":
         from nyttolib.survey.cli import workshop_command

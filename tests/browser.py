@@ -46,12 +46,12 @@ def voila_server(
     *arguments: str,
     extra: list[str] | None = None,
     notebooks: Path | None = None,
-    module: str = "voila",
+    module: str | None = None,
     environment: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Start the app as `make app` does (`nyttolib serve`: repo config, templates, preheated kernels);
     with `**workshop_server_options(n)` as `nyttolib serve --workshop` does."""
-    from nyttolib.serve.server import NOTEBOOKS, server_environment, voila_command
+    from nyttolib.serve.server import NOTEBOOKS, VOILA_MODULE, server_environment, voila_command
 
     port = free_port()
     process = subprocess.Popen(
@@ -60,7 +60,7 @@ def voila_server(
             open_browser=False,
             extra=[*arguments, *(extra or [])],
             notebooks=notebooks or NOTEBOOKS,
-            module=module,
+            module=module or VOILA_MODULE,
         ),
         cwd=ROOT,
         env={**server_environment(str(data_dir)), **(environment or {})},

@@ -9,21 +9,27 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nyttolib.serve.hosts import ALLOWED_HOSTS_ENV, configured_hosts
+
 if TYPE_CHECKING:
     from nyttolib.survey.store import Workshop
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 TEMPLATES = ROOT / "templates"
+VOILA_MODULE = "nyttolib.serve.voila_app"  # Voilà with the host guard and compressed, cacheable static files
 
 
-def server_environment(data_dir: str | None = None) -> dict[str, str]:
-    """The environment Voilà needs: our templates on JUPYTER_PATH, and the chosen data directory."""
+def server_environment(data_dir: str | None = None, allowed_hosts: list[str] | None = None) -> dict[str, str]:
+    """The environment Voilà needs: the checkout's templates first on JUPYTER_PATH (so edits apply without
+    reinstalling; an installed nyttolib has them in share/jupyter too), the data directory, extra host names."""
     env = dict(os.environ)
     env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")  # library deprecations are not for users
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in [str(TEMPLATES), env.get("JUPYTER_PATH", "")] if p)
     if data_dir:
         env["NYTTOLIB_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
+    if allowed_hosts:
+        env[ALLOWED_HOSTS_ENV] = ",".join([*configured_hosts(env.get(ALLOWED_HOSTS_ENV, "")), *allowed_hosts])
     return env
 
 
@@ -34,7 +40,7 @@ def voila_command(
     open_browser: bool = True,
     extra: list[str] | None = None,
     notebooks: Path = NOTEBOOKS,
-    module: str = "voila",
+    module: str = VOILA_MODULE,
 ) -> list[str]:
     return [
         sys.executable,
@@ -57,21 +63,31 @@ def start(
     open_browser: bool = True,
     extra: list[str] | None = None,
     notebooks: Path = NOTEBOOKS,
-    module: str = "voila",
+    module: str = VOILA_MODULE,
     environment: dict[str, str] | None = None,
+    allowed_hosts: list[str] | None = None,
 ) -> subprocess.Popen:
     """Start the server in the repository root (so voila.json applies) and return the process."""
     return subprocess.Popen(
         voila_command(host=host, port=port, open_browser=open_browser, extra=extra, notebooks=notebooks, module=module),
         cwd=ROOT,
-        env={**server_environment(data_dir), **(environment or {})},
+        env={**server_environment(data_dir, allowed_hosts), **(environment or {})},
     )
 
 
-def serve(*, host: str = "127.0.0.1", port: int = 8866, data_dir: str | None = None, open_browser: bool = True) -> int:
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    data_dir: str | None = None,
+    open_browser: bool = True,
+    allowed_hosts: list[str] | None = None,
+) -> int:
     """Run the server in the foreground until Ctrl+C."""
     print(f"nyttolib: startsidan finns på http://{host}:{port}/ (avsluta med Ctrl+C)", flush=True)
-    return _until_interrupted(start(host=host, port=port, data_dir=data_dir, open_browser=open_browser))
+    return _until_interrupted(
+        start(host=host, port=port, data_dir=data_dir, open_browser=open_browser, allowed_hosts=allowed_hosts)
+    )
 
 
 def _until_interrupted(process: subprocess.Popen) -> int:
@@ -136,6 +152,7 @@ def serve_workshop(
     port: int = 8866,
     data_dir: str | None = None,
     open_browser: bool = True,
+    allowed_hosts: list[str] | None = None,
 ) -> int:
     """Serve only the workshop pages, sized for the group, until Ctrl+C."""
     shown_host = lan_address() if host in ("0.0.0.0", "") else host
@@ -160,6 +177,7 @@ def serve_workshop(
             port=port,
             data_dir=data_dir,
             open_browser=open_browser,
+            allowed_hosts=allowed_hosts,
             **workshop_server_options(participants),
         )
     )

@@ -6,20 +6,22 @@ size, so this launcher gives its kernel manager one: the first fill uses the siz
 later refills the sizes in NYTTOLIB_REFILL_POOLS (JSON, e.g. {"delta.ipynb": {"pool_size": 3}}): enough
 for latecomers and reloads, each of which still gets a kernel that is ready.
 
-Run by `nyttolib serve --workshop` as `python -m nyttolib.serve.workshop <voila arguments>`.
+Run by `nyttolib serve --workshop` as `python -m nyttolib.serve.workshop <voila arguments>`; the rest
+(host guard, compressed static files) is nyttolib.serve.voila_app's.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 
 REFILL_ENV = "NYTTOLIB_REFILL_POOLS"
 
 
 def main() -> None:
     import voila.app
+
+    from nyttolib.serve import voila_app
 
     refill = json.loads(os.environ.get(REFILL_ENV, "{}"))
     full_pool_factory = voila.app.voila_kernel_manager_factory
@@ -36,8 +38,7 @@ def main() -> None:
         return WorkshopKernelManager
 
     voila.app.voila_kernel_manager_factory = factory
-    sys.argv[0] = "voila"
-    sys.exit(voila.app.main())
+    voila_app.main()
 
 
 if __name__ == "__main__":
