@@ -47,8 +47,8 @@ def error_page(message: str) -> widgets.VBox:
     return widgets.VBox(
         [
             html(
-                f"<main><h1>Sidan kunde inte visas</h1><div role='alert' class='nyttolib-error'><p>{escape(message)}"
-                f"</p></div><p>{START_LINK}</p></main>"
+                f"<h1>Sidan kunde inte visas</h1><div role='alert' class='nyttolib-error'><p>{escape(message)}"
+                f"</p></div><p>{START_LINK}</p>"
             )
         ]
     )
