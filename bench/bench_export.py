@@ -65,6 +65,10 @@ def page_count(pdf: bytes) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
+def up_to(characters: int, words: str):
+    return lambda limit: repeated(words)(min(limit, characters))
+
+
 def long_words(invoice, content, runs: int) -> None:
     """Overlong words against the normal example, in the same run."""
     one_word = invoice.model_copy(deep=True)
@@ -72,6 +76,8 @@ def long_words(invoice, content, runs: int) -> None:
     cases = [
         ("normal example (baseline)", invoice, runs),
         ("one 20 000-character word", one_word, runs),
+        ("every text field 2 000 characters, long Swedish words", filled(invoice, content, up_to(2000, SWEDISH)), 1),
+        ("every text field 2 000 characters, one word each", filled(invoice, content, up_to(2000, "a")), 1),
         ("every text field at its limit, long Swedish words", filled(invoice, content, repeated(SWEDISH)), 1),
         ("every text field at its limit, one word each", filled(invoice, content, repeated("a")), 1),
     ]
@@ -80,7 +86,7 @@ def long_words(invoice, content, runs: int) -> None:
         wall, cpu, pages = timed_pdf(assessment, content, count)
         base_wall, base_cpu = base_wall or wall, base_cpu or cpu
         print(
-            f"HTML + PDF, {label:52s} median {wall:7.2f} s wall, {cpu:7.2f} s CPU, {pages:3d} pages "
+            f"HTML + PDF, {label:55s} median {wall:7.2f} s wall, {cpu:7.2f} s CPU, {pages:3d} pages "
             f"(ratio {wall / base_wall:5.1f} wall, {cpu / base_cpu:5.1f} CPU; median of {count})"
         )
 
