@@ -3,15 +3,19 @@
 - one assessment to HTML and to PDF (medians of 5);
 - baseline in the same run: `jupyter nbconvert --execute --to html` of the report notebook for the same
   assessment (median of 3) – what exporting through a notebook would cost;
-- 450 assessments (Växjö's portfolio) to HTML + PDF with the batch export on all cores.
+- 450 assessments (Växjö's portfolio) to HTML + PDF with the batch export on all cores;
+- overlong words (issue 10): one 20 000-character word in the description, and the worst valid input
+  (every text field as long as the model allows, as one word or as long Swedish words), each against the
+  normal example measured in the same run (wall and CPU time: the CPU time is steadier on a shared machine).
 
-Run: make bench-export  (or .venv/bin/python bench/bench_export.py [count])
+Run: make bench-export  (or .venv/bin/python bench/bench_export.py [count | long-words])
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -21,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # longtext: the documents the print tests use
+
+from longtext import SWEDISH, filled, repeated  # noqa: E402
 
 from nyttolib.assessment.documents import read_assessment_file  # noqa: E402
 from nyttolib.content import load_content  # noqa: E402
@@ -38,7 +45,59 @@ def timed(action, runs: int) -> list[float]:
     return times
 
 
+def timed_pdf(assessment, content, runs: int) -> tuple[float, float, int]:
+    """Median wall and CPU seconds of HTML + PDF, and the number of pages."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        pdf = render_pdf(render_html(assessment, content))
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), page_count(pdf)
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages, as poppler's pdfinfo reads them (WeasyPrint keeps the page tree in compressed streams)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        info = subprocess.run(["pdfinfo", file.name], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def up_to(characters: int, words: str):
+    return lambda limit: repeated(words)(min(limit, characters))
+
+
+def long_words(invoice, content, runs: int) -> None:
+    """Overlong words against the normal example, in the same run."""
+    one_word = invoice.model_copy(deep=True)
+    one_word.initiative.description = "a" * 20_000
+    cases = [
+        ("normal example (baseline)", invoice, runs),
+        ("one 20 000-character word", one_word, runs),
+        ("every text field 2 000 characters, long Swedish words", filled(invoice, content, up_to(2000, SWEDISH)), 1),
+        ("every text field 2 000 characters, one word each", filled(invoice, content, up_to(2000, "a")), 1),
+        ("every text field at its limit, long Swedish words", filled(invoice, content, repeated(SWEDISH)), 1),
+        ("every text field at its limit, one word each", filled(invoice, content, repeated("a")), 1),
+    ]
+    base_wall = base_cpu = None
+    for label, assessment, count in cases:
+        wall, cpu, pages = timed_pdf(assessment, content, count)
+        base_wall, base_cpu = base_wall or wall, base_cpu or cpu
+        print(
+            f"HTML + PDF, {label:55s} median {wall:7.2f} s wall, {cpu:7.2f} s CPU, {pages:3d} pages "
+            f"(ratio {wall / base_wall:5.1f} wall, {cpu / base_cpu:5.1f} CPU; median of {count})"
+        )
+
+
 def main() -> None:
+    if sys.argv[1:] == ["long-words"]:
+        content = load_content()
+        invoice = read_assessment_file(ROOT / "data/examples/fakturor-e-tjanst.json", content).assessment
+        render_pdf(render_html(invoice, content))
+        long_words(invoice, content, 5)
+        return
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 450
     content = load_content()
     invoice = read_assessment_file(ROOT / "data/examples/fakturor-e-tjanst.json", content).assessment
@@ -96,6 +155,7 @@ def main() -> None:
         f"{count} assessments, HTML + PDF:   {batch:.1f} s on {os.cpu_count()} processes "
         f"({batch / count:.2f} s each; {len(result.written)} files, {len(result.failed)} failed; goal ≤ 300 s)"
     )
+    long_words(invoice, content, 5)
 
 
 if __name__ == "__main__":

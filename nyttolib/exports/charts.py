@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import io
 
+from markupsafe import Markup
+
 from nyttolib import formatting as fmt
 from nyttolib.assessment.calculations import CalculationResult
 
@@ -53,7 +55,8 @@ def cost_benefit_png(result: CalculationResult, *, width: float = 7.0, height: f
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.number(value)))
     axes.set_ylabel("kr")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper left", fontsize=8, frameon=False)
+    # Above the plot, never over a bar or the line (large costs filled the upper left corner).
+    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=4, fontsize=8, frameon=False, borderaxespad=0)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
@@ -71,8 +74,9 @@ def cost_benefit_alt_text(result: CalculationResult) -> str:
     return f"Diagram över kostnader och nytta per år. {years}."
 
 
-def png_data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def png_data_uri(png: bytes) -> Markup:
+    """Markup, not text: templates print it as it is (no break opportunities inside the base64)."""
+    return Markup("data:image/png;base64," + base64.b64encode(png).decode("ascii"))
 
 
 def cost_benefit_img(result: CalculationResult) -> str:

@@ -10,15 +10,23 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from nyttolib import __version__
 from nyttolib import formatting as fmt
-from nyttolib.assessment.calculations import calculate, payback_text, realisable_note
+from nyttolib.assessment.calculations import (
+    CalculationResult,
+    benefit_per_year,
+    calculate,
+    payback_text,
+    realisable_note,
+)
 from nyttolib.assessment.completeness import INVALID, STATE_LABELS, closing_remarks, completeness, state_text
 from nyttolib.assessment.model import Assessment
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
@@ -31,20 +39,37 @@ from nyttolib.text import without_bidi_controls
 TEMPLATE_DIR_ENV = "NYTTOLIB_REPORT_TEMPLATES"
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
 
+#: Runs of more than LONG_WORD characters without a space (pasted links, identifiers, a key held down)
+#: get a break opportunity every BREAK_EVERY characters. Real Swedish compounds are shorter and are
+#: hyphenated by the stylesheet instead. Without this, WeasyPrint lays out the whole remaining run for
+#: every line: one 20 000-character word took a minute.
+LONG_WORD = 48
+BREAK_EVERY = 24
+ZERO_WIDTH_SPACE = "\u200b"
+_LONG_RUN = re.compile(rf"[^\s\u200b]{{{LONG_WORD + 1},}}")
+
+
+def _with_breaks(match: re.Match[str]) -> str:
+    run = match.group()
+    return ZERO_WIDTH_SPACE.join(run[i : i + BREAK_EVERY] for i in range(0, len(run), BREAK_EVERY))
+
+
+def breakable(value: Any) -> Any:
+    """Every value a template prints, with break opportunities in overlong words (see LONG_WORD) and
+    without the bidi controls that would reorder the page (a right-to-left override would show a name
+    reversed).
+
+    Used as the environment's `finalize`, so no field can be forgotten. Markup (our own stylesheet,
+    embedded images) passes unchanged; text stays text and is escaped after this.
+    """
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return _LONG_RUN.sub(_with_breaks, without_bidi_controls(value))
+
 
 def report_template_dir() -> Path:
     chosen = os.environ.get(TEMPLATE_DIR_ENV)
     return Path(chosen) if chosen else templates_dir() / "report"
-
-
-def _shown(value: Any) -> Any:
-    """Every value a template prints: user text loses the bidi controls that would reorder the page
-    (a right-to-left override would show a name reversed); markup built by the templates is kept."""
-    from markupsafe import Markup
-
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return without_bidi_controls(value)
-    return value
 
 
 @lru_cache(maxsize=4)
@@ -57,7 +82,7 @@ def template_environment(directory: str):
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        finalize=_shown,
+        finalize=breakable,
     )
     for name, format_value in [("kr", fmt.kr), ("number", fmt.number), ("hours", fmt.hours), ("percent", fmt.percent)]:
         environment.filters[name] = _passing_invalid(format_value)
@@ -108,8 +133,81 @@ def logo_data_uri(directory: Path) -> str | None:
     for name, mime in LOGO_TYPES.items():
         path = directory / f"logo{name}"
         if path.exists():
-            return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+            # A data URI is markup we made: it must not get break opportunities (see `breakable`).
+            return Markup(f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii"))
     return None
+
+
+#: At most this many years side by side in one table: more would not fit the A4 width.
+YEARS_PER_TABLE = 5
+#: The narrowest per-year table (Kostnader) has about 84 mm for its year columns at 9.5 pt, where a digit
+#: (or the space between digit groups) takes 2.15 mm and a cell's padding 1.8 mm.
+YEAR_COLUMNS_MM = 84
+DIGIT_MM = 2.15
+CELL_PADDING_MM = 1.8
+
+
+def year_groups(years: int, widest_figure: int = 7) -> list[list[int]]:
+    """The calculation's years (indices) in as few tables as fit, of nearly equal size (7 → 4 + 3).
+
+    `widest_figure` is the longest figure in characters ("-10 740 620" is 11): large amounts get fewer
+    years to a table, so that no figure is cut over two lines."""
+    fit = int(YEAR_COLUMNS_MM // (widest_figure * DIGIT_MM + CELL_PADDING_MM))
+    per_table = max(1, min(YEARS_PER_TABLE, fit))
+    tables = -(-years // per_table)
+    size = -(-years // tables) if years else 1
+    return [list(range(start, min(start + size, years))) for start in range(0, years, size)]
+
+
+def widest_figure(assessment: Assessment, result: CalculationResult, effects: list[dict[str, Any]]) -> int:
+    """Characters of the longest figure the per-year tables print."""
+    rows = [
+        result.cost_total,
+        result.benefit_realisable,
+        result.benefit_not_realisable,
+        result.net,
+        result.accumulated_net,
+        result.freed_hours,
+        [result.total_cost, result.total_realisable_benefit, result.total_net, sum(result.benefit_not_realisable)],
+        *(line.values for line in assessment.calculation.cost_lines),
+        *(line["amounts"] + [line["full_effect_kr"]] for line in effects),
+    ]
+    return max((len(fmt.number(value)) for row in rows for value in row), default=1)
+
+
+def effect_percent(value: float) -> str:
+    """An effect percentage as the calculation uses it: 60 %, 33,3 %, 12,25 % (never rounded away)."""
+    decimals = next((d for d in (0, 1, 2) if round(value, d) == round(value, 2)), 2)
+    return fmt.percent(value, decimals)
+
+
+def effect_lines(assessment: Assessment, result: CalculationResult) -> list[dict[str, Any]]:
+    """Each benefit and freed-time line of the calculation: its full effect, and per year the effect
+    percentage the calculation applies and the amount that gives (what explains year 1's figure)."""
+    lines = []
+    for line in assessment.calculation.benefit_lines:
+        lines.append(
+            {
+                "description": line.description,
+                "kind": "Nytta i kronor",
+                "full_effect_kr": line.full_effect_kr,
+                "percents": [effect_percent(p) for p in line.ramp_percent],
+                "amounts": benefit_per_year(line),
+                "realisable": line.realisable,
+            }
+        )
+    for line, figures in zip(assessment.calculation.freed_time_lines, result.freed_time, strict=True):
+        lines.append(
+            {
+                "description": line.description,
+                "kind": "Frigjord tid",
+                "full_effect_kr": figures.value_kr,
+                "percents": [effect_percent(p) for p in line.ramp_percent],
+                "amounts": [figures.value_kr * p / 100 for p in line.ramp_percent],
+                "realisable": line.realisable,
+            }
+        )
+    return lines
 
 
 def report_context(
@@ -136,6 +234,7 @@ def report_context(
     ini = assessment.initiative
     ic = content.initiative
     png = cost_benefit_png(result)
+    effects = effect_lines(assessment, result)
     plan_items = []
     for item in assessment.plan.items:
         benefit = assessment.benefit(item.benefit_id)
@@ -168,12 +267,15 @@ def report_context(
         "criteria": [(c, assessment.prerequisites.get(c.id)) for c in content.criteria.criteria],
         "axes": [(axis, assessment.classification.get(axis.id)) for axis in content.classification.axes],
         "categories": {c.id: c.label for c in content.benefits.categories},
+        "unvalued_scale": {step.value: f"{step.value} – {step.label}" for step in content.benefits.unvalued_scale},
         "rates": {r.id: r.label for r in content.settings.hourly_rates},
         "requirement": calculation_requirement(assessment, content),
         "result": result,
         "payback": payback_text(result, content),
         "realisable_note": lambda figures: realisable_note(figures, content),
         "invalid_calculation": invalid_calculation,
+        "year_groups": year_groups(len(result.year_labels), widest_figure(assessment, result, effects)),
+        "effect_lines": effects,
         "chart": png_data_uri(png),
         "chart_alt": cost_benefit_alt_text(result),
         "plan_items": plan_items,
@@ -206,7 +308,11 @@ def render_html(
 
 
 def render_pdf(html: str) -> bytes:
-    """A4 PDF of the report HTML (WeasyPrint: fonts embedded, page numbers, no browser, no network)."""
+    """A4 PDF of the report HTML (WeasyPrint: fonts embedded, page numbers, no browser, no network).
+
+    Tagged PDF/UA-1 (structure tree, reading order, language from `<html lang>`, title from `<title>`,
+    the chart's alt text), since public bodies publish these documents and must make them accessible.
+    """
     import logging
 
     from weasyprint import HTML
@@ -217,4 +323,4 @@ def render_pdf(html: str) -> bytes:
 
     # Only the report's own embedded data (chart, logo): never a file or the network.
     fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
