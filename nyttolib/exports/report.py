@@ -172,7 +172,10 @@ def widest_figure(assessment: Assessment, result: CalculationResult, effects: li
         *(line.values for line in assessment.calculation.cost_lines),
         *(line["amounts"] + [line["full_effect_kr"]] for line in effects),
     ]
-    return max((len(fmt.number(value)) for row in rows for value in row), default=1)
+    def width(value: Any) -> int:  # a field with a draft shows "ej giltigt värde" instead of a figure
+        return len(value) if isinstance(value, str) else len(fmt.number(value))
+
+    return max((width(value) for row in rows for value in row), default=1)
 
 
 def effect_percent(value: float) -> str:
