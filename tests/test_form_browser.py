@@ -280,7 +280,7 @@ def test_export_from_the_summary_step_downloads_the_files(server, tmp_path):
             ("JSON (arkiv)", ".json", b"{"),
         ]:
             form.click(button)
-            link = page.get_by_role("link", name=re.compile(rf"^Spara Export -b-prov-b- \(.+\){re.escape(suffix)}$"))
+            link = page.get_by_role("link", name=re.compile(rf"^Spara Export -b-prov-b \(.+\){re.escape(suffix)}$"))
             with page.expect_download() as download:
                 link.click()
             saved = tmp_path / download.value.suggested_filename

@@ -180,3 +180,24 @@ def test_outside_an_event_loop_nothing_watches(store, content):
     clock = ManualClock()
     tab_a, _ = two_tabs(store, content, clock)
     assert tab_a._watch_timer is None  # a script is not a page: no timers left behind
+
+
+def test_a_draft_in_a_field_the_other_tab_saved_since_is_dropped(store, content):
+    """A closed tab's kernel held "7x77" in a field the user then fixed in another tab: the old draft must
+    never come back (found by trying the app: the fixed amount showed its old error again)."""
+    clock = ManualClock()
+    tab_a, tab_b = two_tabs(store, content, clock)
+    field = ("initiative", "estimated_hours")
+    tab_a.set_draft(field, "7x77")
+    tab_a.set(("initiative", "contact"), "a@exempel.se")
+    clock.run()
+    assert store.drafts(tab_a.id) == {"initiative.estimated_hours": "7x77"}
+    tab_b.check_for_updates()
+    tab_b.set(field, 120.0)  # the user fixes it in the other tab
+    clock.run()
+    assert tab_a.check_for_updates()
+    assert tab_a.draft(field) is None
+    tab_a.set(("initiative", "owner"), "Kanslichef")  # the old tab saves again
+    clock.run()
+    assert store.drafts(tab_a.id) == {}
+    assert store.load(tab_a.id)[0].initiative.estimated_hours == 120.0

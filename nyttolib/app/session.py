@@ -479,6 +479,7 @@ class AssessmentSession:
         """Show and save the merged version: it builds on `revision`, and what is new here goes on top."""
         self.assessment, self.revision, self.base = merged, revision, theirs
         self.merge, self.conflict = None, None
+        self._drop_drafts_overtaken(incoming, theirs)
         self._dirty = merged.model_dump(mode="json") != theirs
         labels = self._labels(incoming, theirs)
         self.news = (
@@ -495,6 +496,16 @@ class AssessmentSession:
         self.saved_at = datetime.now()
         self._set_status("saved", f"Sparat {self.saved_at:%H:%M:%S} – den senaste versionen, från ett annat fönster")
         return True
+
+    def _drop_drafts_overtaken(self, incoming: list, theirs: dict) -> None:
+        """A field the other tab saved since is newer than text this tab could not accept there: the draft
+        goes, so that a closed tab's kernel can never bring back an error the user has already fixed."""
+        keys = [path_key(pos) for p in incoming if p and (pos := merge.positional_path(p, theirs)) is not None]
+        stale = [d for d in self.drafts if any(d == k or d.startswith(f"{k}.") for k in keys)]
+        for key in stale:
+            del self.drafts[key]
+        if stale:
+            self._drafts_dirty = True
 
     def _labels(self, paths: list[MergePath], document: dict, limit: int = 4) -> str:
         names = self.field_names()

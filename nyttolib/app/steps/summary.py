@@ -157,11 +157,11 @@ class SummaryStep(Step):
         self.compare_to = dropdown_control(texts.compare_to, options, current)
         for picker in (self.compare_from, self.compare_to):
             picker.layout = shared_layout(max_width="100%")  # shrinks to a phone's width instead of running off it
+            picker.add_class("nyttolib-stacked")  # the label above the list, as for every other field
         button = widgets.Button(description=texts.compare_button, layout=widgets.Layout(width="auto"))
         button.on_click(guarded(lambda _b: self.compare(self.compare_from.value, self.compare_to.value)))
         self.changes.value = ""
-        pick = widgets.HBox([self.compare_from, self.compare_to, button])
-        pick.add_class("nyttolib-buttons")  # wraps on a narrow screen
+        pick = widgets.VBox([self.compare_from, self.compare_to, button])  # one under the other: labels never overlap
         self.comparison.children = [heading(texts.compare_title, 4), pick, self.changes]
 
     def compare(self, old: int, new: int) -> None:
