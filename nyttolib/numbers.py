@@ -159,6 +159,7 @@ def _parse_body(body: str) -> Decimal:
         if body.count(",") > 1 and _is_grouped(body, ","):
             raise ValueError(f"Komma är decimaltecken. Skriv tusental med mellanslag: {body.replace(',', ' ')}")
         raise ValueError(GENERAL)
+    body = _without_leading_zeros(body)
     locale = swedish()
     group = locale.number_symbols["latn"]["group"]
     try:
@@ -166,6 +167,15 @@ def _parse_body(body: str) -> Decimal:
         return parse_decimal("".join(group if c in SPACES else c for c in body), locale=locale, strict=True)
     except NumberFormatError:
         raise ValueError(GROUPING) from None
+
+
+def _without_leading_zeros(body: str) -> str:
+    """'012 500' reads as 12 500: a new row's amount field shows 0, and a user who clicks into it and
+    types the amount gets the zero in front; '0,5' and '0' stay as they are."""
+    stripped = body.lstrip("0" + SPACES)
+    if not stripped or stripped[0] == ",":
+        return "0" + stripped
+    return stripped
 
 
 def parse_decimal_text(text: str, *, unit: str = "") -> Decimal | None:

@@ -174,3 +174,12 @@ def test_what_a_report_shows_reads_back_as_the_rounded_value(case, decimals):
 def test_bounds_are_finite_and_their_sums_stay_finite():
     worst = numbers.VOLUME.maximum * numbers.MINUTES.maximum / 60 * HOURLY_RATE.maximum
     assert math.isfinite(worst * 1000 * 30)  # a thousand such lines over thirty years
+
+
+def test_a_zero_typed_in_front_of_an_amount_is_ignored():
+    """A new row's amount shows 0; clicking in and typing 12 500 gives '012 500' (found by trying the form)."""
+    assert parse_number("012 500") == 12_500
+    assert parse_number("0012") == 12
+    assert parse_number("00") == 0
+    assert parse_number("0,5") == 0.5
+    assert parse_number("0") == 0
