@@ -133,7 +133,7 @@ def test_a_failed_save_keeps_the_changes_and_retries(store, content, clock, monk
 
 def test_replace_revalidates_the_whole_document(store, content, clock):
     session = AssessmentSession(store, content, scheduler=clock)
-    with pytest.raises(FieldError, match="får inte vara mindre än 0"):
+    with pytest.raises(FieldError, match="ska vara ett tal från 0 till"):
         session.replace(("calculation", "cost_lines"), [{"values": [1, -2, 3]}])
     assert session.assessment.calculation.cost_lines == []
     session.replace(("calculation", "cost_lines"), [{"description": "Licens", "values": [1, 2, 3]}])
