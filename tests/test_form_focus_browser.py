@@ -95,7 +95,7 @@ def test_every_kind_of_control_shows_a_clear_focus_when_tabbed_to(server, tmp_pa
         tab_through({"button", "input-text", "textarea", "select", "input-date", "a"})
         show_step(page, 2)
         tab_through({"input-radio"})
-        show_step(page, 5)
+        show_step(page, 6)  # "Ingår inte i projektet" on the example's activities
         tab_through({"input-checkbox"}, limit=400)
     assert seen.keys() == {
         "button",
@@ -114,15 +114,18 @@ def test_every_kind_of_control_shows_a_clear_focus_when_tabbed_to(server, tmp_pa
 
 
 def test_a_step_change_moves_the_focus_to_the_new_steps_heading_and_marks_the_current_step(server):
-    url, _data = server
+    url, data = server
     content = load_content()
     heading_in_view = """() => {
       const e = document.activeElement; const r = e.getBoundingClientRect();
       const step = document.querySelector('.nyttolib-step h2');
       return e === step && r.top >= 0 && r.bottom <= window.innerHeight ? e.textContent : null;
     }"""
+    own = read_assessment_file(INVOICE, content).assessment.model_copy(update={"id": "fokus-steg"})
+    with Store(data) as store:  # an assessment of its own: no other test's page is open on it
+        store.save(own, completeness_percent=100)
     with browser_page((1280, 700)) as page:
-        form = open_form(page, url)
+        form = open_form(page, url, "fokus-steg")
 
         def focused_heading() -> str:
             return wait_for(lambda: page.evaluate(heading_in_view), message="the focus on the new step's heading")
