@@ -7,8 +7,10 @@ import asyncio
 import gzip
 import http.client
 import json
+import os
 import re
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -365,3 +367,40 @@ def _answers(server: Server) -> bool:
         return False
     return True
 
+
+
+@pytest.mark.slow
+def test_killing_nyttolib_serve_stops_voila_too(tmp_path):
+    """A `kill` of `nyttolib serve` left Voilà and its kernels answering on the port (found by a walkthrough)."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    from browser import free_port
+
+    port = free_port()
+    env = {**os.environ, "NYTTOLIB_DATA_DIR": str(tmp_path / "data")}
+    command = [sys.executable, "-m", "nyttolib", "serve", "--port", str(port), "--no-browser"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/voila.js", timeout=5)
+                break
+            except OSError:
+                time.sleep(1)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) is not None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+            time.sleep(1)
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing answers on the port any more
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -91,12 +92,25 @@ def serve(
 
 
 def _until_interrupted(process: subprocess.Popen) -> int:
-    """Wait for the server; Ctrl+C stops it cleanly."""
+    """Wait for the server. Ctrl+C, a kill (SIGTERM) or a closed terminal (SIGHUP) stop Voilà too, with its
+    kernels: without this a killed `nyttolib serve` left Voilà running and answering on the port."""
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return process.wait()
     except KeyboardInterrupt:
         process.terminate()
-        return process.wait()
+        try:
+            return process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return process.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 WORKSHOP_NOTEBOOKS = NOTEBOOKS / "workshop"
