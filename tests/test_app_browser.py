@@ -24,14 +24,15 @@ def test_start_page_lists_the_stored_assessments(tmp_path):
         store.save(read_assessment_file(INVOICE, load_content()).assessment, completeness_percent=100)
         store.save(Assessment(initiative=Initiative(name="<img src=x onerror=alert(1)>")), completeness_percent=5)
     with voila_server(data) as url, browser_page() as page:
-        html = urllib.request.urlopen(page_url(url, "start.ipynb"), timeout=30).read().decode()
+        first = page_url(url, "start.ipynb")
+        html = urllib.request.urlopen(first, timeout=180).read().decode()  # the pools may still be starting
         assert "from nyttolib" not in html  # sources are stripped
         assert '<html lang="sv">' in html
         dialogs = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(url)  # the root redirects to the start page
         table = page.get_by_role("table", name="Sparade bedömningar")
-        table.wait_for(timeout=60_000)
+        table.wait_for(timeout=180_000)
         rows = table.get_by_role("row")
         assert rows.count() == 3
         assert "E-tjänst för manuell kundfakturering" in table.inner_text()
