@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from nyttolib.assessment import merge
-from nyttolib.assessment.completeness import completeness
+from nyttolib.assessment.completeness import completeness, draft_path
 from nyttolib.assessment.merge import Choice, Conflict, MergePath
 from nyttolib.assessment.model import Assessment, Calculation
 from nyttolib.autosave import Scheduler, asyncio_scheduler
@@ -38,11 +38,6 @@ Path = tuple[Any, ...]
 def path_key(path: Path) -> str:
     """A stable text key for a field path, e.g. ('benefits', 0, 'description') → 'benefits.0.description'."""
     return ".".join(str(part) for part in path)
-
-
-def draft_path(key: str) -> Path:
-    """The field path of a draft key: 'calculation.cost_lines.0.values.1' → ('calculation', 'cost_lines', 0, …)."""
-    return tuple(int(part) if part.isdigit() else part for part in key.split("."))
 
 
 def _put(container: Any, rest: Path, value: Any) -> bool:

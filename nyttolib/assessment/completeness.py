@@ -381,6 +381,11 @@ def _checks(assessment: Assessment, content: Content) -> list[Check]:
     ]
 
 
+def draft_path(key: str) -> tuple[Any, ...]:
+    """The field path of a draft key: 'calculation.cost_lines.0.values.1' → ('calculation', 'cost_lines', 0, …)."""
+    return tuple(int(part) if part.isdigit() else part for part in key.split("."))
+
+
 def _section_of(loc: tuple[Any, ...]) -> str:
     if loc[:1] == ("plan",) and "measurements" in loc:
         return "follow_up"
@@ -392,7 +397,7 @@ def _with_errors(checks: list[Check], assessment: Assessment, content: Content, 
     a check of the same field says so instead of asking for a value that seems to be missing."""
     errors: dict[tuple[Any, ...], str] = {}
     for key in drafts:
-        loc = tuple(int(part) if part.isdigit() else part for part in key.split("."))
+        loc = draft_path(key)
         errors[loc] = f"{describe_location(loc, content)}: {INVALID}"
     for problem in rule_problems(assessment):
         errors.setdefault(problem.loc, problem.message)

@@ -27,7 +27,14 @@ from nyttolib.assessment.calculations import (
     payback_text,
     realisable_note,
 )
-from nyttolib.assessment.completeness import INVALID, STATE_LABELS, closing_remarks, completeness, state_text
+from nyttolib.assessment.completeness import (
+    INVALID,
+    STATE_LABELS,
+    closing_remarks,
+    completeness,
+    draft_path,
+    state_text,
+)
 from nyttolib.assessment.model import Assessment
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 from nyttolib.assessment.validation import describe_location
@@ -109,7 +116,7 @@ def shown_assessment(assessment: Assessment, drafts: dict[str, str]) -> Assessme
         return assessment
     shown = assessment.model_copy(deep=True)
     for key in drafts:
-        *parents, last = (int(part) if part.isdigit() else part for part in key.split("."))
+        *parents, last = draft_path(key)
         target: Any = shown
         for part in parents:
             if isinstance(target, BaseModel):

@@ -21,7 +21,6 @@ from nyttolib.app.fields import (
     paragraphs,
 )
 from nyttolib.app.rows import RowList
-from nyttolib.app.session import draft_path
 from nyttolib.app.step import Step
 from nyttolib.assessment.calculations import (
     calculate,
@@ -30,6 +29,7 @@ from nyttolib.assessment.calculations import (
     payback_text,
     realisable_note,
 )
+from nyttolib.assessment.completeness import draft_path
 from nyttolib.assessment.model import BenefitLine, CostLine, FreedTimeLine
 from nyttolib.assessment.validation import describe_location
 from nyttolib.exports.charts import cost_benefit_img
