@@ -225,6 +225,18 @@ class TrafficLight(_Content):
         return self
 
 
+class PrintLimits(_Content):
+    """How much the printed beslutsunderlag (PDF) holds: see nyttolib.exports.print_limits."""
+
+    rows: int = Field(120, ge=20)
+    characters: int = Field(10_000, ge=2_000)
+    plan_item_rows: int = Field(8, ge=1)
+    notice: str = (
+        "Utskriften är förkortad: de längsta listorna och texterna visas delvis, och det står vid var och en. "
+        "Hela beslutsunderlaget finns i HTML-versionen och i bedömningen."
+    )
+
+
 class SettingsFile(_Content):
     hourly_rates: list[HourlyRate] = Field(min_length=1)
     salary_hours_per_month: float = Field(gt=0)
@@ -233,6 +245,7 @@ class SettingsFile(_Content):
     minimum_years: int = Field(ge=1)
     default_discount_rate_percent: float = Field(ge=0, le=100)
     traffic_light: TrafficLight
+    print_limits: PrintLimits = PrintLimits()
 
     @model_validator(mode="after")
     def _check(self) -> SettingsFile:

@@ -361,6 +361,27 @@ def test_undo_puts_the_row_last_when_the_list_became_shorter_and_a_new_change_en
     assert not any(type(c).__name__ == "UndoNotice" for c in costs.children)
 
 
+def test_a_full_list_says_so_and_adds_no_row(store, content):
+    """At MAX_ROWS rows (what the model holds) "Lägg till" is disabled and the list says why; a click that
+    arrives anyway adds nothing, and removing a row makes room again."""
+    from nyttolib.app.rows import LIST_FULL
+    from nyttolib.assessment.model import MAX_ROWS
+
+    form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
+    form.show("plan")
+    risks = next(r for r in _row_lists(form.steps["plan"]) if r.path[-1] == "risks")
+    form.session.replace(risks.path, [{"risk": f"Risk {i}"} for i in range(MAX_ROWS)])
+    risks.render()
+    assert risks.add_button.disabled
+    assert LIST_FULL.format(rows=MAX_ROWS) in risks.children[-1].value
+    risks._add()
+    assert len(store.load(form.session.id)[0].plan.risks) == MAX_ROWS
+    risks.rows[0].children[-1].children[-1].click()
+    assert not risks.add_button.disabled and risks.children[-1] is risks.add_button
+    risks.add_button.click()
+    assert len(store.load(form.session.id)[0].plan.risks) == MAX_ROWS
+
+
 def test_moving_a_row_keeps_the_focus_on_the_moved_row(store, content):
     form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
     form.show("plan")

@@ -20,7 +20,14 @@ from longtext import SWEDISH, filled, repeated
 
 from nyttolib.assessment.documents import read_assessment_file
 from nyttolib.assessment.model import Activity, Assessment, Benefit, BenefitLine
-from nyttolib.exports.report import BREAK_EVERY, LONG_WORD, ZERO_WIDTH_SPACE, render_html, render_pdf
+from nyttolib.exports.report import (
+    BREAK_EVERY,
+    LONG_WORD,
+    ZERO_WIDTH_SPACE,
+    render_html,
+    render_pdf,
+    render_printed_html,
+)
 
 from conftest import EXAMPLES
 
@@ -41,8 +48,9 @@ def poppler(*args: str) -> str:
 
 
 def pdf_file(assessment: Assessment, content, tmp_path: Path, name: str = "rapport") -> Path:
+    """The PDF as nyttolib exports it: from the report's printed version (within the print limits)."""
     path = tmp_path / f"{name}.pdf"
-    path.write_bytes(render_pdf(render_html(assessment, content)))
+    path.write_bytes(render_pdf(render_printed_html(assessment, content)))
     return path
 
 
@@ -170,7 +178,7 @@ def test_no_word_is_cut_without_a_hyphen(content, invoice, tmp_path, which):
     for name, document in documents:
         path = pdf_file(document, content, tmp_path, name)
         text = reader_text(path)
-        problems = broken_words(text, html_text(render_html(document, content)))
+        problems = broken_words(text, html_text(render_printed_html(document, content)))
         assert not problems, f"{name}: {problems}"
     if which == "long words":
         flat = text.replace(HYPHEN + "\n", "")
@@ -342,14 +350,24 @@ def test_long_words_keep_escaping(content):
     assert "&amp;amp;&lt;b&gt;" in html.replace(ZERO_WIDTH_SPACE, "")
 
 
-def test_a_twenty_thousand_character_word_renders(content, invoice, tmp_path):
+@pytest.mark.parametrize("printed", [False, True], ids=["whole", "printed"])
+def test_a_twenty_thousand_character_word_renders(content, invoice, tmp_path, printed):
     """One word of 20 000 characters (the longest text the model allows) in the description: the PDF is
-    made, all of the word is in it, and its lines end at the break opportunities the report put in
-    (every BREAK_EVERY characters), not wherever the width ran out (speed: bench/bench_export.py)."""
+    made and its lines end at the break opportunities the report put in (every BREAK_EVERY characters),
+    not wherever the width ran out (speed: bench/bench_export.py). Rendered whole, all of the word is in
+    it; the exported (printed) version shows the part its print limits allow and says how much."""
     document = invoice.model_copy(deep=True)
     document.initiative.description = "a" * 20_000
-    path = pdf_file(document, content, tmp_path)
-    lines = [line for line in reader_text(path).replace("\f", "\n").splitlines() if re.fullmatch("a{10,}", line)]
-    assert sum(len(line) for line in lines) == 20_000
+    path = tmp_path / "rapport.pdf"
+    path.write_bytes(render_pdf((render_printed_html if printed else render_html)(document, content)))
+    text = reader_text(path)
+    lines = [line for line in text.replace("\f", "\n").splitlines() if re.fullmatch("a{10,}", line)]
+    shown = sum(len(line) for line in lines)
+    if printed:  # the marker says how many are shown; the last line of them ends in the marker itself
+        marked = re.search(r"a+ … \[förkortad: ([\d ]+) av 20 000 tecken\]", " ".join(text.split()))
+        assert marked, "the shortened word carries its marker"
+        assert 1_000 < int(marked.group(1).replace(" ", "")) == shown + len(marked.group().split(" ")[0])
+    else:
+        assert shown == 20_000
     assert all(len(line) % BREAK_EVERY == 0 for line in lines[:-1]), sorted({len(line) for line in lines})
     assert int(re.search(r"^Pages:\s+(\d+)$", poppler("pdfinfo", str(path)), re.M).group(1)) < 20

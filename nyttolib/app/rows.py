@@ -17,8 +17,10 @@ from nyttolib.app.errors import guarded
 from nyttolib.app.fields import Field, heading, html, shared_button_style, shared_layout
 from nyttolib.app.focus import request_focus
 from nyttolib.app.session import AssessmentSession, Path
+from nyttolib.assessment.model import MAX_ROWS
 
 TITLE_LENGTH = 80
+LIST_FULL = "Listan är full: den rymmer högst {rows} rader. Ta bort en rad för att kunna lägga till en ny."
 
 
 def short_title(text: str, limit: int = TITLE_LENGTH) -> str:
@@ -68,6 +70,7 @@ class RowList(widgets.VBox):
         self.add_button = widgets.Button(description=add_label)
         self.add_button.add_class("nyttolib-add")
         self.add_button.on_click(guarded(lambda _button: self._add()))
+        self.full_notice = html(f"<p>{LIST_FULL.format(rows=MAX_ROWS)}</p>")
         self.fields: list[Field] = []
         self.rows: list[widgets.VBox] = []
         self.move_buttons: list[dict[int, widgets.Button]] = []
@@ -100,7 +103,9 @@ class RowList(widgets.VBox):
         shown: list[widgets.Widget] = list(self.rows)
         if self.undo is not None and self.removed is not None:
             shown.insert(min(self.removed[0], len(shown)), self.undo)
-        self.children = [*shown, self.add_button]
+        full = len(items) >= MAX_ROWS
+        self.add_button.disabled = full
+        self.children = [*shown, self.add_button, *([self.full_notice] if full else [])]
 
     def _button(self, text: str, action: Callable[[], None], tooltip: str) -> widgets.Button:
         button = widgets.Button(description=text, tooltip=tooltip, layout=shared_layout(), style=shared_button_style())
@@ -119,6 +124,8 @@ class RowList(widgets.VBox):
         request_focus(first if first is not None else self.rows[index].children[-1].children[-1])
 
     def _add(self) -> None:
+        if len(self.items) >= MAX_ROWS:
+            return
         self._forget_removed()
         self._changed([*self.items, self.new_row()])
         self._focus_row(len(self.rows) - 1)

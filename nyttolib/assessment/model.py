@@ -32,6 +32,10 @@ DOCUMENT_TYPE = "nyttolib.assessment"
 # Long text may hold tab and newline; a line none of the control characters (see nyttolib.text).
 Text = Annotated[str, Field(max_length=20_000), AfterValidator(check_text)]
 ShortText = Annotated[str, Field(max_length=500), AfterValidator(check_line)]
+# Lists hold at most MAX_ROWS rows (a calculation's per-year lists at most MAX_YEARS values): far more
+# than an assessment needs, and it keeps every export of a valid document within its time.
+MAX_ROWS = 200
+MAX_YEARS = 30
 # Ids end up in addresses and file names: short, and only letters, digits, '-' and '_'.
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 # An id that refers to content (a category, a stage …): checked against the content in validation.
@@ -89,7 +93,7 @@ class Portfolio(Record):
     project_number: ShortText = Field("", title="Projektnr")
     stage: Reference | None = Field(None, title="Steg i portföljen")
     total_cost_kr: Amount | None = Field(None, title="Kostnad (totalt)")
-    funding: list[FundingLine] = Field(default_factory=list, title="Finansiering")
+    funding: list[FundingLine] = Field(default_factory=list, max_length=MAX_ROWS, title="Finansiering")
 
 
 class Valuation(Record):
@@ -145,7 +149,7 @@ class CostLine(_EstimateRange):
     kind: Literal["engangs", "lopande"] = Field("engangs", title="Typ av kostnad")
     unit: Literal["kr", "timmar"] = Field("kr", title="Enhet")
     rate: Reference = Field("intern", title="Timpris")
-    values: list[Amount] = Field(default_factory=list, title="Belopp per år")
+    values: list[Amount] = Field(default_factory=list, max_length=MAX_YEARS, title="Belopp per år")
 
 
 class BenefitLine(_EstimateRange):
@@ -154,7 +158,7 @@ class BenefitLine(_EstimateRange):
     benefit_id: Reference | None = Field(None, title="Hör till nytta")
     category: Reference | None = Field(None, title="Kategori")
     full_effect_kr: Amount = Field(0, title="Årlig nytta vid full effekt (kr)")
-    ramp_percent: list[Percent] = Field(default_factory=list, title="Effekt per år (%)")
+    ramp_percent: list[Percent] = Field(default_factory=list, max_length=MAX_YEARS, title="Effekt per år (%)")
     realisable: StrictBool = Field(True, title="Kan realiseras som pengar")
 
 
@@ -166,19 +170,21 @@ class FreedTimeLine(_EstimateRange):
     minutes_per_case: Minutes = Field(0, title="Minuter per ärende")
     share_percent: Percent = Field(100, title="Andel som påverkas (%)")
     rate: Reference = Field("intern", title="Timpris")
-    ramp_percent: list[Percent] = Field(default_factory=list, title="Effekt per år (%)")
+    ramp_percent: list[Percent] = Field(default_factory=list, max_length=MAX_YEARS, title="Effekt per år (%)")
     # Freed time is money only if it is taken home (seed 000): unset until the user chooses.
     realisable: StrictBool | None = Field(None, title="Tas hem som pengar")
 
 
 class Calculation(Record):
     start_year: Year | None = Field(None, title="Första år")
-    years: StrictInt = Field(3, ge=1, le=30, title="Antal år")
+    years: StrictInt = Field(3, ge=1, le=MAX_YEARS, title="Antal år")
     discount_rate_percent: Percent | None = Field(None, title="Diskonteringsränta (%)")
-    hourly_rates: dict[Reference, HourlyRate] = Field(default_factory=dict, title="Timpriser (kr/h)")
-    cost_lines: list[CostLine] = Field(default_factory=list, title="Kostnader")
-    benefit_lines: list[BenefitLine] = Field(default_factory=list, title="Nyttor")
-    freed_time_lines: list[FreedTimeLine] = Field(default_factory=list, title="Frigjord tid")
+    hourly_rates: dict[Reference, HourlyRate] = Field(
+        default_factory=dict, max_length=MAX_ROWS, title="Timpriser (kr/h)"
+    )
+    cost_lines: list[CostLine] = Field(default_factory=list, max_length=MAX_ROWS, title="Kostnader")
+    benefit_lines: list[BenefitLine] = Field(default_factory=list, max_length=MAX_ROWS, title="Nyttor")
+    freed_time_lines: list[FreedTimeLine] = Field(default_factory=list, max_length=MAX_ROWS, title="Frigjord tid")
 
 
 def uses_hourly_rate(line: CostLine | BenefitLine | FreedTimeLine) -> bool:
@@ -201,13 +207,17 @@ class Measurement(Record):
 class PlanItem(Record):
     id: Identifier = Field(default_factory=new_id, title="Id")
     benefit_id: Reference | None = Field(None, title="Nytta")
-    answers: dict[Reference, Text] = Field(default_factory=dict, title="Nyttorealiseringsplanens frågor")
-    seven_questions: dict[Reference, Text] = Field(default_factory=dict, title="E-delegationens sju frågor")
+    answers: dict[Reference, Text] = Field(
+        default_factory=dict, max_length=MAX_ROWS, title="Nyttorealiseringsplanens frågor"
+    )
+    seven_questions: dict[Reference, Text] = Field(
+        default_factory=dict, max_length=MAX_ROWS, title="E-delegationens sju frågor"
+    )
     unit: ShortText = Field("", title="Mätetal (enhet)")
     baseline_value: Measure | None = Field(None, title="Nuläge (värde)")
     target_value: Measure | None = Field(None, title="Målvärde")
     target_date: dt.date | None = Field(None, title="Målet ska nås senast")
-    measurements: list[Measurement] = Field(default_factory=list, title="Uppföljning")
+    measurements: list[Measurement] = Field(default_factory=list, max_length=MAX_ROWS, title="Uppföljning")
 
 
 class Activity(Record):
@@ -227,11 +237,11 @@ class Risk(Record):
 
 
 class RealisationPlan(Record):
-    items: list[PlanItem] = Field(default_factory=list, title="Nyttor i planen")
-    activities: list[Activity] = Field(default_factory=list, title="Aktiviteter")
-    prerequisites: list[Text] = Field(default_factory=list, title="Förutsättningar")
-    behaviour_changes: list[Text] = Field(default_factory=list, title="Beteendeförändringar")
-    risks: list[Risk] = Field(default_factory=list, title="Risker")
+    items: list[PlanItem] = Field(default_factory=list, max_length=MAX_ROWS, title="Nyttor i planen")
+    activities: list[Activity] = Field(default_factory=list, max_length=MAX_ROWS, title="Aktiviteter")
+    prerequisites: list[Text] = Field(default_factory=list, max_length=MAX_ROWS, title="Förutsättningar")
+    behaviour_changes: list[Text] = Field(default_factory=list, max_length=MAX_ROWS, title="Beteendeförändringar")
+    risks: list[Risk] = Field(default_factory=list, max_length=MAX_ROWS, title="Risker")
     reporting: Text = Field("", title="När ska det rapporteras?")
     approved_by: ShortText = Field("", title="Godkänd av (beställare)")
     approved_date: dt.date | None = Field(None, title="Godkänd datum")
@@ -242,11 +252,13 @@ class Assessment(Record):
     schema_version: Literal[2] = Field(SCHEMA_VERSION, title="Schemaversion")
     id: Identifier | None = Field(None, title="Id")
     initiative: Initiative = Field(default_factory=Initiative, title="Om initiativet")
-    prerequisites: dict[Reference, PrerequisiteAnswer] = Field(default_factory=dict, title="Förutsättningar")
-    classification: dict[Reference, Annotated[StrictInt, Field(ge=1, le=5)] | None] = Field(
-        default_factory=dict, title="Klassificering"
+    prerequisites: dict[Reference, PrerequisiteAnswer] = Field(
+        default_factory=dict, max_length=MAX_ROWS, title="Förutsättningar"
     )
-    benefits: list[Benefit] = Field(default_factory=list, title="Nytta")
+    classification: dict[Reference, Annotated[StrictInt, Field(ge=1, le=5)] | None] = Field(
+        default_factory=dict, max_length=MAX_ROWS, title="Klassificering"
+    )
+    benefits: list[Benefit] = Field(default_factory=list, max_length=MAX_ROWS, title="Nytta")
     calculation: Calculation = Field(default_factory=Calculation, title="Nyttokalkyl")
     plan: RealisationPlan = Field(default_factory=RealisationPlan, title="Nyttorealiseringsplan")
 

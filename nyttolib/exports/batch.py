@@ -45,10 +45,10 @@ def export_bytes(
     *,
     revision: int | None = None,
     saved_at: str | None = None,
-    html: str | None = None,
     drafts: dict[str, str] | None = None,
 ) -> bytes:
-    """One export format as bytes (pass the already rendered `html` to make a PDF without rendering twice).
+    """One export format as bytes. The PDF is made from the report's printed version, which keeps to
+    the print limits (nyttolib.exports.print_limits); the HTML holds everything.
 
     `drafts` (text the form did not accept) show in the report as "ej giltigt värde"; the JSON and the
     workbook hold the saved document only."""
@@ -58,13 +58,12 @@ def export_bytes(
         from nyttolib.exports.spreadsheet import calculation_workbook
 
         return calculation_workbook(assessment, content)
-    from nyttolib.exports.report import render_html, render_pdf
+    from nyttolib.exports.report import render_html, render_pdf, render_printed_html
 
-    html = html or render_html(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts)
     if fmt == "html":
-        return html.encode("utf-8")
+        return render_html(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts).encode("utf-8")
     if fmt == "pdf":
-        return render_pdf(html)
+        return render_pdf(render_printed_html(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts))
     raise ValueError(f"okänt format: {fmt}")
 
 
@@ -85,15 +84,10 @@ def write_exports(
 ) -> list[Path]:
     """Write the chosen formats of one assessment into `out_dir` (each file written atomically)."""
     written = []
-    html = None
     stem = stem or file_stem(assessment)
     try:
         for fmt in formats:
-            if fmt in ("html", "pdf") and html is None:
-                from nyttolib.exports.report import render_html
-
-                html = render_html(assessment, content, revision=revision, saved_at=saved_at)
-            data = export_bytes(assessment, content, fmt, revision=revision, saved_at=saved_at, html=html)
+            data = export_bytes(assessment, content, fmt, revision=revision, saved_at=saved_at)
             target = out_dir / f"{stem}.{fmt}"
             write_bytes_atomically(target, data)
             written.append(target)

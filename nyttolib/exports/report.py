@@ -8,9 +8,13 @@ nothing the user typed is ever interpreted as markup, markdown or template synta
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import datetime as dt
+import math
 import os
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,8 +42,9 @@ from nyttolib.assessment.completeness import (
 from nyttolib.assessment.model import Assessment
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 from nyttolib.assessment.validation import describe_location
-from nyttolib.content import Content
+from nyttolib.content import Content, PrintLimits
 from nyttolib.exports.charts import cost_benefit_alt_text, cost_benefit_png, png_data_uri
+from nyttolib.exports.print_limits import shortened, water_level
 from nyttolib.paths import templates_dir
 from nyttolib.text import without_bidi_controls
 
@@ -54,6 +59,12 @@ LONG_WORD = 48
 BREAK_EVERY = 24
 ZERO_WIDTH_SPACE = "\u200b"
 _LONG_RUN = re.compile(rf"[^\s\u200b]{{{LONG_WORD + 1},}}")
+#: While the printed version renders: the texts the user wrote, and either the lengths of those
+#: printed (first pass) or the length each is cut to (second pass). Our own labels are never cut.
+#: See nyttolib.exports.print_limits.
+_USER_TEXTS: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("user_texts", default=frozenset())
+_TEXT_LENGTHS: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("text_lengths", default=None)
+_TEXT_LIMIT: contextvars.ContextVar[int | None] = contextvars.ContextVar("text_limit", default=None)
 
 
 def _with_breaks(match: re.Match[str]) -> str:
@@ -71,6 +82,12 @@ def breakable(value: Any) -> Any:
     """
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
+    if value in _USER_TEXTS.get():
+        lengths, limit = _TEXT_LENGTHS.get(), _TEXT_LIMIT.get()
+        if lengths is not None:
+            lengths.append(len(value))
+        if limit is not None:
+            value = shortened(value, limit)
     return _LONG_RUN.sub(_with_breaks, without_bidi_controls(value))
 
 
@@ -180,11 +197,16 @@ def widest_figure(assessment: Assessment, result: CalculationResult, effects: li
         *(line["amounts"] + [line["full_effect_kr"]] for line in effects),
     ]
     def width(value: Any) -> int:  # a field with a draft shows "ej giltigt värde" instead of a figure
-        return len(value) if isinstance(value, str) else len(fmt.number(value))
+        if isinstance(value, str):
+            return len(value)
+        if value is None or not math.isfinite(value):
+            return 1
+        return len(f"{round(value):,}")  # as many characters as fmt.number's "-1 234 567", and 30× faster
 
     return max((width(value) for row in rows for value in row), default=1)
 
 
+@lru_cache(maxsize=1024)
 def effect_percent(value: float) -> str:
     """An effect percentage as the calculation uses it: 60 %, 33,3 %, 12,25 % (never rounded away)."""
     decimals = next((d for d in (0, 1, 2) if round(value, d) == round(value, 2)), 2)
@@ -220,6 +242,28 @@ def effect_lines(assessment: Assessment, result: CalculationResult) -> list[dict
     return lines
 
 
+def row_limit(context: dict[str, Any], limits: PrintLimits) -> int | None:
+    """How many rows of each list the printed version shows (None: all), from the lists the template
+    prints and what one row of each costs (a per-year table is printed once per group of years)."""
+    groups = len(context["year_groups"])
+    plan = context["a"].plan
+    lists = [
+        (context["funding"], 1),
+        (context["a"].benefits, 1),
+        (context["a"].calculation.cost_lines, groups),
+        (context["effect_lines"], groups),
+        (context["result"].freed_time, 2),
+        (context["plan_items"], limits.plan_item_rows),
+        *((item.measurements, 1) for item in plan.items),
+        (plan.activities, 1),
+        (plan.prerequisites, 1),
+        (plan.behaviour_changes, 1),
+        (plan.risks, 2),
+        (context["progress"].missing, 1),
+    ]
+    return water_level([len(rows) for rows, _ in lists], limits.rows, [weight for _, weight in lists])
+
+
 def report_context(
     assessment: Assessment,
     content: Content,
@@ -227,11 +271,13 @@ def report_context(
     revision: int | None = None,
     saved_at: str | None = None,
     drafts: dict[str, str] | None = None,
+    printed: bool = False,
 ) -> dict[str, Any]:
     """Everything the template shows, computed once: labels looked up, figures calculated.
 
     `drafts` (text the form did not accept, by field) print as "ej giltigt värde", and a calculation
-    with any of them shows no figures: they would be made from older values."""
+    with any of them shows no figures: they would be made from older values. `printed`: the version
+    for the PDF, whose lists are shortened to the print limits (see nyttolib.exports.print_limits)."""
     drafts = drafts or {}
     result = calculate(assessment, content)
     progress = completeness(assessment, content, drafts)
@@ -266,7 +312,7 @@ def report_context(
             }
         )
     saved = dt.datetime.fromisoformat(saved_at).astimezone() if saved_at else dt.datetime.now().astimezone()
-    return {
+    context = {
         "a": assessment,
         "content": content,
         "kind": content.label(ic.kinds, ini.kind, "–"),
@@ -299,7 +345,12 @@ def report_context(
         "version": __version__,
         "logo": logo_data_uri(report_template_dir()),
         "css": (report_template_dir() / "report.css").read_text(encoding="utf-8"),
+        "print_notice": None,
     }
+    limit = row_limit(context, content.settings.print_limits) if printed else None
+    context["row_limit"] = limit
+    context["rows"] = lambda rows: rows if limit is None else rows[:limit]
+    return context
 
 
 def render_html(
@@ -311,10 +362,60 @@ def render_html(
     drafts: dict[str, str] | None = None,
 ) -> str:
     """The report as one self-contained HTML document: no JavaScript, no network, chart embedded."""
-    directory = report_template_dir()
-    template = template_environment(str(directory)).get_template("report.html.j2")
     context = report_context(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts)
-    return template.render(**context)
+    return _template().render(**context)
+
+
+def render_printed_html(
+    assessment: Assessment,
+    content: Content,
+    *,
+    revision: int | None = None,
+    saved_at: str | None = None,
+    drafts: dict[str, str] | None = None,
+) -> str:
+    """The report's version for the PDF: lists and texts within the print limits, and where they were
+    shortened it says so (nyttolib.exports.print_limits). Rendered once to measure the texts it prints,
+    and again with the longest of them cut, when they do not fit."""
+    context = report_context(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts, printed=True)
+    limits = content.settings.print_limits
+    lengths: list[int] = []
+    with _set(_USER_TEXTS, frozenset(user_texts(assessment.model_dump()))), _set(_TEXT_LENGTHS, lengths):
+        html = _template().render(**context)
+    text_limit = water_level(lengths, limits.characters)
+    if text_limit is None and context["row_limit"] is None:
+        return html
+    context["print_notice"] = limits.notice
+    cut = None if text_limit is None else max(text_limit, MIN_PRINTED_TEXT)
+    with _set(_USER_TEXTS, frozenset(user_texts(assessment.model_dump()))), _set(_TEXT_LIMIT, cut):
+        return _template().render(**context)
+
+
+@contextlib.contextmanager
+def _set(variable: contextvars.ContextVar, value: Any):
+    token = variable.set(value)
+    try:
+        yield
+    finally:
+        variable.reset(token)
+
+
+def user_texts(data: Any) -> Iterator[str]:
+    """Every text in a dumped document longer than MIN_PRINTED_TEXT: the ones print may shorten."""
+    if isinstance(data, str):
+        if len(data) > MIN_PRINTED_TEXT:
+            yield data
+    elif isinstance(data, dict | list):
+        for value in data.values() if isinstance(data, dict) else data:
+            yield from user_texts(value)
+
+
+#: No text is cut shorter than this in print, however many there are (the rows are bounded too).
+MIN_PRINTED_TEXT = 40
+
+
+def _template():
+    return template_environment(str(report_template_dir())).get_template("report.html.j2")
 
 
 def render_pdf(html: str) -> bytes:
