@@ -9,7 +9,8 @@ start of navigation (so the test driver's overhead is not counted). Medians of 5
 - throttled cold: cold, over Chromium's network emulation (CDP Network.emulateNetworkConditions,
   20 Mbit/s and 40 ms latency: a municipal network rather than localhost);
 - burst of 3: three new visitors open the start page within 2 s (each a fresh context), three times;
-  the median and the slowest of the nine.
+  the median and the slowest of the nine; and for the same visitors the time to the page's first byte,
+  the server's part (the browsers share this machine's cores with the server; users' do not).
 Between loads we wait until the preheated pool is full again, as it is for spaced-out real requests.
 
 Run: make bench-form  (or .venv/bin/python bench/bench_form.py)
@@ -110,6 +111,12 @@ def warm_loads(browser, url: str, ready, pause: float) -> list[float]:
     return times
 
 
+#: The server's part of a visit: ms from navigation start to the page's first byte (a preheated kernel
+#: answers at once; a visitor who finds the pool empty waits here for a kernel to start).
+FIRST_BYTE = "performance.getEntriesByType('navigation')[0].responseStart"
+FIRST_BYTES: list[float] = []
+
+
 def bursts(browser, url: str, ready, pause: float) -> list[float]:
     """Three new visitors within 2 s (each a fresh context), BURSTS times: every visitor's time."""
     times = []
@@ -122,12 +129,14 @@ def bursts(browser, url: str, ready, pause: float) -> list[float]:
             time.sleep(max(0.0, started + offset - time.monotonic()))
             page.evaluate(f"window.location.href = {url!r}")  # navigate without waiting for it
         times.extend(wait_ready(page) for page in pages)
+        FIRST_BYTES.extend(page.evaluate(FIRST_BYTE) / 1000 for page in pages)
         for context in contexts:
             context.close()
     return times
 
 
 MODES = ("cold", "warm", "throttled cold", "burst of 3")
+BURST_FIRST_BYTE = "burst of 3, first byte"
 
 
 def measure(browser, url: str, ready, pause: float, burst_url: str, burst_ready, burst_pause: float, modes) -> dict:
@@ -140,7 +149,10 @@ def measure(browser, url: str, ready, pause: float, burst_url: str, burst_ready,
     results = {}
     for mode in modes:
         results[mode] = runs[mode]()
-        print(f"  {mode}: {', '.join(f'{t:.2f}' for t in results[mode])}", flush=True)
+        if mode == "burst of 3":
+            results[BURST_FIRST_BYTE], FIRST_BYTES[:] = list(FIRST_BYTES), []
+        for name in (mode, BURST_FIRST_BYTE) if mode == "burst of 3" else (mode,):
+            print(f"  {name}: {', '.join(f'{t:.2f}' for t in results[name])}", flush=True)
     return results
 
 
@@ -180,6 +192,7 @@ def report(bare: dict, ours: dict) -> None:
         "warm": "first step interactive, same tab again",
         "throttled cold": f"fresh context over {THROTTLE['mbit_per_s']} Mbit/s, {THROTTLE['latency_ms']} ms",
         "burst of 3": f"start page, 3 visitors within 2 s ×{BURSTS} (bare: its page)",
+        BURST_FIRST_BYTE: "the same visitors: until the server's first byte (its part of the wait)",
     }
     for mode in bare:
         bare_median, ours_median = statistics.median(bare[mode]), statistics.median(ours[mode])

@@ -228,8 +228,8 @@ class TrafficLight(_Content):
 class PrintLimits(_Content):
     """How much the printed beslutsunderlag (PDF) holds: see nyttolib.exports.print_limits."""
 
-    rows: int = Field(120, ge=20)
-    characters: int = Field(10_000, ge=2_000)
+    rows: int = Field(100, ge=20)
+    characters: int = Field(8_000, ge=2_000)
     plan_item_rows: int = Field(8, ge=1)
     notice: str = (
         "Utskriften är förkortad: de längsta listorna och texterna visas delvis, och det står vid var och en. "

