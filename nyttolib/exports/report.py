@@ -54,9 +54,10 @@ LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"
 #: Runs of more than LONG_WORD characters without a space (pasted links, identifiers, a key held down)
 #: get a break opportunity every BREAK_EVERY characters. Real Swedish compounds are shorter and are
 #: hyphenated by the stylesheet instead. Without this, WeasyPrint lays out the whole remaining run for
-#: every line: one 20 000-character word took a minute.
+#: every line: one 20 000-character word took a minute. Pieces of 12 fit the report's narrowest table
+#: cells (≈ 10–14 characters); pieces of 24 did not, and every such line was broken again (25 % slower).
 LONG_WORD = 48
-BREAK_EVERY = 24
+BREAK_EVERY = 12
 ZERO_WIDTH_SPACE = "\u200b"
 _LONG_RUN = re.compile(rf"[^\s\u200b]{{{LONG_WORD + 1},}}")
 #: While the printed version renders: the texts the user wrote, and either the lengths of those
