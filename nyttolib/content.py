@@ -123,6 +123,9 @@ class ScaleStep(_Content):
 class CalculationRule(_Content):
     required_text: str
     not_required_text: str
+    verdict_required: str = "Nyttokalkyl krävs"
+    verdict_not_required: str = "Ingen nyttokalkyl krävs"
+    verdict_not_required_but_made: str = "Ingen nyttokalkyl krävs, men den som är gjord följer med underlaget"
     exempt_kinds: list[str] = []
     exempt_text: str = ""
 

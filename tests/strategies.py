@@ -102,8 +102,11 @@ def calculations(draw, benefit_ids: list[str]) -> Calculation:
     years = draw(st.integers(CONTENT.settings.minimum_years, 6))
     rates = _ids(CONTENT.settings.hourly_rates)
     categories = _ids(CONTENT.benefits.categories)
-    per_year = st.lists(amounts, min_size=years, max_size=years)
-    ramp = st.lists(percents, min_size=years, max_size=years)
+    # Mostly one value a year; sometimes one too few or too many (valid: the form reports it, and
+    # every view and export must still show such a document).
+    length = st.integers(years - 1, years + 1) | st.just(years)
+    per_year = length.flatmap(lambda n: st.lists(amounts, min_size=n, max_size=n))
+    ramp = length.flatmap(lambda n: st.lists(percents, min_size=n, max_size=n))
     benefit = st.none() | st.sampled_from(benefit_ids) if benefit_ids else st.none()
     return Calculation(
         start_year=draw(st.none() | st.integers(2000, 2100)),

@@ -353,6 +353,7 @@ def test_undo_puts_the_row_last_when_the_list_became_shorter_and_a_new_change_en
     costs.rows[2].children[-1].children[-1].click()  # remove the last
     costs.rows[0].children[-1].children[-1].click()  # remove the first: only this one can be undone now
     assert [type(c).__name__ for c in costs.children] == ["UndoNotice", "VBox", "Button"]
+    assert "<strong>Kostnad 1 (Kostnad nr 0)</strong> togs bort." in costs.children[0].children[0].value  # which one
     costs.children[0].button.click()
     names = [line.description for line in store.load(form.session.id)[0].calculation.cost_lines]
     assert names == ["Kostnad nr 0", "Kostnad nr 1"]

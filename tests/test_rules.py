@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from nyttolib.assessment.calculations import calculate, realisable_note
-from nyttolib.assessment.model import Assessment, Benefit, FreedTimeLine, Initiative, Measurement, PlanItem
+from nyttolib.assessment.model import (
+    Assessment,
+    Benefit,
+    BenefitLine,
+    FreedTimeLine,
+    Initiative,
+    Measurement,
+    PlanItem,
+)
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
+from nyttolib.exports.report import render_html
 
 
 def _with(kind: str | None, *categories: str) -> Assessment:
@@ -57,6 +66,22 @@ def test_the_examples(content, invoice, study, infrastructure):
     assert calculation_requirement(invoice, content).required
     assert not calculation_requirement(study, content).required
     assert not calculation_requirement(infrastructure, content).required
+
+
+def test_the_verdict_says_when_a_calculation_is_made_though_none_is_required(content, study):
+    """A förstudie needs no calculation; with valued benefits in one, the verdict says it comes along
+    instead of "Ingen nyttokalkyl krävs" beside the figures (costs alone are asked for anyway)."""
+    rule = content.benefits.calculation_rule
+    assert calculation_requirement(Assessment(), content).verdict == rule.verdict_not_required
+    costs_only = Assessment(initiative={"kind": "forstudie"}, calculation={"cost_lines": [{"description": "Licens"}]})
+    assert calculation_requirement(costs_only, content).verdict == "Ingen nyttokalkyl krävs"
+    valued = costs_only.model_copy(deep=True)
+    valued.calculation.benefit_lines = [BenefitLine(description="Porto", full_effect_kr=1000)]
+    outcome = calculation_requirement(valued, content)
+    assert not outcome.required
+    assert outcome.verdict == "Ingen nyttokalkyl krävs, men den som är gjord följer med underlaget"
+    html = render_html(valued, content)
+    assert "<strong>Ingen nyttokalkyl krävs, men den som är gjord följer med underlaget.</strong>" in html
 
 
 def test_traffic_light(content):

@@ -256,12 +256,6 @@ LINES = {
             "Om initiativet → Uppskattad arbetsinsats (timmar)",
             f"ska vara ett tal från 0 till 100{NBSP}000{NBSP}000{NBSP}h",
         ),
-        (
-            ("calculation", "cost_lines", 0, "values", 1),
-            200_000_000,  # within the amount bound, but not as hours
-            "Kostnader → rad 1 → Belopp per år → år 2",
-            f"ska vara ett tal från 0 till 100{NBSP}000{NBSP}000{NBSP}h",
-        ),
     ],
 )
 def test_numbers_are_held_to_the_forms_ranges_with_swedish_messages(content, path, value, where, message):
@@ -276,6 +270,21 @@ def test_numbers_are_held_to_the_forms_ranges_with_swedish_messages(content, pat
     target[path[-1]] = value
     messages = _messages(validate_document(document, content))
     assert len(messages) == 1 and where in messages[0] and messages[0].endswith(f": {message}"), messages
+
+
+def test_hours_beyond_the_hours_range_are_a_warning_not_a_refusal(content):
+    """200 000 000 in a cost line is a valid amount in kronor; switched to hours it is beyond the hours
+    range. A rule between two fields (the unit and the amount): the document loads and imports, and the
+    rule is shown at the field, so that an export of what the form saved always reads back."""
+    document = HEADER | {"calculation": {"years": 3, "cost_lines": [{"unit": "timmar", "values": [1, 200_000_000, 1]}]}}
+    result = validate_document(document, content)
+    assert result.ok, _messages(result)
+    assert [(w.where, w.message) for w in result.warnings] == [
+        (
+            "Nyttokalkyl → Kostnader → rad 1 → Belopp per år → år 2",
+            f"ska vara ett tal från 0 till 100{NBSP}000{NBSP}000{NBSP}h",
+        )
+    ]
 
 
 def test_the_largest_values_allowed_still_give_finite_results(content):

@@ -34,6 +34,20 @@ def short_title(text: str, limit: int = TITLE_LENGTH) -> str:
     return cut.rstrip(" ,.;:–-") + "…"
 
 
+#: The field that names a row, in the order looked for (a cost's description, an activity, a risk …).
+NAMING_FIELDS = ("description", "activity", "risk", "note", "comment")
+
+
+def removed_title(title: str, item: Any) -> str:
+    """"Kostnad 2 (Licenser för e-tjänsten)": the number alone does not say which row went, and the
+    numbers of the rows after it change at once."""
+    text = item if isinstance(item, str) else next(
+        (value for name in NAMING_FIELDS if isinstance(value := getattr(item, name, None), str) and value.strip()), ""
+    )
+    named = short_title(text, 60) if text.strip() else ""
+    return f"{title} ({named})" if named and named not in title else title
+
+
 class UndoNotice(widgets.HBox):
     """The notice "Kostnad 2 togs bort. [Ångra]", shown where the row was."""
 
@@ -134,7 +148,7 @@ class RowList(widgets.VBox):
         items = list(self.items)
         removed = items.pop(index)
         self.removed = (index, removed)
-        self.undo = UndoNotice(self.row_title(index, removed), self._restore)
+        self.undo = UndoNotice(removed_title(self.row_title(index, removed), removed), self._restore)
         self._changed(items)
         request_focus(self.undo.button)
 

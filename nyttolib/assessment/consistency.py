@@ -1,4 +1,5 @@
-"""Rules between fields (date order, low/high estimates, one value per year): reported, never raised.
+"""Rules between fields (date order, low/high estimates, one value per year, hours within the hours
+range): reported, never raised.
 
 They used to be model validators, which made a document that breaks them impossible to load: a form
 that saved such a pair (Slutdatum before Startdatum, typed digit by digit) left an assessment that no
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nyttolib.assessment.model import Assessment
+from nyttolib.numbers import HOURS
 
 LINE_SECTIONS = (
     ("cost_lines", "values", "Kostnader"),
@@ -73,6 +75,18 @@ def _one_value_per_year(assessment: Assessment) -> list[RuleProblem]:
     return problems
 
 
+def _hours_in_range(assessment: Assessment) -> list[RuleProblem]:
+    """A cost line in hours shares the model's amount bound; as hours it is held to the form's HOURS range.
+    Which bound applies depends on another field (the unit: switched after the amount was typed)."""
+    return [
+        RuleProblem(("calculation", "cost_lines", row, "values", year), HOURS.model_message())
+        for row, line in enumerate(assessment.calculation.cost_lines)
+        if line.unit == "timmar"
+        for year, value in enumerate(line.values)
+        if not HOURS.contains(value)
+    ]
+
+
 def rule_problems(assessment: Assessment) -> list[RuleProblem]:
     """Every rule between fields that the assessment breaks now."""
-    return _dates(assessment) + _estimates(assessment) + _one_value_per_year(assessment)
+    return _dates(assessment) + _estimates(assessment) + _one_value_per_year(assessment) + _hours_in_range(assessment)

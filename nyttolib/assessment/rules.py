@@ -14,6 +14,7 @@ class CalculationRequirement:
     required: bool
     reason: str
     economic_benefits: list[str]
+    verdict: str  # "Nyttokalkyl krävs", or not, or not but one is made (content: calculation_rule)
 
 
 def calculation_requirement(assessment: Assessment, content: Content) -> CalculationRequirement:
@@ -29,12 +30,16 @@ def calculation_requirement(assessment: Assessment, content: Content) -> Calcula
         for line in assessment.calculation.freed_time_lines
         if line.realisable and line.benefit_id is None
     ]
+    # Costs alone are asked for even when no calculation is required; valued benefits make one.
+    valued = assessment.calculation.benefit_lines or assessment.calculation.freed_time_lines
+    made = rule.verdict_not_required_but_made if valued else None
     if assessment.initiative.kind in rule.exempt_kinds:
         kind = content.label(content.initiative.kinds, assessment.initiative.kind)
-        return CalculationRequirement(False, f"{kind}: {rule.exempt_text}", economic)
+        verdict = made or rule.verdict_not_required
+        return CalculationRequirement(False, f"{kind}: {rule.exempt_text}", economic, verdict)
     if economic:
-        return CalculationRequirement(True, rule.required_text, economic)
-    return CalculationRequirement(False, rule.not_required_text, economic)
+        return CalculationRequirement(True, rule.required_text, economic, rule.verdict_required)
+    return CalculationRequirement(False, rule.not_required_text, economic, made or rule.verdict_not_required)
 
 
 TrafficLightColour = Literal["green", "yellow", "red", "none"]

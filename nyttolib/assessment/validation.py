@@ -15,10 +15,10 @@ from pydantic import BaseModel, ValidationError
 
 from nyttolib.assessment.consistency import rule_problems
 from nyttolib.assessment.migrations import NewerSchemaError, migrate
-from nyttolib.assessment.model import DOCUMENT_TYPE, Assessment, Calculation, uses_hourly_rate
+from nyttolib.assessment.model import DOCUMENT_TYPE, Assessment, uses_hourly_rate
 from nyttolib.content import Content
 from nyttolib.messages import error_text
-from nyttolib.numbers import HOURS, Range
+from nyttolib.numbers import Range
 
 
 @dataclass(frozen=True)
@@ -143,20 +143,6 @@ def _unique(ids: list[str], loc: tuple[Any, ...], content: Content) -> list[Prob
     return problems
 
 
-def _hours_in_range(calc: Calculation, content: Content) -> list[Problem]:
-    """A cost line in hours shares the model's amount bound; as hours it is held to the form's HOURS range.
-
-    A check here rather than in the model: which bound applies depends on another field (the unit), and
-    a document must load whatever its fields hold together."""
-    return [
-        _problem(("calculation", "cost_lines", row, "values", year), HOURS.model_message(), content)
-        for row, line in enumerate(calc.cost_lines)
-        if line.unit == "timmar"
-        for year, value in enumerate(line.values)
-        if not HOURS.contains(value)
-    ]
-
-
 def check_references(assessment: Assessment, content: Content) -> list[Problem]:
     """Problems with ids that must exist in the content or elsewhere in the document."""
     problems: list[Problem] = []
@@ -204,8 +190,6 @@ def check_references(assessment: Assessment, content: Content) -> list[Problem]:
                 problems.append(
                     _problem((*loc, "benefit_id"), f"nyttan '{benefit_id}' finns inte i nyttotabellen", content)
                 )
-
-    problems += _hours_in_range(calc, content)
 
     plan = assessment.plan
     problems += _unique([item.id for item in plan.items], ("plan", "items"), content)

@@ -67,7 +67,7 @@ class BenefitsStep(Step):
 
     def refresh(self) -> None:
         outcome = calculation_requirement(self.session.assessment, self.content)
-        verdict = "Nyttokalkyl krävs" if outcome.required else "Ingen nyttokalkyl krävs"
+        verdict = escape(outcome.verdict)
         because = ""
         if outcome.required and outcome.economic_benefits:
             names = ", ".join(escape(name) for name in outcome.economic_benefits)

@@ -244,7 +244,7 @@ class SummaryStep(Step):
             f"<li>{escape(benefit_name(i))}: {escape(follow_up_status(i, c).label)}</li>" for i in a.plan.items
         )
         self.figures.value = (
-            f"<p>{'Nyttokalkyl krävs' if requirement.required else 'Ingen nyttokalkyl krävs'}: "
+            f"<p>{escape(requirement.verdict)}: "
             f"{escape(requirement.reason)}</p>"
             + (invalid_calculation_text(s.drafts, c) or figures_html(result, c))
             + (f"<h3>Uppföljning</h3><ul>{lights}</ul>" if lights else "")
