@@ -136,8 +136,16 @@ def test_a_step_change_moves_the_focus_to_the_new_steps_heading_and_marks_the_cu
         next_button = page.get_by_role("button", name="Nästa steg")
         next_button.scroll_into_view_if_needed()
         next_button.focus()
+        page.evaluate("""() => { window.__busySeen = null;
+          new MutationObserver(() => { const s = document.querySelector('.nyttolib-busy-shown');
+            if (s && !window.__busySeen) window.__busySeen = s.getAttribute('role') + ': ' + s.textContent; })
+            .observe(document.body, {subtree: true, childList: true, attributes: true}); }""")
         page.keyboard.press("Enter")  # from the bottom of step 1
         assert focused_heading() == content.criteria.title
+        # While the step was built the page said so, and it stops saying so once the step is there.
+        assert page.evaluate("window.__busySeen") == "status: Hämtar steget …"
+        assert page.locator(".nyttolib-busy-shown").count() == 0
+        assert page.locator(".nyttolib-form[aria-busy]").count() == 0
         expect(current).to_have_count(1)
         expect(current).to_have_text(re.compile(r"^2\. "))
         # Not colour alone: the current step's text is bold and underlined.

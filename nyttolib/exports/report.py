@@ -381,14 +381,15 @@ def render_printed_html(
     context = report_context(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts, printed=True)
     limits = content.settings.print_limits
     lengths: list[int] = []
-    with _set(_USER_TEXTS, frozenset(user_texts(assessment.model_dump()))), _set(_TEXT_LENGTHS, lengths):
+    texts = frozenset(user_texts(assessment.model_dump()))
+    with _set(_USER_TEXTS, texts), _set(_TEXT_LENGTHS, lengths):
         html = _template().render(**context)
     text_limit = water_level(lengths, limits.characters)
     if text_limit is None and context["row_limit"] is None:
         return html
     context["print_notice"] = limits.notice
     cut = None if text_limit is None else max(text_limit, MIN_PRINTED_TEXT)
-    with _set(_USER_TEXTS, frozenset(user_texts(assessment.model_dump()))), _set(_TEXT_LIMIT, cut):
+    with _set(_USER_TEXTS, texts), _set(_TEXT_LIMIT, cut):
         return _template().render(**context)
 
 

@@ -4,11 +4,18 @@
  *                      -> aria-invalid="true" and aria-describedby (the message) on the input(s)
  *   .nyttolib-current (a step button)     -> aria-current="step"
  *   .nyttolib-focus-N (N grows per request) -> focus that widget (a field's input, a button, or the
- *                                              heading inside it) and scroll it into view, once. */
+ *                                              heading inside it) and scroll it into view, once.
+ * A click on a step button (or Föregående/Nästa steg) shows "Hämtar steget …" at once: a step built
+ * for the first time can take seconds on a busy server, and the page must not look dead meanwhile.
+ * It goes when the new step's heading takes the focus (or after BUSY_LIMIT_MS, whatever happened). */
 (function () {
   "use strict";
 
   var FOCUS_CLASS = /(?:^|\s)nyttolib-focus-(\d+)(?:\s|$)/;
+  var STEP_BUTTONS = ".nyttolib-nav button, .nyttolib-footer button";
+  var BUSY_LIMIT_MS = 30000;
+  var busyStatus = null;
+  var busyTimer = null;
   var handledFocus = 0;
   var messages = 0;
   var scheduled = false;
@@ -86,8 +93,31 @@
     var target = focusTarget(newest);
     if (!target || !target.getClientRects().length) return; // not rendered yet: try again on the next change
     handledFocus = serial;
+    setBusy(false);
     target.focus({ preventScroll: true });
     target.scrollIntoView({ block: "start", inline: "nearest" });
+  }
+
+  function setBusy(on) {
+    if (!busyStatus) {
+      busyStatus = document.createElement("div");
+      busyStatus.className = "nyttolib-busy-status";
+      busyStatus.setAttribute("role", "status");
+      (document.querySelector("main") || document.body).appendChild(busyStatus);
+    }
+    busyStatus.textContent = on ? "Hämtar steget …" : "";
+    busyStatus.classList.toggle("nyttolib-busy-shown", on);
+    document.querySelectorAll(".nyttolib-form").forEach(function (form) {
+      if (on) form.setAttribute("aria-busy", "true");
+      else form.removeAttribute("aria-busy");
+    });
+    window.clearTimeout(busyTimer);
+    if (on) busyTimer = window.setTimeout(function () { setBusy(false); }, BUSY_LIMIT_MS);
+  }
+
+  function onClick(event) {
+    var button = event.target.closest && event.target.closest(STEP_BUTTONS);
+    if (button && !button.disabled) setBusy(true);
   }
 
   function sync() {
@@ -105,6 +135,7 @@
   }
 
   function start() {
+    document.addEventListener("click", onClick, true);
     new MutationObserver(schedule).observe(document.body, {
       subtree: true,
       childList: true,
