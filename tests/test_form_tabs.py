@@ -28,10 +28,16 @@ def field(form: AssessmentForm, key: str):
 def test_a_new_assessment_names_itself_in_the_address_once_saved(store, content):
     clock = ManualClock()
     form = AssessmentForm(AssessmentSession(store, content, scheduler=clock))
-    assert "data-nyttolib-address" not in form.save_status.value
+    assert "data-nyttolib-address" not in form.address.value
     field(form, "initiative.name").control.value = "Ny"
     clock.run()
-    assert f"data-nyttolib-address='?id={form.session.id}'" in form.save_status.value
+    assert f"data-nyttolib-address='?id={form.session.id}&amp;steg=initiative'" in form.address.value
+    form.show("plan")  # the step is in the address too, so that F5 stays on it
+    assert f"data-nyttolib-address='?id={form.session.id}&amp;steg=plan'" in form.address.value
+    again = AssessmentForm(AssessmentSession(store, content, form.session.id, scheduler=clock), first_step="plan")
+    assert again.current == "plan" and again.body.children[0] is again.steps["plan"]
+    unknown = AssessmentForm(AssessmentSession(store, content, form.session.id, scheduler=clock), first_step="<x>")
+    assert unknown.current == "initiative"
 
 
 def test_values_from_another_tab_appear_in_the_open_step_in_place(store, content):

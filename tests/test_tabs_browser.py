@@ -68,12 +68,16 @@ def test_a_new_assessment_gets_its_address_and_opens_again_after_reload(server):
         form.fill("Behov", "Syns efter F5")
         form.wait_saved()
         saved = wait_for(lambda: stored(data, "Adress efter sparande"), message="the saved assessment")
-        expect(page).to_have_url(re.compile(rf"/voila/render/bedomning\.ipynb\?id={saved.id}$"))
+        expect(page).to_have_url(re.compile(rf"/voila/render/bedomning\.ipynb\?id={saved.id}&steg=initiative$"))
         wait_for(lambda: stored(data, "Adress efter sparande").initiative.need == "Syns efter F5", message="Behov")
         page.reload()
         ready(page)
         expect(page.get_by_label("Initiativets namn", exact=True)).to_have_value("Adress efter sparande")
         expect(page.get_by_label("Behov", exact=True)).to_have_value("Syns efter F5")
+        page.get_by_role("button", name="Nästa steg").click()  # F5 on step 2 stays on step 2
+        expect(page).to_have_url(re.compile(rf"\?id={saved.id}&steg=prerequisites$"))
+        page.reload()
+        expect(page.locator(".nyttolib-nav [aria-current='step']")).to_have_text(re.compile(r"^2\. "), timeout=180_000)
         page.go_back()  # the blank "new" page is not left behind in the history as a second entry
         expect(page).to_have_url(re.compile(r"start\.ipynb"))
 

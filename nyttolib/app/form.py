@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import urllib.parse
 from html import escape
 from typing import Any
 
@@ -41,7 +42,7 @@ SECTION_STEP = {section: step for step, sections in STEP_SECTIONS.items() for se
 class AssessmentForm(widgets.VBox):
     """The whole form for one assessment. Steps are built when first shown, so the first is quick."""
 
-    def __init__(self, session: AssessmentSession):
+    def __init__(self, session: AssessmentSession, *, first_step: str | None = None):
         super().__init__()
         self.session = session
         self.content = session.content
@@ -50,10 +51,11 @@ class AssessmentForm(widgets.VBox):
         self.step_ids = [cls.id for cls in STEP_CLASSES] + ["summary"]
         self.titles = {step_id: form.steps[step_id].title for step_id in self.step_ids}
         self.steps: dict[str, Step] = {}
-        self.current = self.step_ids[0]
+        self.current = first_step if first_step in self.step_ids else self.step_ids[0]
 
         self.title = html("")
         self.save_status = html("", "nyttolib-save-status")
+        self.address = html("")
         self.notice = html("", "nyttolib-notice")
         self._clear_notice_when_saved = False
         self.conflict = widgets.VBox()
@@ -77,6 +79,7 @@ class AssessmentForm(widgets.VBox):
         self.children = [
             self.title,
             self.save_status,
+            self.address,
             self.conflict,
             self.notice,
             self.progress,
@@ -114,6 +117,7 @@ class AssessmentForm(widgets.VBox):
         self.previous.disabled = index == 0
         self.next.disabled = index == len(self.step_ids) - 1
         self._update_status()
+        self._update_address()
         if focus_heading:
             request_focus(view.heading())
 
@@ -220,14 +224,19 @@ class AssessmentForm(widgets.VBox):
             "new": "Inte sparad ännu – det sparas automatiskt när du skriver.",
             "conflict": "Dina senaste ändringar är inte sparade än – välj nedan vilken version som ska gälla.",
         }.get(s.status, s.status_message)
-        self.save_status.value = f"<p role='status' aria-live='polite'>{escape(text)}</p>{self._address()}"
+        self.save_status.value = f"<p role='status' aria-live='polite'>{escape(text)}</p>"
+        self._update_address()
 
-    def _address(self) -> str:
-        """Once the assessment is saved, the page's address names it (`?id=`), so a reload or a bookmark
-        opens it again: the Voilà template's script reads this marker and replaces the address."""
+    def _update_address(self) -> None:
+        """Once the assessment is saved, the page's address names it and the step shown (`?id=…&steg=…`),
+        so a reload or a bookmark opens the same step of it: the template's script reads this marker
+        and replaces the address."""
         if self.session.revision is None:
-            return ""
-        return f"<span hidden data-nyttolib-address='?id={escape(self.session.id, quote=True)}'></span>"
+            return
+        query = urllib.parse.urlencode({"id": self.session.id, "steg": self.current})
+        marker = f"<span hidden data-nyttolib-address='?{escape(query, quote=True)}'></span>"
+        if self.address.value != marker:
+            self.address.value = marker
 
     # -- another tab saved -----------------------------------------------------------------------
 
@@ -358,9 +367,13 @@ def _shown(value: Any) -> str:
 
 
 def assessment_form(
-    assessment_id: str | None = None, *, store: Store | None = None, content: Content | None = None
+    assessment_id: str | None = None,
+    *,
+    store: Store | None = None,
+    content: Content | None = None,
+    step: str | None = None,
 ) -> widgets.Widget:
-    """The form for a stored assessment (or a new one); what the notebook displays."""
+    """The form for a stored assessment (or a new one), at `step` (`?steg=`, from a reload) or the first."""
     try:
         content = content or load_content()
     except ContentError as exc:
@@ -379,13 +392,13 @@ def assessment_form(
         )
     if full_id is None:
         return AssessmentForm(AssessmentSession(store, content))
-    return _open_form(store, content, full_id)
+    return _open_form(store, content, full_id, step)
 
 
-def _open_form(store: Store, content: Content, assessment_id: str) -> widgets.Widget:
+def _open_form(store: Store, content: Content, assessment_id: str, step: str | None = None) -> widgets.Widget:
     """The form for a stored assessment; if it cannot be opened, a page with ways back, never a traceback."""
     try:
-        return AssessmentForm(AssessmentSession(store, content, assessment_id))
+        return AssessmentForm(AssessmentSession(store, content, assessment_id), first_step=step)
     except Exception:
         log.exception("Could not open assessment %s", assessment_id)
         return UnreadablePage(store, assessment_id, lambda: _open_form(store, content, assessment_id))
@@ -394,7 +407,7 @@ def _open_form(store: Store, content: Content, assessment_id: str) -> widgets.Wi
 def form_for_request() -> widgets.Widget:
     """What the notebook shows: the form, or a Swedish page saying what went wrong (never Voilà's text)."""
     try:
-        return assessment_form(query_parameter("id"))
+        return assessment_form(query_parameter("id"), step=query_parameter("steg"))
     except Exception:
         log.exception("Could not show the form")
         return error_page("Något gick fel när bedömningen skulle öppnas. Det som är sparat finns kvar.")
