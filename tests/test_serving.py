@@ -371,7 +371,8 @@ def _answers(server: Server) -> bool:
 
 @pytest.mark.slow
 def test_killing_nyttolib_serve_stops_voila_too(tmp_path):
-    """A `kill` of `nyttolib serve` left Voilà and its kernels answering on the port (found by a walkthrough)."""
+    """A `kill` of `nyttolib serve` left Voilà and its kernels answering on the port, and its terminal
+    showed a traceback from Voilà shutting down (both found by a walkthrough)."""
     import signal
     import socket
     import time
@@ -382,7 +383,9 @@ def test_killing_nyttolib_serve_stops_voila_too(tmp_path):
     port = free_port()
     env = {**os.environ, "NYTTOLIB_DATA_DIR": str(tmp_path / "data")}
     command = [sys.executable, "-m", "nyttolib", "serve", "--port", str(port), "--no-browser"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    terminal = tmp_path / "terminal.txt"
+    with terminal.open("w") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
@@ -401,6 +404,8 @@ def test_killing_nyttolib_serve_stops_voila_too(tmp_path):
             time.sleep(1)
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing answers on the port any more
+        shown = terminal.read_text(encoding="utf-8")
+        assert "startsidan finns på" in shown and "Traceback" not in shown, shown  # tracebacks go to the log
     finally:
         if process.poll() is None:
             process.kill()

@@ -68,12 +68,22 @@ def start(
     environment: dict[str, str] | None = None,
     allowed_hosts: list[str] | None = None,
 ) -> subprocess.Popen:
-    """Start the server in the repository root (so voila.json applies) and return the process."""
-    return subprocess.Popen(
+    """Start the server in the repository root (so voila.json applies) and return the process. Its log
+    goes to the terminal, its tracebacks to the log file (nyttolib.serve.output)."""
+    from nyttolib.serve.output import relay_in_background
+    from nyttolib.terminal import log_path
+
+    process = subprocess.Popen(
         voila_command(host=host, port=port, open_browser=open_browser, extra=extra, notebooks=notebooks, module=module),
         cwd=ROOT,
         env={**server_environment(data_dir, allowed_hosts), **(environment or {})},
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
     )
+    relay_in_background(process.stderr, sys.stderr, log_path(data_dir))
+    return process
 
 
 def serve(
