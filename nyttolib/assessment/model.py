@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -70,6 +70,18 @@ HourlyRate = bounded(numbers.HOURLY_RATE)
 Measure = bounded(numbers.MEASURE)
 Year = bounded(numbers.YEAR, StrictInt)
 ValuationLevel = Literal[1, 3, 5]
+
+
+def member(target: Any, part: str | int) -> Any | None:
+    """One step along a field path ("calculation", "cost_lines", 2 …): a model's field, a dict's value
+    or a list's row; None where the path leads nowhere."""
+    if isinstance(target, BaseModel):
+        return getattr(target, part, None) if isinstance(part, str) else None
+    if isinstance(target, dict):
+        return target.get(part)
+    if isinstance(target, list) and isinstance(part, int) and 0 <= part < len(target):
+        return target[part]
+    return None
 
 
 def new_id() -> str:

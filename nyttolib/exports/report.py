@@ -39,7 +39,7 @@ from nyttolib.assessment.completeness import (
     draft_path,
     state_text,
 )
-from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.model import Assessment, member
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 from nyttolib.assessment.validation import describe_location
 from nyttolib.content import Content, PrintLimits
@@ -137,14 +137,7 @@ def shown_assessment(assessment: Assessment, drafts: dict[str, str]) -> Assessme
         *parents, last = draft_path(key)
         target: Any = shown
         for part in parents:
-            if isinstance(target, BaseModel):
-                target = getattr(target, part, None)
-            elif isinstance(target, dict):
-                target = target.get(part)
-            elif isinstance(target, list) and isinstance(part, int) and 0 <= part < len(target):
-                target = target[part]
-            else:
-                target = None
+            target = member(target, part)
             if target is None:
                 break
         if isinstance(target, BaseModel) and last in type(target).model_fields:
