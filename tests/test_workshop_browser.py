@@ -27,7 +27,8 @@ FIRST = MATURITY.dimensions[0]
 
 @pytest.fixture(scope="module")
 def workshop_server(tmp_path_factory):
-    """A workshop with three earlier participants, served in workshop mode."""
+    """A workshop with three earlier participants, served in workshop mode (that workshop only); beside it in
+    the data folder another workshop and a per-system one, which this server must not serve."""
     require_chromium()
     data = tmp_path_factory.mktemp("workshop")
     with WorkshopStore(data) as store:
@@ -41,7 +42,7 @@ def workshop_server(tmp_path_factory):
             answers = {statement_key(d.id, s.id): {"now": now, "target": 5} for d, s in MATURITY.statements()}
             store.save_answers(token, answers, submit=True)
             tokens.append(token)
-    with voila_server(data, **workshop_server_options(2)) as url:
+    with voila_server(data, **workshop_server_options(2, workshop.id)) as url:
         yield url, data, workshop, other, tokens, systems
 
 
@@ -55,6 +56,8 @@ def test_a_participant_answers_and_the_facilitator_view_follows(workshop_server,
     with browser_page() as facilitator:
         facilitator.goto(page_url(url, "ledare.ipynb", f"kod={workshop.facilitator_code}"))
         expect(facilitator.locator(".nyttolib-live")).to_contain_text("3 har gått med", timeout=60_000)
+        # Signed in: the code leaves the address bar (and the history entry): the screen may be on a projector.
+        expect(facilitator).to_have_url(re.compile(r"/ledare\.ipynb$"))
         expect(facilitator.get_by_text("Var börjar vi?")).to_be_visible()
         expect(facilitator.get_by_role("navigation", name="Ledarvyns delar").get_by_role("button")).to_have_count(5)
         found["ledarvyn, översikt"] = violations(facilitator)
@@ -144,11 +147,25 @@ def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(worksh
         # Nor is a participant's personal token.
         page.goto(page_url(url, "ledare.ipynb", f"kod={tokens[0]}"))
         expect(page.get_by_text("Ledarkoden stämmer inte.")).to_be_visible(timeout=60_000)
-        # The facilitator's start page lists no workshops: only a code opens one.
+        # Nor, on this workshop's server, another workshop's facilitator code or join code.
+        page.goto(page_url(url, "ledare.ipynb", f"kod={other.facilitator_code}"))
+        expect(page.get_by_text("Ledarkoden stämmer inte.")).to_be_visible(timeout=60_000)
+        expect(page).to_have_url(re.compile(r"/ledare\.ipynb$"))  # a wrong code leaves the address too
+        page.goto(page_url(url, "delta.ipynb", f"kod={other.join_code}"))
+        expect(page.get_by_text("Koden stämmer inte.")).to_be_visible(timeout=60_000)
+        assert other.name not in page.content()
+        # The facilitator's start page lists no workshops and creates none: only a code opens one, typed hidden.
         page.goto(page_url(url, "ledare.ipynb"))
-        expect(page.get_by_label("Ledarkod")).to_be_visible(timeout=60_000)
+        code = page.get_by_label("Ledarkod")
+        expect(code).to_be_visible(timeout=60_000)
         content = page.content()
         assert workshop.name not in content and other.name not in content and workshop.join_code not in content
+        assert "Skapa" not in content
+        expect(code).to_have_attribute("type", "password")
+        code.fill(workshop.facilitator_code)
+        page.get_by_role("button", name="Öppna", exact=True).click()
+        expect(page.locator(".nyttolib-live")).to_contain_text("har gått med", timeout=30_000)
+        assert workshop.facilitator_code not in page.content() and "kod=" not in page.url
         # A made-up personal link opens nothing.
         page.goto(page_url(url, "delta.ipynb", "svar=" + tokens[0][:-2] + "xx"))
         expect(page.get_by_text("Länken till dina svar stämmer inte.")).to_be_visible(timeout=60_000)
@@ -167,9 +184,9 @@ def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(worksh
 def test_a_per_system_questionnaire_in_the_browser(workshop_server):
     """Klassificering av IS/IT-system: the system is chosen from those already named, the group decides the
     questions, and a figure typed wrong keeps its text and gets a message; no axe violations."""
-    url, data, _workshop, _other, _tokens, systems = workshop_server
+    _url, data, _workshop, _other, _tokens, systems = workshop_server
     found: dict[str, list[str]] = {}
-    with browser_page() as page:
+    with voila_server(data, **workshop_server_options(1, systems.id)) as url, browser_page() as page:
         page.goto(page_url(url, "delta.ipynb", f"kod={systems.join_code}"))
         subject = page.get_by_label("Vilket system bedömer du?")
         subject.wait_for(timeout=60_000)
