@@ -369,8 +369,9 @@ def test_a_store_for_one_workshop_reaches_no_other(tmp_path):
     with WorkshopStore(tmp_path) as everything:
         served = everything.create("Den här", "mognadsanalys-nyttorealisering")
         other = everything.create("En annan", "mognadsanalys-nyttorealisering")
-        other_token = everything.join(other.join_code)
+        other_token = everything.join(other.join_code, subject="Procapita")
     with WorkshopStore(tmp_path, only=served.id) as store:
+        assert store.subjects(other.id) == []
         token = store.join(served.join_code)
         assert store.response(token)[0].id == served.id
         assert store.by_facilitator_code(served.facilitator_code).id == served.id

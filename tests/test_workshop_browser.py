@@ -137,8 +137,13 @@ def test_a_participant_answers_and_the_facilitator_view_follows(workshop_server,
     assert found == {name: [] for name in found}, found
 
 
-def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(workshop_server):
-    url, _data, workshop, other, tokens, _systems = workshop_server
+def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(workshop_server, tmp_path):
+    url, data, workshop, other, tokens, _systems = workshop_server
+    screenshots = tmp_path
+    with WorkshopStore(data) as store:  # held before; not served by this server, but the facilitator may compare
+        spring = store.create("Mognadsanalys Vår", MATURITY.id, "2026-04-01")
+        spring_token = store.join(spring.join_code, role="Chef")
+        store.save_answers(spring_token, {statement_key(FIRST.id, FIRST.statements[0].id): {"now": 2}})
     with browser_page() as page:
         # The join code is not a facilitator code.
         page.goto(page_url(url, "ledare.ipynb", f"kod={workshop.join_code}"))
@@ -154,6 +159,14 @@ def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(worksh
         page.goto(page_url(url, "delta.ipynb", f"kod={other.join_code}"))
         expect(page.get_by_text("Koden stämmer inte.")).to_be_visible(timeout=60_000)
         assert other.name not in page.content()
+        # A made-up personal link opens nothing.
+        page.goto(page_url(url, "delta.ipynb", "svar=" + tokens[0][:-2] + "xx"))
+        expect(page.get_by_text("Länken till dina svar stämmer inte.")).to_be_visible(timeout=60_000)
+        # One's own answers page shows nothing of anyone else's, nor the facilitator's code.
+        page.goto(page_url(url, "delta.ipynb", f"svar={tokens[0]}"))
+        expect(page.get_by_text("Din personliga länk")).to_be_visible(timeout=60_000)
+        content = page.content()
+        assert workshop.facilitator_code not in content and tokens[1] not in content and tokens[2] not in content
         # The facilitator's start page lists no workshops and creates none: only a code opens one, typed hidden.
         page.goto(page_url(url, "ledare.ipynb"))
         code = page.get_by_label("Ledarkod")
@@ -163,17 +176,22 @@ def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(worksh
         assert "Skapa" not in content
         expect(code).to_have_attribute("type", "password")
         code.fill(workshop.facilitator_code)
+        page.screenshot(path=str(screenshots / "ledare-start.png"), full_page=True)
         page.get_by_role("button", name="Öppna", exact=True).click()
         expect(page.locator(".nyttolib-live")).to_contain_text("har gått med", timeout=30_000)
         assert workshop.facilitator_code not in page.content() and "kod=" not in page.url
-        # A made-up personal link opens nothing.
-        page.goto(page_url(url, "delta.ipynb", "svar=" + tokens[0][:-2] + "xx"))
-        expect(page.get_by_text("Länken till dina svar stämmer inte.")).to_be_visible(timeout=60_000)
-        # One's own answers page shows nothing of anyone else's, nor the facilitator's code.
-        page.goto(page_url(url, "delta.ipynb", f"svar={tokens[0]}"))
-        expect(page.get_by_text("Din personliga länk")).to_be_visible(timeout=60_000)
-        content = page.content()
-        assert workshop.facilitator_code not in content and tokens[1] not in content and tokens[2] not in content
+        # Earlier workshops are compared only when the facilitator ticks them.
+        page.get_by_role("button", name="Jämförelse över tid").click()
+        expect(page.get_by_text("Ingen tidigare workshop är vald att jämföra med.")).to_be_visible()
+        earlier = page.get_by_label(re.compile(r"^Mognadsanalys Vår \(2026-04-01, 1 svar\)"))
+        earlier.check()
+        expect(page.get_by_role("columnheader", name="Mognadsanalys Vår (2026-04-01)")).to_be_visible()
+        found = violations(page)
+        page.set_viewport_size({"width": 320, "height": 900})
+        page.screenshot(path=str(screenshots / "ledare-jamforelse-320.png"), full_page=True)
+        assert found == [], found
+    with WorkshopStore(data) as store:
+        assert store.compared_with(workshop.id) == [spring.id]
     # In workshop mode the assessments are not served at all.
     for notebook in ("start.ipynb", "bedomning.ipynb", "rapport.ipynb"):
         with pytest.raises(urllib.error.HTTPError) as error:

@@ -313,6 +313,8 @@ class WorkshopStore(DatabaseStore):
     def subjects(self, workshop_id: str) -> list[str]:
         """The systems (subjects) already named in a per-system workshop: offered to the next participant so
         that everyone writes the same name. Names only, never anyone's answers."""
+        if self.only and workshop_id != self.only:
+            return []
         rows = self._db.execute(
             "SELECT DISTINCT subject FROM workshop_responses WHERE workshop_id = ? AND subject IS NOT NULL",
             (workshop_id,),

@@ -276,7 +276,6 @@ class FacilitatorView(widgets.VBox):
                 layout=shared_layout(width="auto"),
                 style=shared_style("checkbox"),
             )
-            box.observe(guarded(lambda _change: self.choose_comparison()), names="value")
             self.compare_choices[earlier.id] = box
         intro = (
             "<h2>Jämförelse med tidigare workshoppar</h2><p>Välj vilka tidigare workshoppar med samma enkät som "
@@ -286,7 +285,8 @@ class FacilitatorView(widgets.VBox):
             "<p>Det finns ingen tidigare workshop med samma enkät att jämföra med.</p>"
         )
         self.comparison_table = html("")
-        return widgets.VBox([html(intro), *self.compare_choices.values(), self.comparison_table])
+        fields = [LabelledInput(box, lambda _value: self.choose_comparison()) for box in self.compare_choices.values()]
+        return widgets.VBox([html(intro), *fields, self.comparison_table])
 
     def choose_comparison(self) -> None:
         from nyttolib.survey.report import compare
