@@ -296,7 +296,7 @@ def main() -> None:
         with WorkshopStore(data) as store:
             workshop = store.create("Benchworkshop", "mognadsanalys-nyttorealisering", "2026-11-22")
         before_server = available_mb()
-        with voila_server(data, **workshop_server_options(PARTICIPANTS)) as url:
+        with voila_server(data, **workshop_server_options(PARTICIPANTS, workshop.id)) as url:
             joining = bench_joining(url, workshop.join_code)
         print(f"\n## {PARTICIPANTS} participants joining at once (pool of {PARTICIPANTS})")
         print(f"pool ready after server start: {joining['fill']:.1f} s")
@@ -314,7 +314,7 @@ def main() -> None:
             f"with the pool ready, {before_server - joining['available'][1]:.0f} MB after joining and refill"
         )
         # A pool large enough for every page below (used kernels are refilled only after the joining).
-        with voila_server(data, **workshop_server_options(20)) as url:
+        with voila_server(data, **workshop_server_options(20, workshop.id)) as url:
             wait_until_idle(url, 21)
             single = bench_single(url, workshop.join_code)
             print(

@@ -139,11 +139,19 @@ def _parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="lista workshoppar")
     actions.add_parser("questionnaires", help="lista enkäterna och fel i enkätfilerna")
     wexport = actions.add_parser("export", help="exportera rapport (html, pdf) och alla svar (csv, xlsx)")
-    wexport.add_argument("workshop", metavar="ID|KOD")
+    code_help = "workshoppens ledarkod (utelämnad: frågas efter utan att visas)"
+    wexport.add_argument("code", metavar="LEDARKOD", nargs="?", help=code_help)
     wexport.add_argument("--format", default="html,pdf,csv,xlsx", help="ett eller flera av html,pdf,csv,xlsx")
     wexport.add_argument("--out", metavar="MAPP", required=True, help="mapp att skriva till")
     compare = actions.add_parser("compare", help="jämför en workshop med tidigare med samma enkät")
-    compare.add_argument("workshop", metavar="ID|KOD")
+    compare.add_argument("code", metavar="LEDARKOD", nargs="?", help=code_help)
+    compare.add_argument(
+        "--with",
+        dest="earlier",
+        action="append",
+        metavar="ID",
+        help="en tidigare workshop att jämföra med (id eller deltagarkod; kan upprepas; ersätter valet som sparats)",
+    )
     return parser
 
 

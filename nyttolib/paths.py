@@ -39,6 +39,11 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     chosen = override or os.environ.get(DATA_DIR_ENV)
     if chosen:
         return Path(chosen).expanduser()
+    return default_data_dir()
+
+
+def default_data_dir() -> Path:
+    """The user's own data folder for nyttolib (e.g. ~/.local/share/nyttolib)."""
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("nyttolib", appauthor=False))

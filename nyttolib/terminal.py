@@ -82,7 +82,8 @@ def unexpected_error(exc: BaseException, directory: str | None = None) -> str:
     """Log the traceback to a file and return the sentence for the user."""
     path = log_path(directory)
     try:
-        with path.open("a", encoding="utf-8") as log:
+        # 0600: a traceback can hold what users typed
+        with open(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a", encoding="utf-8") as log:
             log.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")
             log.write("".join(traceback.format_exception(exc)))
         where = f" Detaljerna finns i {path}."

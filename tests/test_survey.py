@@ -15,7 +15,7 @@ from nyttolib.content import ContentError
 from nyttolib.storage.assessments import NotFoundError
 from nyttolib.survey.questionnaire import load_questionnaire, load_questionnaires, questionnaire_dir
 from nyttolib.survey.statistics import DONT_KNOW, compile_answers, statement_key, summarise
-from nyttolib.survey.store import ClosedError, WorkshopStore
+from nyttolib.survey.store import ClosedError, WorkshopStore, secret_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -188,9 +188,10 @@ def test_thirty_participants_answering_at_once(tmp_path):
         tokens[out.strip()] = number
     with WorkshopStore(tmp_path) as store:
         responses = store.responses(workshop.facilitator_code)
-    assert len(responses) == 30 and set(tokens) == {r.token for r in responses}
+    tokens = {secret_digest(token): number for token, number in tokens.items()}
+    assert len(responses) == 30 and set(tokens) == {r.id for r in responses}
     for response in responses:
-        number = tokens[response.token]
+        number = tokens[response.id]
         assert response.submitted_at and response.role == f"roll-{number % 3}"
         expected = {
             statement_key(d.id, s.id): {"now": 1 + (number + i) % 5, "target": 1 + (number + 2 * i) % 5}
@@ -199,3 +200,195 @@ def test_thirty_participants_answering_at_once(tmp_path):
         assert response.answers == expected  # every answer there, none mixed up
     compiled = compile_answers(questionnaire, [{"role": r.role, "answers": r.answers} for r in responses])
     assert all(s.now.count == 30 for s in compiled.statements)
+
+
+# -- codes: hashed, constant-time, out of participants' objects; one workshop per server ---------------------
+
+
+def _stored_values(path: Path) -> str:
+    """Every value in every table of the database, as one text (to look for codes stored as they are)."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return " ".join(
+            str(value) for table in tables for row in connection.execute(f"SELECT * FROM {table}") for value in row
+        )
+    finally:
+        connection.close()
+
+
+def test_codes_and_tokens_are_stored_only_as_digests(tmp_path):
+    with WorkshopStore(tmp_path) as store:
+        workshop = store.create("Hemlig", "mognadsanalys-nyttorealisering")
+        token = store.join(workshop.join_code)
+        store.save_answers(token, {"a/b": {"now": 3}})
+        stored = _stored_values(store._database.path)
+        for secret in (workshop.join_code, workshop.facilitator_code, token):
+            assert secret not in stored and secret.lower() not in stored
+        assert secret_digest(workshop.facilitator_code) in stored and secret_digest(token) in stored
+        # and each still opens what it opens
+        assert store.by_join_code(workshop.join_code).id == workshop.id
+        assert store.by_facilitator_code(workshop.facilitator_code).join_code == workshop.join_code  # unsealed
+        assert store.response(token)[1].answers == {"a/b": {"now": 3}}
+
+
+def test_what_a_participant_gets_holds_no_facilitator_code(tmp_path):
+    with WorkshopStore(tmp_path) as store:
+        workshop = store.create("Mognad", "mognadsanalys-nyttorealisering")
+        token = store.join(workshop.join_code)
+        joined = store.by_join_code(workshop.join_code)
+        own_workshop, own_response = store.response(token)
+        for seen in (joined, own_workshop, own_response, *store.workshops(), store.workshop(workshop.id)):
+            assert not hasattr(seen, "facilitator_code")
+            assert workshop.facilitator_code not in repr(seen)
+            assert secret_digest(workshop.facilitator_code) not in repr(seen)
+        assert own_workshop.join_code is None  # a personal link does not give the join code either
+        assert token not in repr(own_response)  # only the token's digest identifies the response
+
+
+@pytest.mark.parametrize("reference", ["", " ", "%", "_", "%%%%", "____", "_%_%", "\\%", "*"])
+def test_wildcards_and_empty_references_match_no_workshop(tmp_path, reference):
+    with WorkshopStore(tmp_path) as store:
+        workshop = store.create("Mognad", "mognadsanalys-nyttorealisering")
+        with pytest.raises(NotFoundError):
+            store.workshop(reference)
+        with pytest.raises(NotFoundError):
+            store.by_join_code(reference)
+        with pytest.raises(NotFoundError):
+            store.by_facilitator_code(reference)
+        with pytest.raises(NotFoundError):
+            store.response(reference)
+        assert store.workshop(workshop.id[:6].upper()).id == workshop.id  # an id prefix as typed still works
+        assert store.workshop(workshop.join_code.lower()).join_code == workshop.join_code
+
+
+def test_the_data_folder_and_database_are_private(tmp_path):
+    import stat
+
+    folder = tmp_path / "ny" / "data"
+    with WorkshopStore(folder) as store:
+        workshop = store.create("Mognad", "mognadsanalys-nyttorealisering")
+        store.join(workshop.join_code)
+        files = sorted(folder.iterdir())
+        assert {p.name for p in files} >= {"nyttolib.sqlite3", "nyttolib.sqlite3-wal", "nyttolib.sqlite3-shm"}
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        for path in files:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    # a database made by an older nyttolib (0644) is tightened when it is opened
+    (folder / "nyttolib.sqlite3").chmod(0o644)
+    with WorkshopStore(folder):
+        assert stat.S_IMODE((folder / "nyttolib.sqlite3").stat().st_mode) == 0o600
+
+
+OLD_DATABASE = """
+CREATE TABLE workshops (id TEXT PRIMARY KEY, name TEXT NOT NULL, questionnaire_id TEXT NOT NULL, held_on TEXT,
+    join_code TEXT NOT NULL UNIQUE, facilitator_code TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, closed_at TEXT);
+CREATE TABLE workshop_responses (workshop_id TEXT NOT NULL REFERENCES workshops(id), token TEXT NOT NULL UNIQUE,
+    role TEXT, subject TEXT, answers TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    submitted_at TEXT, name TEXT, PRIMARY KEY (workshop_id, token));
+CREATE TABLE workshop_facilitation (workshop_id TEXT PRIMARY KEY REFERENCES workshops(id), document TEXT NOT NULL,
+    updated_at TEXT NOT NULL);
+INSERT INTO workshops VALUES ('w1', 'Höst 2025', 'mognadsanalys-nyttorealisering', '2025-11-20', 'K7QP2M',
+    'gammal-ledarkod-1234567890', '2025-11-01T10:00:00+00:00', NULL);
+INSERT INTO workshops VALUES ('w2', 'Vår 2026', 'mognadsanalys-nyttorealisering', '2026-04-20', 'ABCDEF',
+    'annan-ledarkod-0987654321', '2026-04-01T10:00:00+00:00', '2026-04-20T15:00:00+00:00');
+INSERT INTO workshop_responses VALUES ('w1', 'token-anna', 'Chef', NULL, '{"a/b": {"now": 2}}',
+    '2025-11-20T09:00:00+00:00', '2025-11-20T09:05:00+00:00', '2025-11-20T09:06:00+00:00', 'Anna');
+INSERT INTO workshop_responses VALUES ('w1', 'token-bo', 'IT', NULL, '{}', '2025-11-20T09:00:00+00:00',
+    '2025-11-20T09:00:00+00:00', NULL, NULL);
+INSERT INTO workshop_facilitation VALUES ('w1', '{"notes": {"a": "Ledningen"}, "actions": []}',
+    '2025-11-20T10:00:00+00:00');
+"""
+
+
+def _old_database(folder: Path) -> Path:
+    import sqlite3
+
+    folder.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(folder / "nyttolib.sqlite3")
+    connection.executescript(OLD_DATABASE)
+    connection.commit()
+    connection.close()
+    return folder / "nyttolib.sqlite3"
+
+
+def test_a_database_with_plain_codes_is_migrated_and_every_code_still_works(tmp_path):
+    path = _old_database(tmp_path)
+    with WorkshopStore(tmp_path) as store:
+        stored = _stored_values(path)
+        for plain in ("K7QP2M", "ABCDEF", "gammal-ledarkod-1234567890", "annan-ledarkod-0987654321", "token-anna"):
+            assert plain not in stored, plain
+        # the old codes and personal links open what they opened before
+        opened = store.by_facilitator_code("gammal-ledarkod-1234567890")
+        assert (opened.id, opened.join_code) == ("w1", "K7QP2M")  # the join code, for the facilitator's view
+        assert store.by_facilitator_code("annan-ledarkod-0987654321").join_code == "ABCDEF"
+        assert store.by_join_code("k7qp2m").id == "w1"
+        workshop, anna = store.response("token-anna")
+        assert workshop.id == "w1" and anna.answers == {"a/b": {"now": 2}} and anna.name == "Anna"
+        assert [r.role for r in store.responses("gammal-ledarkod-1234567890")] == ["Chef", "IT"]
+        assert store.facilitation("w1")["notes"] == {"a": "Ledningen"}
+        store.save_answers("token-bo", {"a/b": {"now": 4}})
+        with pytest.raises(ClosedError):
+            store.join("ABCDEF")  # w2 stays closed
+        new = store.join("K7QP2M", role="Chef")
+        assert store.response(new)[0].id == "w1"
+        with pytest.raises(NotFoundError):
+            store.responses("K7QP2M")  # the join code still opens no answers
+    with WorkshopStore(tmp_path) as store:  # opening again migrates nothing twice
+        assert store.response("token-bo")[1].answers == {"a/b": {"now": 4}}
+        assert store.by_facilitator_code("gammal-ledarkod-1234567890").join_code == "K7QP2M"
+
+
+OPEN_OLD = textwrap.dedent(
+    """
+    import sys
+    from nyttolib.survey.store import WorkshopStore
+    with WorkshopStore(sys.argv[1]) as store:
+        print(store.by_facilitator_code("gammal-ledarkod-1234567890").join_code, store.response("token-anna")[0].id)
+    """
+)
+
+
+def test_kernels_opening_an_old_database_at_once_migrate_it_once(tmp_path):
+    """A workshop server starts its kernels together: each opens the store, one migrates, none fails."""
+    _old_database(tmp_path)
+    processes = [
+        subprocess.Popen([sys.executable, "-c", OPEN_OLD, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert [p.returncode for p in processes] == [0] * 6
+    assert outputs == ["K7QP2M w1\n"] * 6
+
+
+def test_a_store_for_one_workshop_reaches_no_other(tmp_path):
+    from nyttolib.storage.database import StoreError
+
+    with WorkshopStore(tmp_path) as everything:
+        served = everything.create("Den här", "mognadsanalys-nyttorealisering")
+        other = everything.create("En annan", "mognadsanalys-nyttorealisering")
+        other_token = everything.join(other.join_code, subject="Procapita")
+    with WorkshopStore(tmp_path, only=served.id) as store:
+        assert store.subjects(other.id) == []
+        token = store.join(served.join_code)
+        assert store.response(token)[0].id == served.id
+        assert store.by_facilitator_code(served.facilitator_code).id == served.id
+        for attempt in (
+            lambda: store.by_join_code(other.join_code),
+            lambda: store.join(other.join_code),
+            lambda: store.response(other_token),
+            lambda: store.save_answers(other_token, {"a/b": {"now": 1}}),
+            lambda: store.by_facilitator_code(other.facilitator_code),
+            lambda: store.responses(other.facilitator_code),
+            lambda: store.close_survey(other.facilitator_code),
+            lambda: store.workshop(other.id),
+        ):
+            with pytest.raises(NotFoundError):
+                attempt()
+        with pytest.raises(StoreError, match="nya workshoppar skapas inte"):
+            store.create("Fejk 2024", "mognadsanalys-nyttorealisering")
+    with WorkshopStore(tmp_path) as everything:
+        assert [w.name for w in everything.workshops()] == ["Den här", "En annan"]
+        assert everything.response(other_token)[1].answers == {}

@@ -238,15 +238,20 @@ def test_workshops_are_compared_over_time(store):
     answer_all(store, earlier, [(1, 4)])
     answer_all(store, earlier, [(2, 4)])
     answer_all(store, later, [(3, 5)])
+    data = ["--data-dir", str(store.directory), "workshop", "compare"]
     out = io.StringIO()
-    assert run(["--data-dir", str(store.directory), "workshop", "compare", later.join_code], out=out) == 0
+    assert run([*data, later.facilitator_code], out=out) == 0
+    assert "Ingen tidigare workshop är vald" in out.getvalue() and earlier.id[:12] in out.getvalue()
+    assert "Mognad 2025" not in render_workshop_html(store, MATURITY, later)  # nothing compared until chosen
+    out = io.StringIO()
+    assert run([*data, later.facilitator_code, "--with", earlier.id[:8]], out=out) == 0
     text = out.getvalue()
     assert "Mognad 2025 (2025-11-20) | Mognad 2026 (2026-11-22)" in text
     assert "- Ledning och styrning: 1,5 / 4,0 | 3,0 / 5,0" in text and "Annan enkät" not in text
     html = render_workshop_html(store, MATURITY, later)
     assert "Mognad 2025 (2025-11-20)" in html and "1,5 / 4,0" in html
     out = io.StringIO()
-    run(["--data-dir", str(store.directory), "workshop", "compare", earlier.id[:8]], out=out)
+    run([*data, earlier.facilitator_code], out=out)
     assert "ingen tidigare workshop" in out.getvalue()
 
 
@@ -255,15 +260,16 @@ def test_workshop_command_line(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     assert run(["--data-dir", data, "workshop", "create", "Höst", "--date", "2026-11-22"], out=out, err=err) == 0
     code = next(line.split()[-1] for line in out.getvalue().splitlines() if "deltagarkod" in line)
+    secret = next(line.split()[1] for line in out.getvalue().splitlines() if "ledarkod:" in line)
     assert run(["--data-dir", data, "workshop", "create", "X", "--questionnaire", "finns-inte"], err=err) == 2
     assert run(["--data-dir", data, "workshop", "create", "X", "--date", "22/11"], err=err) == 2
     out = io.StringIO()
     assert run(["--data-dir", data, "workshop", "list"], out=out) == 0
-    assert f"kod {code}" in out.getvalue() and "Höst" in out.getvalue()
+    assert "Höst" in out.getvalue() and code not in out.getvalue()  # the codes are not stored as they are
     assert run(["--data-dir", data, "workshop", "export", "OKÄND", "--out", str(tmp_path / "ut")], err=err) == 1
-    assert run(["--data-dir", data, "workshop", "export", code, "--format", "doc", "--out", "x"], err=err) == 2
+    assert run(["--data-dir", data, "workshop", "export", secret, "--format", "doc", "--out", "x"], err=err) == 2
     out = io.StringIO()
-    assert run(["--data-dir", data, "workshop", "export", code, "--out", str(tmp_path / "ut")], out=out) == 0
+    assert run(["--data-dir", data, "workshop", "export", secret, "--out", str(tmp_path / "ut")], out=out) == 0
     written = sorted(p.name for p in (tmp_path / "ut").iterdir())
     assert written == [f"Höst (2026-11-22).{fmt}" for fmt in ("csv", "html", "pdf", "xlsx")]
     assert (tmp_path / "ut" / "Höst (2026-11-22).pdf").read_bytes().startswith(b"%PDF")
@@ -455,3 +461,112 @@ def test_a_failed_save_is_said_and_the_next_change_saves_everything(store, monke
     assert session.status == "saved"
     stored = store.response(token)[1].answers
     assert stored[statement_key(dimension.id, dimension.statements[0].id)] == {"now": 1}  # the failed one too
+
+
+# -- codes and the one workshop a server serves (issue 11, items 1 and 7) ----------------------------------
+
+
+def test_exports_and_the_comparison_need_the_facilitator_code(tmp_path):
+    data = ["--data-dir", str(tmp_path), "workshop"]
+    with WorkshopStore(tmp_path) as store:
+        workshop = store.create("Höst", MATURITY.id, "2026-11-22")
+        answer_all(store, workshop, [(2, 4)], role="Chef")
+    for wrong in (workshop.join_code, workshop.id, workshop.id[:8], "%", ""):
+        err = io.StringIO()
+        assert run([*data, "export", wrong, "--format", "csv", "--out", str(tmp_path / "ut")], err=err) == 1, wrong
+        assert "ledarkoden stämmer inte" in err.getvalue()
+        assert run([*data, "compare", wrong], err=io.StringIO()) == 1, wrong
+    assert not (tmp_path / "ut").exists()  # nothing written with the participants' code
+    # Without the code on the command line it is read from the terminal (here a pipe), never shown.
+    result = subprocess.run(
+        [sys.executable, "-m", "nyttolib", *data, "export", "--format", "csv", "--out", str(tmp_path / "ut")],
+        input=workshop.facilitator_code + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert workshop.facilitator_code not in result.stdout + result.stderr
+    assert (tmp_path / "ut" / "Höst (2026-11-22).csv").exists()
+
+
+def test_a_server_for_one_workshop_offers_no_creation_and_opens_no_other(tmp_path, monkeypatch):
+    from nyttolib.app.workshop.facilitator_page import CreateWorkshop, FacilitatorView, facilitator_page
+    from nyttolib.app.workshop.participant_page import JoinView, participant_page
+    from nyttolib.serve.server import workshop_server_options
+
+    with WorkshopStore(tmp_path) as store:
+        served = store.create("Den här", MATURITY.id)
+        other = store.create("En annan", MATURITY.id)
+    environment = workshop_server_options(5, served.id)["environment"]
+    monkeypatch.setenv("NYTTOLIB_DATA_DIR", str(tmp_path))
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("QUERY_STRING", "")
+    page = facilitator_page(questionnaires=QUESTIONNAIRES)
+    assert not [c for c in page.children if isinstance(c, CreateWorkshop)]
+    assert "Skapa en ny workshop" not in str([getattr(c, "value", "") for c in page.children])
+    page.open_view(other.facilitator_code)
+    assert "Ledarkoden stämmer inte" in page.children[0].value  # another workshop's code opens nothing here
+    page.open_view(served.facilitator_code)
+    assert isinstance(page.children[0], FacilitatorView)
+    monkeypatch.setenv("QUERY_STRING", f"kod={other.join_code}")
+    join = participant_page(questionnaires=QUESTIONNAIRES).children[0]
+    assert isinstance(join, JoinView) and "Koden stämmer inte" in join.code_field.message.value
+    # A server for every workshop (`nyttolib serve`, on this computer) still creates them.
+    monkeypatch.delenv("NYTTOLIB_WORKSHOP")
+    monkeypatch.setenv("QUERY_STRING", "")
+    assert [c for c in facilitator_page(questionnaires=QUESTIONNAIRES).children if isinstance(c, CreateWorkshop)]
+
+
+def test_the_facilitator_chooses_the_workshops_to_compare_with(store):
+    from nyttolib.app.workshop.facilitator_page import FacilitatorView
+
+    real = store.create("Mognad 2025", MATURITY.id, "2025-11-20")
+    fake = store.create("Fejk 2024", MATURITY.id, "2024-01-01")  # made by someone else, it must not leak in
+    current = store.create("Mognad 2026", MATURITY.id, "2026-11-22")
+    store.create("Annan enkät", SYSTEMS.id, "2025-01-01")
+    answer_all(store, real, [(1, 4)])
+    answer_all(store, fake, [(5, 5)])
+    answer_all(store, current, [(3, 5)])
+    view = FacilitatorView(store, QUESTIONNAIRES, current.facilitator_code, live=False)
+    view.show("compare")
+    assert "Ingen tidigare workshop är vald" in view.comparison_table.value
+    assert "Fejk 2024" not in render_workshop_html(store, MATURITY, current)
+    labels = [box.description for box in view.compare_choices.values()]
+    assert labels == ["Mognad 2025 (2025-11-20, 1 svar)", "Fejk 2024 (2024-01-01, 1 svar)"]  # latest first
+    view.compare_choices[real.id].value = True
+    assert "Mognad 2025 (2025-11-20)" in view.comparison_table.value and "1,0 / 4,0" in view.comparison_table.value
+    html = render_workshop_html(store, MATURITY, current)
+    assert "Mognad 2025 (2025-11-20)" in html and "Fejk 2024" not in html
+    reopened = FacilitatorView(store, QUESTIONNAIRES, current.facilitator_code, live=False)
+    reopened.show("compare")
+    assert reopened.compare_choices[real.id].value and not reopened.compare_choices[fake.id].value
+    with pytest.raises(Exception, match="annan enkät"):
+        store.set_compared_with(current.facilitator_code, [store.workshops()[-1].id])
+
+
+def test_the_facilitator_code_stays_out_of_the_address_and_the_view(store):
+    from nyttolib.app.workshop.facilitator_page import CLEAN_ADDRESS, FacilitatorPage, FacilitatorView
+
+    workshop = store.create("Mognad", MATURITY.id)
+    view = FacilitatorView(store, QUESTIONNAIRES, workshop.facilitator_code, live=False)
+    assert CLEAN_ADDRESS in view.header.value  # the page drops ?kod= from the address once the view is open
+    assert "data-nyttolib-address='ledare.ipynb'" in CLEAN_ADDRESS
+    for section in ("overview", "statements", "plan", "compare", "finish"):
+        view.show(section)
+    shown = str([getattr(w, "value", "") for w in view.sections.values()]) + view.header.value
+    assert workshop.facilitator_code not in shown and workshop.join_code in view.header.value
+    page = FacilitatorPage(store, QUESTIONNAIRES)
+    page.open_start()
+    opener = page.children[1]
+    assert type(opener.code).__name__ == "Password"  # typed in a field that hides it
+    create = page.children[2]
+    create.name.value = "Ny workshop"
+    create.create()
+    code = create.created.facilitator_code
+    assert "Din ledarkod" in create.result.value and f"kod={code}" not in create.result.value  # shown, no link
+    assert create.open_button.layout.display is None
+    create.open_view()
+    assert isinstance(page.children[0], FacilitatorView) and page.children[0].workshop.id == create.created.id
+    assert code not in page.children[0].header.value

@@ -27,7 +27,8 @@ FIRST = MATURITY.dimensions[0]
 
 @pytest.fixture(scope="module")
 def workshop_server(tmp_path_factory):
-    """A workshop with three earlier participants, served in workshop mode."""
+    """A workshop with three earlier participants, served in workshop mode (that workshop only); beside it in
+    the data folder another workshop and a per-system one, which this server must not serve."""
     require_chromium()
     data = tmp_path_factory.mktemp("workshop")
     with WorkshopStore(data) as store:
@@ -41,7 +42,7 @@ def workshop_server(tmp_path_factory):
             answers = {statement_key(d.id, s.id): {"now": now, "target": 5} for d, s in MATURITY.statements()}
             store.save_answers(token, answers, submit=True)
             tokens.append(token)
-    with voila_server(data, **workshop_server_options(2)) as url:
+    with voila_server(data, **workshop_server_options(2, workshop.id)) as url:
         yield url, data, workshop, other, tokens, systems
 
 
@@ -55,6 +56,8 @@ def test_a_participant_answers_and_the_facilitator_view_follows(workshop_server,
     with browser_page() as facilitator:
         facilitator.goto(page_url(url, "ledare.ipynb", f"kod={workshop.facilitator_code}"))
         expect(facilitator.locator(".nyttolib-live")).to_contain_text("3 har gått med", timeout=60_000)
+        # Signed in: the code leaves the address bar (and the history entry): the screen may be on a projector.
+        expect(facilitator).to_have_url(re.compile(r"/ledare\.ipynb$"))
         expect(facilitator.get_by_text("Var börjar vi?")).to_be_visible()
         expect(facilitator.get_by_role("navigation", name="Ledarvyns delar").get_by_role("button")).to_have_count(5)
         found["ledarvyn, översikt"] = violations(facilitator)
@@ -134,8 +137,13 @@ def test_a_participant_answers_and_the_facilitator_view_follows(workshop_server,
     assert found == {name: [] for name in found}, found
 
 
-def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(workshop_server):
-    url, _data, workshop, other, tokens, _systems = workshop_server
+def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(workshop_server, tmp_path):
+    url, data, workshop, other, tokens, _systems = workshop_server
+    screenshots = tmp_path
+    with WorkshopStore(data) as store:  # held before; not served by this server, but the facilitator may compare
+        spring = store.create("Mognadsanalys Vår", MATURITY.id, "2026-04-01")
+        spring_token = store.join(spring.join_code, role="Chef")
+        store.save_answers(spring_token, {statement_key(FIRST.id, FIRST.statements[0].id): {"now": 2}})
     with browser_page() as page:
         # The join code is not a facilitator code.
         page.goto(page_url(url, "ledare.ipynb", f"kod={workshop.join_code}"))
@@ -144,11 +152,13 @@ def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(worksh
         # Nor is a participant's personal token.
         page.goto(page_url(url, "ledare.ipynb", f"kod={tokens[0]}"))
         expect(page.get_by_text("Ledarkoden stämmer inte.")).to_be_visible(timeout=60_000)
-        # The facilitator's start page lists no workshops: only a code opens one.
-        page.goto(page_url(url, "ledare.ipynb"))
-        expect(page.get_by_label("Ledarkod")).to_be_visible(timeout=60_000)
-        content = page.content()
-        assert workshop.name not in content and other.name not in content and workshop.join_code not in content
+        # Nor, on this workshop's server, another workshop's facilitator code or join code.
+        page.goto(page_url(url, "ledare.ipynb", f"kod={other.facilitator_code}"))
+        expect(page.get_by_text("Ledarkoden stämmer inte.")).to_be_visible(timeout=60_000)
+        expect(page).to_have_url(re.compile(r"/ledare\.ipynb$"))  # a wrong code leaves the address too
+        page.goto(page_url(url, "delta.ipynb", f"kod={other.join_code}"))
+        expect(page.get_by_text("Koden stämmer inte.")).to_be_visible(timeout=60_000)
+        assert other.name not in page.content()
         # A made-up personal link opens nothing.
         page.goto(page_url(url, "delta.ipynb", "svar=" + tokens[0][:-2] + "xx"))
         expect(page.get_by_text("Länken till dina svar stämmer inte.")).to_be_visible(timeout=60_000)
@@ -157,6 +167,31 @@ def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(worksh
         expect(page.get_by_text("Din personliga länk")).to_be_visible(timeout=60_000)
         content = page.content()
         assert workshop.facilitator_code not in content and tokens[1] not in content and tokens[2] not in content
+        # The facilitator's start page lists no workshops and creates none: only a code opens one, typed hidden.
+        page.goto(page_url(url, "ledare.ipynb"))
+        code = page.get_by_label("Ledarkod")
+        expect(code).to_be_visible(timeout=60_000)
+        content = page.content()
+        assert workshop.name not in content and other.name not in content and workshop.join_code not in content
+        assert "Skapa" not in content
+        expect(code).to_have_attribute("type", "password")
+        code.fill(workshop.facilitator_code)
+        page.screenshot(path=str(screenshots / "ledare-start.png"), full_page=True)
+        page.get_by_role("button", name="Öppna", exact=True).click()
+        expect(page.locator(".nyttolib-live")).to_contain_text("har gått med", timeout=30_000)
+        assert workshop.facilitator_code not in page.content() and "kod=" not in page.url
+        # Earlier workshops are compared only when the facilitator ticks them.
+        page.get_by_role("button", name="Jämförelse över tid").click()
+        expect(page.get_by_text("Ingen tidigare workshop är vald att jämföra med.")).to_be_visible()
+        earlier = page.get_by_label(re.compile(r"^Mognadsanalys Vår \(2026-04-01, 1 svar\)"))
+        earlier.check()
+        expect(page.get_by_role("columnheader", name="Mognadsanalys Vår (2026-04-01)")).to_be_visible()
+        found = violations(page)
+        page.set_viewport_size({"width": 320, "height": 900})
+        page.screenshot(path=str(screenshots / "ledare-jamforelse-320.png"), full_page=True)
+        assert found == [], found
+    with WorkshopStore(data) as store:
+        assert store.compared_with(workshop.id) == [spring.id]
     # In workshop mode the assessments are not served at all.
     for notebook in ("start.ipynb", "bedomning.ipynb", "rapport.ipynb"):
         with pytest.raises(urllib.error.HTTPError) as error:
@@ -167,9 +202,9 @@ def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(worksh
 def test_a_per_system_questionnaire_in_the_browser(workshop_server):
     """Klassificering av IS/IT-system: the system is chosen from those already named, the group decides the
     questions, and a figure typed wrong keeps its text and gets a message; no axe violations."""
-    url, data, _workshop, _other, _tokens, systems = workshop_server
+    _url, data, _workshop, _other, _tokens, systems = workshop_server
     found: dict[str, list[str]] = {}
-    with browser_page() as page:
+    with voila_server(data, **workshop_server_options(1, systems.id)) as url, browser_page() as page:
         page.goto(page_url(url, "delta.ipynb", f"kod={systems.join_code}"))
         subject = page.get_by_label("Vilket system bedömer du?")
         subject.wait_for(timeout=60_000)

@@ -138,21 +138,26 @@ def workshop_arguments(participants: int) -> list[str]:
     ]
 
 
-def workshop_environment(participants: int) -> dict[str, str]:
-    """After the first fill, keep only a few kernels spare (see nyttolib.serve.workshop)."""
+def workshop_environment(participants: int, workshop_id: str | None = None) -> dict[str, str]:
+    """After the first fill, keep only a few kernels spare (see nyttolib.serve.workshop); and the one
+    workshop the pages serve: no other can be joined or opened, and none created."""
     from nyttolib.serve.workshop import REFILL_ENV
+    from nyttolib.survey.store import SERVED_WORKSHOP_ENV
 
     refill = {"delta.ipynb": {"pool_size": min(SPARE_KERNELS, max(1, participants))}, "ledare.ipynb": {"pool_size": 1}}
-    return {REFILL_ENV: json.dumps(refill)}
+    environment = {REFILL_ENV: json.dumps(refill)}
+    if workshop_id:
+        environment[SERVED_WORKSHOP_ENV] = workshop_id
+    return environment
 
 
-def workshop_server_options(participants: int) -> dict:
+def workshop_server_options(participants: int, workshop_id: str | None = None) -> dict:
     """Everything `start` needs to serve a workshop (also used by the tests and the benchmark)."""
     return {
         "extra": workshop_arguments(participants),
         "notebooks": WORKSHOP_NOTEBOOKS,
         "module": WORKSHOP_MODULE,
-        "environment": workshop_environment(participants),
+        "environment": workshop_environment(participants, workshop_id),
     }
 
 
@@ -181,13 +186,20 @@ def serve_workshop(
     """Serve only the workshop pages, sized for the group, until Ctrl+C."""
     shown_host = lan_address() if host in ("0.0.0.0", "") else host
     base = f"http://{shown_host}:{port}/voila/render"
+    # The facilitator code is never printed (it is not stored either): the terminal may be on the projector.
+    participants_go = (
+        f"{base}/delta.ipynb?kod={workshop.join_code}  (eller http://{shown_host}:{port}/ och koden "
+        f"{workshop.join_code})"
+        if workshop.join_code
+        else f"http://{shown_host}:{port}/ och skriver deltagarkoden"
+    )
     print(
         f"nyttolib: workshop '{workshop.name}' för {participants} deltagare "
         f"(ca {(participants + SPARE_KERNELS + 1) * KERNEL_MB / 1024:.1f} GB minne).\n"
-        f"  Deltagarna går till: {base}/delta.ipynb?kod={workshop.join_code}  (eller http://{shown_host}:{port}/ "
-        f"och koden {workshop.join_code})\n"
-        f"  Du som leder öppnar: {base}/ledare.ipynb?kod={workshop.facilitator_code}  (dela inte den länken)\n"
-        "  Sidorna är redo när alla kärnor har startat (någon minut). Avsluta med Ctrl+C.",
+        f"  Deltagarna går till: {participants_go}\n"
+        f"  Du som leder öppnar: {base}/ledare.ipynb och skriver din ledarkod\n"
+        "  Servern visar bara den här workshoppen. Sidorna är redo när alla kärnor har startat (någon minut). "
+        "Avsluta med Ctrl+C.",
         flush=True,
     )
     if host in ("127.0.0.1", "localhost"):
@@ -202,6 +214,6 @@ def serve_workshop(
             data_dir=data_dir,
             open_browser=open_browser,
             allowed_hosts=allowed_hosts,
-            **workshop_server_options(participants),
+            **workshop_server_options(participants, workshop.id),
         )
     )

@@ -18,12 +18,43 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
 
-from nyttolib.paths import DATABASE_FILENAME, data_dir
+from nyttolib.paths import DATABASE_FILENAME, data_dir, default_data_dir
 
 
 def now() -> str:
     """A UTC timestamp as stored in the database."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+PRIVATE_FILE, PRIVATE_DIRECTORY = 0o600, 0o700
+
+
+def private_directory(directory: Path) -> None:
+    """The data folder, readable by its owner only (it holds everyone's answers and the assessments).
+
+    A new folder is made 0700. The default folder is tightened too if an older nyttolib made it 0755;
+    a folder the user chose (--data-dir) keeps the permissions it has, since it may be shared on purpose:
+    the files nyttolib writes in it are 0600 either way.
+    """
+    existed = directory.is_dir()
+    directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+    if existed and directory != default_data_dir():
+        return
+    with contextlib.suppress(OSError):  # not ours (another user's folder): its owner decides
+        if directory.stat().st_mode & 0o077:
+            directory.chmod(PRIVATE_DIRECTORY)
+
+
+def private_files(database: Path) -> None:
+    """The database and its WAL files readable by their owner only: created 0600 before SQLite opens them
+    (SQLite gives the WAL files the database file's permissions), and tightened if made earlier as 0644."""
+    if not database.exists():
+        with contextlib.suppress(OSError):
+            os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    for path in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        with contextlib.suppress(OSError):  # missing, or another user's file
+            if path.stat().st_mode & 0o077:
+                path.chmod(PRIVATE_FILE)
 
 
 class StoreError(Exception):
@@ -88,10 +119,12 @@ class Database:
 
     def _create_directory(self) -> None:
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            private_directory(self.directory)
         except OSError as exc:
             reason = "ingen behörighet" if isinstance(exc, PermissionError) else (exc.strerror or "okänt fel")
             raise StoreError(f"Datamappen {self.directory} kan inte skapas: {reason}.") from None
+        if os.access(self.directory, os.W_OK):
+            private_files(self.path)
 
     def _connect(self) -> sqlite3.Connection:
         if self.read_only:

@@ -1,16 +1,45 @@
-"""`nyttolib workshop …`: create, list, export and compare workshops from the command line."""
+"""`nyttolib workshop …`: create, list, export and compare workshops from the command line.
+
+Export and compare open the answers, so they take the facilitator code, as the facilitator's page
+does; left out on the command line, it is asked for without being shown (a terminal on a projector,
+the shell's history)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
+import sys
 from pathlib import Path
 from typing import TextIO
 
 from nyttolib.assessment.documents import write_bytes_atomically
 from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from nyttolib.storage.assessments import NotFoundError
 from nyttolib.survey.questionnaire import load_questionnaires
-from nyttolib.survey.store import WorkshopStore
+from nyttolib.survey.store import Workshop, WorkshopStore
+
+WRONG_CODE = (
+    "nyttolib workshop: ledarkoden stämmer inte. Svaren öppnas bara med ledarkoden du fick när workshoppen "
+    "skapades (deltagarkoden och id:t öppnar inga svar)."
+)
+
+
+def facilitator_code(args: argparse.Namespace) -> str:
+    """The code from the command line, or asked for without echo (read from a pipe when there is no terminal)."""
+    if args.code is not None:
+        return args.code
+    if sys.stdin.isatty():
+        return getpass.getpass("Ledarkod (visas inte): ")
+    return sys.stdin.readline().strip()
+
+
+def _open(store: WorkshopStore, code: str, err: TextIO) -> Workshop | None:
+    try:
+        return store.by_facilitator_code(code)
+    except NotFoundError:
+        print(WRONG_CODE, file=err)
+        return None
 
 
 def workshop_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -52,12 +81,15 @@ def workshop_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 p = store.participation(w.id)
                 state = "stängd" if w.closed_at else "öppen"
                 print(
-                    f"{w.id[:12]}  {w.held_on or w.created_at[:10]}  kod {w.join_code}  {state:<6}  "
+                    f"{w.id[:12]}  {w.held_on or w.created_at[:10]}  {state:<6}  "
                     f"{p.started:>3} svar, {p.submitted:>3} inskickade  {w.name} · {w.questionnaire_id}",
                     file=out,
                 )
             return EXIT_OK
-        workshop = store.workshop(args.workshop)
+        code = facilitator_code(args)
+        workshop = _open(store, code, err)
+        if workshop is None:
+            return EXIT_INVALID
         questionnaire = questionnaires.get(workshop.questionnaire_id)
         if questionnaire is None:
             print(f"nyttolib workshop: enkäten '{workshop.questionnaire_id}' finns inte längre", file=err)
@@ -79,11 +111,20 @@ def workshop_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(f"Skrev {path}", file=out)
             return EXIT_OK
         if args.action == "compare":
-            from nyttolib.survey.report import compare, level_text
+            from nyttolib.survey.report import compare, earlier_workshops, level_text
 
+            if args.earlier is not None:
+                chosen = [store.workshop(reference).id for reference in args.earlier]
+                store.set_compared_with(code, chosen)
             comparison = compare(store, questionnaire, workshop)
             if comparison is None:
-                print("Det finns ingen tidigare workshop med samma enkät att jämföra med.", file=out)
+                candidates = earlier_workshops(store, workshop)
+                if not candidates:
+                    print("Det finns ingen tidigare workshop med samma enkät att jämföra med.", file=out)
+                    return EXIT_OK
+                print("Ingen tidigare workshop är vald. Välj med --with ID (kan upprepas) bland:", file=out)
+                for w in candidates:
+                    print(f"  {w.id[:12]}  {w.held_on or w.created_at[:10]}  {w.name}", file=out)
                 return EXIT_OK
             names = [f"{w.name} ({w.held_on or w.created_at[:10]})" for w in comparison.workshops]
             print("Nuläge / börläge per dimension:", file=out)

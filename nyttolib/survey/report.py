@@ -145,22 +145,31 @@ class Comparison:
     rows: list[tuple[str, list[tuple[float | None, float | None]]]]
 
 
-def compare(
-    store: WorkshopStore, questionnaire: Questionnaire, workshop: Workshop, *, limit: int = 3
-) -> Comparison | None:
-    """This workshop and up to `limit` earlier ones of the same questionnaire (by date), or None if none."""
+def _when(w: Workshop) -> str:
+    return w.held_on or w.created_at[:10]
 
-    def when(w: Workshop) -> str:
-        return w.held_on or w.created_at[:10]
 
-    earlier = [
-        w
-        for w in store.workshops()
-        if w.questionnaire_id == workshop.questionnaire_id and w.id != workshop.id and when(w) <= when(workshop)
-    ]
+def earlier_workshops(store: WorkshopStore, workshop: Workshop) -> list[Workshop]:
+    """The workshops this one can be compared with: the same questionnaire, held before it or the same day."""
+    return sorted(
+        (
+            w
+            for w in store.workshops()
+            if w.questionnaire_id == workshop.questionnaire_id and w.id != workshop.id and _when(w) <= _when(workshop)
+        ),
+        key=_when,
+    )
+
+
+def compare(store: WorkshopStore, questionnaire: Questionnaire, workshop: Workshop) -> Comparison | None:
+    """This workshop beside the earlier ones its facilitator chose (by date), or None if none is chosen.
+
+    Only a choice counts: a workshop someone else created never shows up in this one's report."""
+    wanted = set(store.compared_with(workshop.id))
+    earlier = [w for w in earlier_workshops(store, workshop) if w.id in wanted]
     if not earlier:
         return None
-    chosen = [*sorted(earlier, key=when)[-limit:], workshop]
+    chosen = [*earlier, workshop]
     compilations = [
         compile_answers(questionnaire, [r.as_compilation_input() for r in store.responses_of(w.id)]) for w in chosen
     ]

@@ -4,14 +4,29 @@ A workshop has a short join code for participants and a separate, long facilitat
 gives a participant a personal token; answers are read and written only through that token, so a
 participant can never see or change someone else's answers. Once the facilitator closes the survey,
 answers can no longer change.
+
+No code or token is stored as it is: a copy of the database opens nothing on a running server.
+The facilitator code and the tokens are random 144-bit strings, so their SHA-256 cannot be reversed
+and is enough. The join code is short (six characters, ≈30 bits) and is shown to the whole room
+anyway; it is stored key-stretched (PBKDF2, so trying every code from a stolen copy takes days, not
+seconds) and, for the facilitator's view, sealed with the facilitator code (an HMAC key stream): only
+whoever holds the facilitator code reads it back. Stored digests are compared with
+hmac.compare_digest.
+
+`WorkshopStore(only=id)` is the store of a server started for one workshop (`nyttolib serve
+--workshop`): no other workshop can be joined, answered or opened with it, and none can be created.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
 import json
+import os
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nyttolib.storage.assessments import NotFoundError, StoreError
 from nyttolib.storage.database import DatabaseStore, now
@@ -22,30 +37,80 @@ CREATE TABLE IF NOT EXISTS workshops (
     name TEXT NOT NULL,
     questionnaire_id TEXT NOT NULL,
     held_on TEXT,
-    join_code TEXT NOT NULL UNIQUE,
-    facilitator_code TEXT NOT NULL UNIQUE,
+    join_hash TEXT NOT NULL UNIQUE,
+    facilitator_hash TEXT NOT NULL UNIQUE,
     created_at TEXT NOT NULL,
-    closed_at TEXT
+    closed_at TEXT,
+    join_sealed TEXT
 );
 CREATE TABLE IF NOT EXISTS workshop_responses (
     workshop_id TEXT NOT NULL REFERENCES workshops(id),
-    token TEXT NOT NULL UNIQUE,
+    token_hash TEXT NOT NULL UNIQUE,
     role TEXT,
     subject TEXT,
     answers TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     submitted_at TEXT,
-    PRIMARY KEY (workshop_id, token)
+    name TEXT,
+    PRIMARY KEY (workshop_id, token_hash)
 );
 CREATE TABLE IF NOT EXISTS workshop_facilitation (
     workshop_id TEXT PRIMARY KEY REFERENCES workshops(id),
     document TEXT NOT NULL,
     updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS workshop_comparisons (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id),
+    earlier_id TEXT NOT NULL REFERENCES workshops(id),
+    PRIMARY KEY (workshop_id, earlier_id)
 )
 """
 _UNKNOWN_TOKEN = "Länken till dina svar stämmer inte. Be den som leder workshoppen om koden igen."
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to mistype
+JOIN_ITERATIONS = 50_000  # ≈25 ms a lookup; trying all 32^6 codes then takes ≈10^14 hashes
+SERVED_WORKSHOP_ENV = "NYTTOLIB_WORKSHOP"  # set by `nyttolib serve --workshop` for the pages it serves
+_WORKSHOP_COLUMNS = "id, name, questionnaire_id, held_on, created_at, closed_at"
+
+
+def served_workshop() -> str | None:
+    """The id of the one workshop this server serves (`nyttolib serve --workshop`), or None."""
+    return os.environ.get(SERVED_WORKSHOP_ENV) or None
+
+
+def secret_digest(secret: str) -> str:
+    """How a facilitator code or a participant's token is stored (both are random 144-bit strings)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def join_digest(join_code: str) -> str:
+    """How a join code is stored: key-stretched, as six characters could be tried one by one."""
+    normal = join_code.strip().upper().encode("utf-8")
+    return hashlib.pbkdf2_hmac("sha256", normal, b"nyttolib/deltagarkod", JOIN_ITERATIONS).hex()
+
+
+def _key_stream(facilitator_code: str, workshop_id: str, length: int) -> bytes:
+    key = facilitator_code.encode("utf-8")
+    blocks = (
+        hmac.new(key, f"deltagarkod/{workshop_id}/{n}".encode(), hashlib.sha256).digest()
+        for n in range(length // 32 + 1)
+    )
+    return b"".join(blocks)[:length]
+
+
+def seal_join_code(join_code: str, facilitator_code: str, workshop_id: str) -> str:
+    """The join code, readable again only with the facilitator code (one key stream per workshop)."""
+    data = join_code.encode("utf-8")
+    return _xor(data, _key_stream(facilitator_code, workshop_id, len(data))).hex()
+
+
+def unseal_join_code(sealed: str, facilitator_code: str, workshop_id: str) -> str:
+    data = bytes.fromhex(sealed)
+    return _xor(data, _key_stream(facilitator_code, workshop_id, len(data))).decode("utf-8")
+
+
+def _xor(data: bytes, stream: bytes) -> bytes:
+    return bytes(a ^ b for a, b in zip(data, stream, strict=True))
 
 
 class ClosedError(StoreError):
@@ -55,19 +120,28 @@ class ClosedError(StoreError):
 
 @dataclass(frozen=True)
 class Workshop:
+    """A workshop as the pages and reports see it. It never holds the facilitator code; the join code
+    only when the one asking knows it (typed it, or opened the workshop with the facilitator code)."""
+
     id: str
     name: str
     questionnaire_id: str
     held_on: str | None
-    join_code: str
-    facilitator_code: str
+    join_code: str | None
     created_at: str
     closed_at: str | None
 
 
 @dataclass(frozen=True)
+class CreatedWorkshop(Workshop):
+    """A workshop just created: the only time its facilitator code is at hand, to be given to the facilitator."""
+
+    facilitator_code: str = ""
+
+
+@dataclass(frozen=True)
 class Response:
-    token: str
+    id: str  # the stored digest of the participant's token: tells responses apart, opens nothing
     role: str | None
     subject: str | None
     answers: dict
@@ -88,7 +162,7 @@ class Participation:
     submitted: int
 
 
-_RESPONSE_COLUMNS = "token, role, subject, answers, updated_at, submitted_at, name"
+_RESPONSE_COLUMNS = "token_hash, role, subject, answers, updated_at, submitted_at, name"
 
 
 def _response(row: tuple) -> Response:
@@ -96,51 +170,81 @@ def _response(row: tuple) -> Response:
 
 
 class WorkshopStore(DatabaseStore):
-    def __init__(self, directory: str | None = None):
+    def __init__(self, directory: str | None = None, *, only: str | None = None):
+        """`only`: the id of the one workshop a workshop server serves; every other one is out of reach."""
         super().__init__(directory, _SCHEMA)
         self._db = self._database.connection
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(workshop_responses)")}
-        if "name" not in columns:  # databases from before participants could give a name
-            with self._write() as db:
-                db.execute("ALTER TABLE workshop_responses ADD COLUMN name TEXT")
+        self.only = only
+        if not self._database.read_only and not self._database.damaged:
+            with self._write() as db:  # checked inside the transaction: 30 kernels may start at once
+                migrate(db)
 
-    def create(self, name: str, questionnaire_id: str, held_on: str | None = None) -> Workshop:
+    def create(self, name: str, questionnaire_id: str, held_on: str | None = None) -> CreatedWorkshop:
+        if self.only:
+            raise StoreError("Servern visar en enda workshop; nya workshoppar skapas inte här.")
+        facilitator_code = secrets.token_urlsafe(18)
+        workshop_id = uuid.uuid4().hex
         with self._write() as db:
             while True:  # a join code collision is unlikely but possible: draw again
                 join = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(6))
-                if not db.execute("SELECT 1 FROM workshops WHERE join_code = ?", (join,)).fetchone():
+                if not db.execute("SELECT 1 FROM workshops WHERE join_hash = ?", (join_digest(join),)).fetchone():
                     break
-            workshop = Workshop(
-                uuid.uuid4().hex, name, questionnaire_id, held_on, join, secrets.token_urlsafe(18), now(), None
+            workshop = CreatedWorkshop(
+                workshop_id, name, questionnaire_id, held_on, join, now(), None, facilitator_code=facilitator_code
             )
-            db.execute("INSERT INTO workshops VALUES (?, ?, ?, ?, ?, ?, ?, ?)", tuple(workshop.__dict__.values()))
+            db.execute(
+                f"INSERT INTO workshops ({_WORKSHOP_COLUMNS}, join_hash, facilitator_hash, join_sealed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    workshop.id, name, questionnaire_id, held_on, workshop.created_at, None,
+                    join_digest(join), secret_digest(facilitator_code),
+                    seal_join_code(join, facilitator_code, workshop_id),
+                ),
+            )  # fmt: skip
         return workshop
 
-    def _workshop(self, column: str, value: str) -> Workshop:
-        row = self._db.execute(f"SELECT * FROM workshops WHERE {column} = ?", (value,)).fetchone()
-        if row is None:
+    def _workshop(self, column: str, value: str, join_code: str | None = None) -> Workshop:
+        """One workshop by a stored digest (or id); another workshop than the served one is not found."""
+        row = self._db.execute(
+            f"SELECT {_WORKSHOP_COLUMNS}, {column} FROM workshops WHERE {column} = ?", (value,)
+        ).fetchone()
+        if row is None or not hmac.compare_digest(row[-1], value) or (self.only and row[0] != self.only):
             raise NotFoundError("Koden stämmer inte. Kontrollera att du skrivit den rätt.")
-        return Workshop(*row)
+        return Workshop(*row[:4], join_code, *row[4:6])
 
     def by_join_code(self, code: str) -> Workshop:
-        return self._workshop("join_code", code.strip().upper())
+        code = code.strip().upper()
+        return self._workshop("join_hash", join_digest(code), code)
 
     def by_facilitator_code(self, code: str) -> Workshop:
-        return self._workshop("facilitator_code", code.strip())
+        """The workshop opened by its facilitator code, with its join code unsealed for the facilitator's view."""
+        code = code.strip()
+        workshop = self._workshop("facilitator_hash", secret_digest(code))
+        sealed = self._db.execute("SELECT join_sealed FROM workshops WHERE id = ?", (workshop.id,)).fetchone()[0]
+        return replace(workshop, join_code=unseal_join_code(sealed, code, workshop.id) if sealed else None)
 
     def workshop(self, reference: str) -> Workshop:
-        """A workshop by id, the start of its id, or its join code (for the command line)."""
+        """A workshop by id, the start of its id (4 characters at least), or its join code (for the command line).
+
+        The id is compared exactly, character by character: '%' or '_' are no wildcards here."""
         reference = reference.strip()
-        rows = self._db.execute(
-            "SELECT * FROM workshops WHERE id LIKE ? OR join_code = ?", (reference.lower() + "%", reference.upper())
-        ).fetchall()
-        if len(rows) != 1:
+        prefix = reference.lower()
+        rows = []
+        if len(prefix) >= 4:
+            rows = self._db.execute(
+                f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE substr(id, 1, ?) = ?", (len(prefix), prefix)
+            ).fetchall()
+        found = [Workshop(*row[:4], None, *row[4:]) for row in rows if not self.only or row[0] == self.only]
+        if not found and reference:
+            with contextlib.suppress(NotFoundError):
+                found = [self.by_join_code(reference)]
+        if len(found) != 1:
             raise NotFoundError(
                 f"Ingen workshop med id eller kod '{reference}'."
-                if not rows
+                if not found
                 else f"'{reference}' passar flera workshoppar; skriv fler tecken av id:t."
             )
-        return Workshop(*rows[0])
+        return found[0]
 
     def join(self, join_code: str, role: str | None = None, subject: str | None = None, name: str | None = None) -> str:
         """A new participant: returns their personal token (the only key to their answers)."""
@@ -153,37 +257,44 @@ class WorkshopStore(DatabaseStore):
             db.execute(
                 f"INSERT INTO workshop_responses (workshop_id, created_at, {_RESPONSE_COLUMNS})"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-                (workshop.id, timestamp, token, role or None, subject or None, "{}", timestamp, name or None),
-            )
+                (
+                    workshop.id, timestamp, secret_digest(token), role or None, subject or None, "{}", timestamp,
+                    name or None,
+                ),
+            )  # fmt: skip
         return token
 
-    def response(self, token: str) -> tuple[Workshop, Response]:
-        row = self._db.execute(
-            f"SELECT workshop_id, {_RESPONSE_COLUMNS} FROM workshop_responses WHERE token = ?", (token,)
+    def _token_row(self, columns: str, token: str, db=None) -> tuple:
+        """The participant's row by their token's digest (compared in constant time), in the served workshop."""
+        digest = secret_digest(token)
+        row = (db or self._db).execute(
+            f"SELECT r.workshop_id, r.token_hash, {columns} FROM workshop_responses r"
+            " JOIN workshops w ON w.id = r.workshop_id WHERE r.token_hash = ?",
+            (digest,),
         ).fetchone()
-        if row is None:
+        if row is None or not hmac.compare_digest(row[1], digest) or (self.only and row[0] != self.only):
             raise NotFoundError(_UNKNOWN_TOKEN)
-        return self._workshop("id", row[0]), _response(row[1:])
+        return row
+
+    def response(self, token: str) -> tuple[Workshop, Response]:
+        """A participant's own answers and their workshop (without any code: the page has the token)."""
+        row = self._token_row(", ".join(f"r.{c.strip()}" for c in _RESPONSE_COLUMNS.split(",")), token)
+        return self._workshop("id", row[0]), _response(row[2:])
 
     def save_answers(
         self, token: str, answers: dict, *, role: str | None = None, name: str | None = None, submit: bool = False
     ) -> str:
         """Replace this participant's answers (autosave); refused once the survey is closed. Returns the time saved."""
         with self._write() as db:
-            row = db.execute(
-                "SELECT w.closed_at FROM workshop_responses r JOIN workshops w ON w.id = r.workshop_id"
-                " WHERE r.token = ?",
-                (token,),
-            ).fetchone()
-            if row is None:
-                raise NotFoundError(_UNKNOWN_TOKEN)
-            if row[0]:
+            row = self._token_row("w.closed_at", token, db)
+            if row[2]:
                 raise ClosedError()
             timestamp = now()
             db.execute(
                 "UPDATE workshop_responses SET answers = ?, updated_at = ?, role = COALESCE(?, role),"
-                " name = COALESCE(?, name), submitted_at = CASE WHEN ? THEN ? ELSE submitted_at END WHERE token = ?",
-                (json.dumps(answers, ensure_ascii=False), timestamp, role, name, submit, timestamp, token),
+                " name = COALESCE(?, name), submitted_at = CASE WHEN ? THEN ? ELSE submitted_at END"
+                " WHERE token_hash = ?",
+                (json.dumps(answers, ensure_ascii=False), timestamp, role, name, submit, timestamp, row[1]),
             )
         return timestamp
 
@@ -202,6 +313,8 @@ class WorkshopStore(DatabaseStore):
     def subjects(self, workshop_id: str) -> list[str]:
         """The systems (subjects) already named in a per-system workshop: offered to the next participant so
         that everyone writes the same name. Names only, never anyone's answers."""
+        if self.only and workshop_id != self.only:
+            return []
         rows = self._db.execute(
             "SELECT DISTINCT subject FROM workshop_responses WHERE workshop_id = ? AND subject IS NOT NULL",
             (workshop_id,),
@@ -254,4 +367,59 @@ class WorkshopStore(DatabaseStore):
             )
 
     def workshops(self) -> list[Workshop]:
-        return [Workshop(*row) for row in self._db.execute("SELECT * FROM workshops ORDER BY created_at")]
+        """Every workshop in the folder (without codes): for the command line and the facilitator's comparison."""
+        rows = self._db.execute(f"SELECT {_WORKSHOP_COLUMNS} FROM workshops ORDER BY created_at")
+        return [Workshop(*row[:4], None, *row[4:]) for row in rows]
+
+    def compared_with(self, workshop_id: str) -> list[str]:
+        """The ids of the earlier workshops the facilitator chose to compare this one with."""
+        rows = self._db.execute("SELECT earlier_id FROM workshop_comparisons WHERE workshop_id = ?", (workshop_id,))
+        return [row[0] for row in rows]
+
+    def set_compared_with(self, facilitator_code: str, earlier_ids: list[str]) -> None:
+        """Choose the workshops to compare with (the facilitator's choice; only ones with the same questionnaire)."""
+        workshop = self.by_facilitator_code(facilitator_code)
+        with self._write() as db:
+            same = {
+                row[0]
+                for row in db.execute(
+                    "SELECT id FROM workshops WHERE questionnaire_id = ? AND id != ?",
+                    (workshop.questionnaire_id, workshop.id),
+                )
+            }
+            unknown = [i for i in earlier_ids if i not in same]
+            if unknown:
+                raise NotFoundError("En vald workshop finns inte, eller har en annan enkät.")
+            db.execute("DELETE FROM workshop_comparisons WHERE workshop_id = ?", (workshop.id,))
+            db.executemany(
+                "INSERT INTO workshop_comparisons VALUES (?, ?)", [(workshop.id, i) for i in dict.fromkeys(earlier_ids)]
+            )
+
+
+def migrate(db) -> None:
+    """Bring an older database up to date, inside the caller's write transaction (so it runs once)."""
+    responses = {row[1] for row in db.execute("PRAGMA table_info(workshop_responses)")}
+    if "name" not in responses:  # databases from before participants could give a name
+        db.execute("ALTER TABLE workshop_responses ADD COLUMN name TEXT")
+    workshops = {row[1] for row in db.execute("PRAGMA table_info(workshops)")}
+    if "facilitator_code" in workshops:  # databases from before codes were stored hashed
+        _hash_codes(db)
+
+
+def _hash_codes(db) -> None:
+    """Plain codes and tokens become their digests; the join code is also sealed with the facilitator code."""
+    rows = db.execute("SELECT id, join_code, facilitator_code FROM workshops").fetchall()
+    db.execute("ALTER TABLE workshops RENAME COLUMN join_code TO join_hash")
+    db.execute("ALTER TABLE workshops RENAME COLUMN facilitator_code TO facilitator_hash")
+    db.execute("ALTER TABLE workshops ADD COLUMN join_sealed TEXT")
+    for workshop_id, join, facilitator in rows:
+        sealed = seal_join_code(join, facilitator, workshop_id)
+        db.execute(
+            "UPDATE workshops SET join_hash = ?, facilitator_hash = ?, join_sealed = ? WHERE id = ?",
+            (join_digest(join), secret_digest(facilitator), sealed, workshop_id),
+        )
+    tokens = [row[0] for row in db.execute("SELECT token FROM workshop_responses")]
+    db.execute("ALTER TABLE workshop_responses RENAME COLUMN token TO token_hash")
+    db.executemany(
+        "UPDATE workshop_responses SET token_hash = ? WHERE token_hash = ?", [(secret_digest(t), t) for t in tokens]
+    )

@@ -1,13 +1,16 @@
 """The facilitator's page: create a workshop or open one with the facilitator code; then follow the answers
 live, compile them, write notes and the action plan, compare with earlier workshops, export, and close
-the survey. Works in Voilà and in JupyterLab (`FacilitatorView(store, questionnaires, code)`)."""
+the survey. Works in Voilà and in JupyterLab (`FacilitatorView(store, questionnaires, code)`).
+
+The facilitator's screen is often on a projector: the code is typed in a field that hides it, is never
+part of a link, and an address with `?kod=` loses it as soon as the view is open. A server for one
+workshop (`nyttolib serve --workshop`) opens only that one and offers no "Skapa en ny workshop"."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import logging
-import urllib.parse
 from html import escape
 from typing import Any
 
@@ -15,7 +18,15 @@ import ipywidgets as widgets
 
 from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
-from nyttolib.app.fields import download_link, dropdown_control, html, shared_layout, shared_style, text_control
+from nyttolib.app.fields import (
+    download_link,
+    dropdown_control,
+    html,
+    shared_layout,
+    shared_style,
+    text_control,
+    wide,
+)
 from nyttolib.app.request import page_address, query_parameter
 from nyttolib.app.workshop.participant_page import PARTICIPANT_PAGE, join_link
 from nyttolib.app.workshop.widgets import LabelledInput, button
@@ -23,7 +34,7 @@ from nyttolib.content import ContentError
 from nyttolib.storage.assessments import NotFoundError
 from nyttolib.survey.facilitation import PRIORITIES, FacilitationSession
 from nyttolib.survey.questionnaire import Questionnaire, load_questionnaires
-from nyttolib.survey.store import Workshop, WorkshopStore
+from nyttolib.survey.store import Workshop, WorkshopStore, served_workshop
 
 log = logging.getLogger("nyttolib.app")
 
@@ -44,25 +55,28 @@ EXPORTS = [
 ]
 
 
-def facilitator_link(code: str) -> str:
-    return f"{FACILITATOR_PAGE}?{urllib.parse.urlencode({'kod': code})}"
+# Marks the view as open: nyttolib-address.js then replaces the address (and its history entry) with the
+# page's own, so a code that came in `?kod=` is no longer in the address bar, nor in the browser's history.
+CLEAN_ADDRESS = f"<span hidden data-nyttolib-address='{FACILITATOR_PAGE}'></span>"
 
 
-def codes_html(workshop: Workshop) -> str:
-    """Where participants go, and the facilitator's own code (not to be shared)."""
-    join_address = page_address(PARTICIPANT_PAGE, kod=workshop.join_code)
-    own = page_address(FACILITATOR_PAGE, kod=workshop.facilitator_code)
-    return (
-        "<div class='nyttolib-codes'>"
-        f"<p><strong>Deltagarna</strong> går till <a href='{escape(join_link(workshop.join_code), quote=True)}'>"
-        f"{escape(join_address)}</a> eller skriver koden <strong class='nyttolib-code'>{escape(workshop.join_code)}"
-        "</strong> på deltagarsidan.</p>"
-        # Closed by default: the facilitator view is often shown on a projector.
-        "<details><summary>Visa din ledarkod</summary><p>Dela den inte; den öppnar alla svar: "
-        f"<code>{escape(workshop.facilitator_code)}</code> – "
-        f"<a href='{escape(facilitator_link(workshop.facilitator_code), quote=True)}'>{escape(own)}</a></p></details>"
-        "</div>"
-    )
+def codes_html(workshop: Workshop, facilitator_code: str | None = None) -> str:
+    """Where participants go; the facilitator's own code only right after creating (it is shown once)."""
+    parts = ["<div class='nyttolib-codes'>"]
+    if workshop.join_code:
+        join_address = page_address(PARTICIPANT_PAGE, kod=workshop.join_code)
+        parts.append(
+            f"<p><strong>Deltagarna</strong> går till <a href='{escape(join_link(workshop.join_code), quote=True)}'>"
+            f"{escape(join_address)}</a> eller skriver koden <strong class='nyttolib-code'>"
+            f"{escape(workshop.join_code)}</strong> på deltagarsidan.</p>"
+        )
+    if facilitator_code:
+        parts.append(
+            "<p><strong>Din ledarkod</strong> (skriv upp den och dela den inte; den öppnar alla svar och visas "
+            f"inte igen): <code class='nyttolib-code'>{escape(facilitator_code)}</code></p>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
 
 
 class ActionRow(widgets.VBox):
@@ -167,7 +181,7 @@ class FacilitatorView(widgets.VBox):
         state = f"stängd {w.closed_at[:16].replace('T', ' ')} (UTC)" if w.closed_at else "öppen"
         self.header.value = (
             f"<h1>{escape(w.name)}</h1><p>{escape(q.title)} · {escape(w.held_on or w.created_at[:10])} · "
-            f"enkäten är <strong>{escape(state)}</strong></p>" + codes_html(w)
+            f"enkäten är <strong>{escape(state)}</strong></p>" + codes_html(w) + CLEAN_ADDRESS
         )
         p = self.context["participation"]
         self.live_status.value = (
@@ -198,6 +212,8 @@ class FacilitatorView(widgets.VBox):
             return self._plan_section()
         if section == "finish":
             return self._finish_section()
+        if section == "compare":
+            return self._compare_section()
         return html("")
 
     def _fragment(self, macro: str, *args: Any) -> str:
@@ -235,9 +251,7 @@ class FacilitatorView(widgets.VBox):
                 body += self._fragment("statement_tables", part) if part.respondents else "<p>Inga svar ännu.</p>"
             self.sections[section].value = "<h2>Per påstående</h2>" + body
         elif section == "compare":
-            self.sections[section].value = "<h2>Jämförelse med tidigare workshoppar</h2>" + self._fragment(
-                "comparison_table"
-            )
+            self.comparison_table.value = self._fragment("comparison_table")
         elif section == "finish":
             closed = bool(self.workshop.closed_at)
             self.close_button.description = "Öppna enkäten igen" if closed else "Stäng enkäten"
@@ -246,6 +260,42 @@ class FacilitatorView(widgets.VBox):
                 if closed
                 else "<p>Enkäten är öppen: deltagarna kan gå med och ändra sina svar.</p>"
             )
+
+    def _compare_section(self) -> widgets.Widget:
+        """The earlier workshops with the same questionnaire, each to tick; the comparison of the ticked ones."""
+        from nyttolib.survey.report import earlier_workshops
+
+        chosen = set(self.store.compared_with(self.workshop.id))
+        self.compare_choices: dict[str, widgets.Checkbox] = {}
+        for earlier in reversed(earlier_workshops(self.store, self.workshop)):  # the latest first
+            answered = self.store.participation(earlier.id).started
+            box = widgets.Checkbox(
+                value=earlier.id in chosen,
+                description=f"{earlier.name} ({earlier.held_on or earlier.created_at[:10]}, {answered} svar)",
+                indent=False,
+                layout=shared_layout(width="auto"),
+                style=shared_style("checkbox"),
+            )
+            self.compare_choices[earlier.id] = box
+        intro = (
+            "<h2>Jämförelse med tidigare workshoppar</h2><p>Välj vilka tidigare workshoppar med samma enkät som "
+            "ska jämföras med den här, i ledarvyn och i rapporten.</p>"
+            if self.compare_choices
+            else "<h2>Jämförelse med tidigare workshoppar</h2>"
+            "<p>Det finns ingen tidigare workshop med samma enkät att jämföra med.</p>"
+        )
+        self.comparison_table = html("")
+        fields = [LabelledInput(box, lambda _value: self.choose_comparison()) for box in self.compare_choices.values()]
+        return widgets.VBox([html(intro), *fields, self.comparison_table])
+
+    def choose_comparison(self) -> None:
+        from nyttolib.survey.report import compare
+
+        ids = [workshop_id for workshop_id, box in self.compare_choices.items() if box.value]
+        self.store.set_compared_with(self.facilitation.code, ids)
+        assert self.context is not None
+        self.context["comparison"] = compare(self.store, self.questionnaire, self.workshop)
+        self._render("compare")
 
     def _plan_section(self) -> widgets.Widget:
         session = self.facilitation
@@ -324,10 +374,11 @@ class FacilitatorView(widgets.VBox):
 
 
 class CreateWorkshop(widgets.VBox):
-    """A new workshop: name, questionnaire, date; then its codes."""
+    """A new workshop: name, questionnaire, date; then its codes, and a button into its view."""
 
-    def __init__(self, store: WorkshopStore, questionnaires: dict[str, Questionnaire]):
+    def __init__(self, store: WorkshopStore, questionnaires: dict[str, Questionnaire], on_open: Any = None):
         self.store = store
+        self.on_open = on_open
         ordered = sorted(questionnaires.values(), key=lambda q: (not q.default, q.title))
         self.name = text_control("Workshoppens namn", placeholder="t.ex. Mognadsanalys nyttorealisering 2026")
         self.name_field = LabelledInput(self.name)
@@ -338,6 +389,9 @@ class CreateWorkshop(widgets.VBox):
             value=dt.date.today(), description="Datum", layout=shared_layout(), style=shared_style("description")
         )
         self.result = html("")
+        self.open_button = button("Öppna ledarvyn", self.open_view, primary=True)
+        self.open_button.layout = widgets.Layout(display="none")  # its own: the shared layout is everyone's
+        self.created = None
         super().__init__(
             [
                 html("<h2>Skapa en ny workshop</h2>"),
@@ -346,8 +400,13 @@ class CreateWorkshop(widgets.VBox):
                 LabelledInput(self.date),
                 button("Skapa workshop", self.create, primary=True),
                 self.result,
+                self.open_button,
             ]
         )
+
+    def open_view(self) -> None:
+        if self.created is not None and self.on_open is not None:
+            self.on_open(self.created.facilitator_code)
 
     def create(self) -> None:
         name = self.name.value.strip()
@@ -357,20 +416,21 @@ class CreateWorkshop(widgets.VBox):
         self.name_field.clear_error()
         date = self.date.value.isoformat() if self.date.value else None
         workshop = self.store.create(name, self.questionnaire.value, date)
+        self.created = workshop
         self.result.value = (
             f"<div role='status' class='nyttolib-created'><p><strong>Workshoppen {escape(name)} är skapad.</strong></p>"
-            + codes_html(workshop)
-            + f"<p><a class='nyttolib-primary-link' href='{escape(facilitator_link(workshop.facilitator_code), True)}'>"
-            "Öppna ledarvyn</a></p></div>"
+            + codes_html(workshop, workshop.facilitator_code)
+            + "</div>"
         )
+        self.open_button.layout = shared_layout()
 
 
 class OpenWorkshop(widgets.VBox):
     def __init__(self, store: WorkshopStore, on_open: Any):
         self.store = store
         self.on_open = on_open
-        self.code = text_control("Ledarkod")
-        self.code.continuous_update = False
+        # Hidden as typed (a projector); only the button opens, so that half a code is never tried
+        self.code = widgets.Password(description="Ledarkod", layout=wide(), style=shared_style("text"))
         self.code_field = LabelledInput(self.code, help_text="Koden du fick när workshoppen skapades.")
         super().__init__([html("<h2>Öppna en workshop</h2>"), self.code_field, button("Öppna", self.open_workshop)])
 
@@ -392,15 +452,19 @@ class FacilitatorPage(widgets.VBox):
 
     def open_start(self, message: str = "") -> None:
         alert = f"<div role='alert' class='nyttolib-error'><p>{escape(message)}</p></div>" if message else ""
-        self.children = [
+        children = [
             html(
                 f"<h1>Leda en workshop</h1>{alert}<p>Mognadsanalysen görs som en individuell enkät följd av en "
                 "gemensam workshop: deltagarna svarar var för sig, du ser sammanställningen växa fram och gruppen "
                 "diskuterar resultatet och beslutar om en handlingsplan.</p>"
+                # an address that brought a wrong code loses it too
+                + CLEAN_ADDRESS
             ),
             OpenWorkshop(self.store, self.open_view),
-            CreateWorkshop(self.store, self.questionnaires),
         ]
+        if not self.store.only:  # a server for one workshop creates none (anyone in the room reaches it)
+            children.append(CreateWorkshop(self.store, self.questionnaires, self.open_view))
+        self.children = children
 
     def open_view(self, code: str) -> None:
         try:
@@ -429,7 +493,7 @@ def facilitator_page(
         if problems and not questionnaires:
             return content_error_page(ContentError(problems))
     code = code or query_parameter("kod")
-    page = FacilitatorPage(store or WorkshopStore(), questionnaires)
+    page = FacilitatorPage(store or WorkshopStore(only=served_workshop()), questionnaires)
     if code:
         page.open_view(code)
     else:

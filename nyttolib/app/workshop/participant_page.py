@@ -21,7 +21,7 @@ from nyttolib.storage.assessments import NotFoundError
 from nyttolib.survey.participant import QUESTIONS, ParticipantSession
 from nyttolib.survey.questionnaire import Dimension, Questionnaire, load_questionnaires
 from nyttolib.survey.statistics import DONT_KNOW
-from nyttolib.survey.store import ClosedError, WorkshopStore
+from nyttolib.survey.store import ClosedError, WorkshopStore, served_workshop
 
 PARTICIPANT_PAGE = "delta.ipynb"
 QUESTION_LABELS = {"now": "Nuläge – hur är det i dag?", "target": "Börläge – hur bör det vara?"}
@@ -358,7 +358,7 @@ def participant_page(
             return content_error_page(ContentError(problems))
     token = query_parameter("svar")
     code = query_parameter("kod")
-    page = ParticipantPage(store or WorkshopStore(), questionnaires)
+    page = ParticipantPage(store or WorkshopStore(only=served_workshop()), questionnaires)
     if token:
         page.open_answers(token)
     else:
