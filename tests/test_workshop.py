@@ -455,3 +455,65 @@ def test_a_failed_save_is_said_and_the_next_change_saves_everything(store, monke
     assert session.status == "saved"
     stored = store.response(token)[1].answers
     assert stored[statement_key(dimension.id, dimension.statements[0].id)] == {"now": 1}  # the failed one too
+
+
+HOSTILE_TEXTS = ["Chef $$", "$x^2_1$", r"\frac{1}{2}", "a^b_c $", r"$\alpha$ och $", "50 $ per år"]
+
+
+@pytest.fixture
+def drawn_texts(monkeypatch):
+    """Every text matplotlib draws, with whether it was read as mathtext (the real charts, spied on)."""
+    from matplotlib.text import Text
+
+    drawn = []
+    original = Text.draw
+
+    def draw(self, renderer):
+        text = self.get_text()
+        if text:
+            drawn.append((text, self._preprocess_math(text)[1]))
+        return original(self, renderer)
+
+    monkeypatch.setattr(Text, "draw", draw)
+    return drawn
+
+
+def test_every_text_in_a_workshop_chart_is_plain_text(store, drawn_texts):
+    """A role is a chart title: "Chef $$" raised a mathtext error (the facilitator view froze and the
+    export crashed) and "$x^2$" was typeset as a formula."""
+    workshop = store.create("Mognad", MATURITY.id)
+    for role in HOSTILE_TEXTS:
+        for values in ([(2, 4)], [(3, 5)]):  # two of each role: each gets its own chart
+            answer_all(store, workshop, values, role=role)
+    parts = compile_parts(MATURITY, store.responses_of(workshop.id))
+    assert [c.heading for c in parts[0].charts] == ["Alla", *sorted(HOSTILE_TEXTS, key=str.casefold)]
+    headings = {text for text, _ in drawn_texts}
+    assert set(HOSTILE_TEXTS) <= headings
+    assert not [text for text, math in drawn_texts if math]  # nothing read as mathtext, or TeX
+    html = render_workshop_html(store, MATURITY, workshop)
+    assert "Chef $$" in html
+
+
+def test_dimension_titles_from_a_questionnaire_file_are_plain_text_in_charts(drawn_texts):
+    """A municipality writes its own questionnaire: its dimension titles are chart labels too."""
+    from nyttolib.survey.charts import maturity_png
+
+    png = maturity_png(HOSTILE_TEXTS, [1, 2, 3, 4, 5, None], [5, 5, 5, 5, 5, 5], [1, 2, 3, 4, 5], heading="$$")
+    assert png.startswith(b"\x89PNG")
+    assert {"$$", *HOSTILE_TEXTS} <= {text for text, _ in drawn_texts}
+    assert not [text for text, math in drawn_texts if math]
+
+
+def test_every_text_in_the_assessment_chart_is_plain_text(content, drawn_texts):
+    """The assessment's chart goes through the same plain-text drawing as the workshop's."""
+    import dataclasses
+
+    from nyttolib.assessment.calculations import calculate
+    from nyttolib.assessment.model import Assessment
+    from nyttolib.exports.charts import cost_benefit_png
+
+    result = calculate(Assessment(), content)
+    labels = (HOSTILE_TEXTS * 10)[: len(result.year_labels)]
+    cost_benefit_png(dataclasses.replace(result, year_labels=labels))
+    assert set(labels) <= {text for text, _ in drawn_texts}
+    assert not [text for text, math in drawn_texts if math]
