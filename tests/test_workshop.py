@@ -517,3 +517,63 @@ def test_every_text_in_the_assessment_chart_is_plain_text(content, drawn_texts):
     cost_benefit_png(dataclasses.replace(result, year_labels=labels))
     assert set(labels) <= {text for text, _ in drawn_texts}
     assert not [text for text, math in drawn_texts if math]
+
+
+def test_only_those_who_answered_count_towards_a_role_and_roles_are_grouped_as_typed(store):
+    """A second "Verksamhet" who joined and answered nothing made the first one's answers visible; "IT",
+    "it" and " It " were three roles of one person each."""
+    workshop = store.create("Mognad", MATURITY.id)
+    answer_all(store, workshop, [(2, 4)], role="Verksamhet")
+    store.join(workshop.join_code, role="Verksamhet ")  # joined, never answered
+    empty = store.join(workshop.join_code, role="verksamhet")
+    store.save_answers(empty, {"_drafts": {"x": "ca 40"}, "_comments": {"realisera": "  "}})  # nothing given
+    for role, level in (("IT", 1), ("it", 2), (" It  ", 4)):
+        answer_all(store, workshop, [(level, 5)], role=role)
+    [part] = compile_parts(MATURITY, store.responses_of(workshop.id), draw=False)
+    participation = store.participation(workshop.id)
+    assert (participation.joined, participation.started) == (6, 4)
+    assert part.respondents == participation.started == 4  # "4 svarande" and "Har svarat 4"
+    assert part.roles == ["IT"] and part.hidden_roles == 1  # Verksamhet: one who answered
+    dimension = part.compilation.dimensions[0]
+    # IT: nuläge 1, 2, 4 on every statement → median 2; börläge 5.
+    assert dimension.now_by_role["IT"] == 2.0 and dimension.target_by_role["IT"] == 5.0
+    html = render_workshop_html(store, MATURITY, workshop)
+    assert "(4 svarande)" in html and "<dd>4</dd>" in html
+    assert '<th scope="col" class="num">Verksamhet</th>' not in html
+
+
+def test_a_role_figure_never_rests_on_one_persons_answer(store):
+    """Two of a role, one of whom answered only one statement: the role's level of a dimension uses only
+    the statements both answered, and a dimension only one of them answered is not shown for the role."""
+    workshop = store.create("Mognad", MATURITY.id)
+    answer_all(store, workshop, [(5, 5)], role="Chef")
+    token = store.join(workshop.join_code, role="Chef")
+    first = MATURITY.dimensions[0]
+    store.save_answers(token, {statement_key(first.id, first.statements[0].id): {"now": 1, "target": 3}})
+    [part] = compile_parts(MATURITY, store.responses_of(workshop.id), draw=False)
+    assert part.roles == ["Chef"]
+    levels = {d.dimension.id: (d.now_by_role["Chef"], d.target_by_role["Chef"]) for d in part.compilation.dimensions}
+    assert levels[first.id] == (3.0, 4.0)  # median of 5 and 1, of 5 and 3: the only statement both answered
+    assert all(value == (None, None) for key, value in levels.items() if key != first.id)
+
+
+def test_systems_are_grouped_and_counted_by_who_answered(store):
+    """A part said "Procapita (3 svarande)" beside "Har svarat 2": the one who only joined was counted."""
+    workshop = store.create("System", SYSTEMS.id)
+    business = next(d for d in SYSTEMS.dimensions if d.answered_by == "Verksamheten")
+    for subject, level in (("Procapita", 2), ("procapita  ", 4)):
+        token = store.join(workshop.join_code, role="Verksamheten", subject=subject)
+        store.save_answers(token, {statement_key(business.id, s.id): {"now": level} for s in business.statements})
+    store.join(workshop.join_code, role="Verksamheten", subject=" PROCAPITA")
+    parts = compile_parts(SYSTEMS, store.responses_of(workshop.id), draw=False)
+    assert [(p.subject, p.respondents) for p in parts] == [("Procapita", 2)]
+    assert store.participation(workshop.id).started == 2
+    assert parts[0].roles == ["Verksamheten"]  # two who answered
+    assert next(d for d in parts[0].compilation.dimensions if d.dimension.id == business.id).now == 3.0
+
+
+def test_a_role_typed_in_another_case_gets_its_own_questions():
+    assert [d.answered_by for d in SYSTEMS.dimensions_for(" it ")] == ["IT", "IT"]
+    assert [f.answered_by for f in SYSTEMS.numeric_fields_for("it")] == []
+    assert len(SYSTEMS.numeric_fields_for("VERKSAMHETEN")) == 4
+    assert SYSTEMS.dimensions_for("Ekonomi") == list(SYSTEMS.dimensions)  # no group of its own: everything

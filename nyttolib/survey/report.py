@@ -21,13 +21,14 @@ from nyttolib.exports.report import logo_data_uri, render_pdf, report_template_d
 from nyttolib.survey.charts import maturity_alt_text, maturity_png
 from nyttolib.survey.facilitation import PRIORITIES, Facilitation
 from nyttolib.survey.participant import COMMENTS, NUMBERS
-from nyttolib.survey.questionnaire import Questionnaire
+from nyttolib.survey.questionnaire import Questionnaire, display_name, group_key
 from nyttolib.survey.statistics import HIGHLIGHT_SHARE, Compilation, compile_answers
 from nyttolib.survey.store import Response, Workshop, WorkshopStore
 
 # Results per role are shown only for roles with at least this many participants: fewer would reveal
 # how one person answered.
 MIN_GROUP = 2
+NO_SUBJECT = "(inget angivet)"
 WEAKEST = 3
 
 
@@ -104,33 +105,33 @@ def _numbers(questionnaire: Questionnaire, responses: list[Response]) -> list[di
     return rows
 
 
+def subject_groups(responses: list[Response]) -> list[tuple[str, list[Response]]]:
+    """The responses per subject (system): "Procapita" and "procapita " are one, shown as first written."""
+    by_key: dict[str, list[Response]] = {}
+    for response in responses:
+        by_key.setdefault(group_key(response.subject), []).append(response)
+    return [(display_name(group[0].subject) or NO_SUBJECT, group) for _, group in sorted(by_key.items())] or [
+        (NO_SUBJECT, [])
+    ]
+
+
 def compile_parts(questionnaire: Questionnaire, responses: list[Response], *, draw: bool = True) -> list[Part]:
     """One part for the workshop, or one per subject when the questionnaire is answered per subject."""
-    if questionnaire.per_subject:
-        # "Procapita" and "procapita " are the same system: grouped case-insensitively, shown as first written.
-        by_key: dict[str, list[Response]] = {}
-        for response in responses:
-            by_key.setdefault((response.subject or "").strip().casefold(), []).append(response)
-        groups = [
-            ((group[0].subject or "").strip() or "(inget angivet)", group)
-            for _, group in sorted(by_key.items(), key=lambda item: item[0])
-        ] or [("(inget angivet)", [])]
-    else:
-        groups = [(None, responses)]
+    groups = subject_groups(responses) if questionnaire.per_subject else [(None, responses)]
     parts = []
     for subject, group in groups:
-        compilation = compile_answers(questionnaire, [r.as_compilation_input() for r in group])
-        counts: dict[str, int] = {}
-        for response in group:
-            if response.role:
-                counts[response.role] = counts.get(response.role, 0) + 1
+        compilation = compile_answers(questionnaire, [r.as_compilation_input() for r in group], min_group=MIN_GROUP)
+        # Those who gave a level count, not those who joined: an empty second "Verksamhet" would show
+        # the first one's answers.
+        counts = compilation.role_respondents
         shown = sorted((role for role, n in counts.items() if n >= MIN_GROUP), key=str.casefold)
         comments: dict[str, list[str]] = {}
         for response in group:
             for dimension_id, text in response.answers.get(COMMENTS, {}).items():
                 if isinstance(text, str) and text.strip():
                     comments.setdefault(dimension_id, []).append(text.strip())
-        part = Part(subject, len(group), compilation, shown, len(counts) - len(shown), comments=comments)
+        hidden = sum(1 for n in counts.values() if 0 < n < MIN_GROUP)
+        part = Part(subject, compilation.respondents, compilation, shown, hidden, comments=comments)
         part.numbers = _numbers(questionnaire, group) if questionnaire.numeric_fields else []
         part.charts = _charts(part, questionnaire, draw=draw)
         parts.append(part)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from nyttolib.survey.questionnaire import Dimension, Questionnaire
+from nyttolib.survey.questionnaire import Dimension, Questionnaire, display_name, group_key
 
 DONT_KNOW = "vet_ej"
 # A spread or gap of at least half the scale's range is highlighted: 2 steps on a 1–5 scale, 1 on a 1–3 scale.
@@ -76,9 +76,11 @@ class DimensionResult:
 
 @dataclass(frozen=True)
 class Compilation:
-    respondents: int
+    respondents: int  # those who answered something, not those who only joined
     statements: list[StatementResult]
     dimensions: list[DimensionResult]
+    # Per role (grouped as `group_key` does, named as first written): how many gave at least one level.
+    role_respondents: dict[str, int] = field(default_factory=dict)
 
     def weakest(self, count: int = 3) -> list[DimensionResult]:
         """The dimensions with the lowest nuläge (the largest gap breaks ties): where to start."""
@@ -95,8 +97,41 @@ def statement_key(dimension_id: str, statement_id: str) -> str:
     return f"{dimension_id}/{statement_id}"
 
 
-def compile_answers(questionnaire: Questionnaire, responses: list[dict]) -> Compilation:
-    """`responses`: each {"role": str | None, "answers": {statement key: {"now": v, "target": v}}}."""
+def has_answered(answers: dict) -> bool:
+    """Whether a participant has answered anything: a level or "vet ej", a number or a comment.
+    Someone who only joined (or only typed a number that is not one yet) has not."""
+    for key, value in answers.items():
+        if key == "_drafts" or not isinstance(value, dict):
+            continue
+        for item in value.values():
+            if item is not None and not (isinstance(item, str) and not item.strip()):
+                return True
+    return False
+
+
+def _gave_a_level(answers: dict, levels: list[int]) -> bool:
+    return any(
+        isinstance(value, dict) and any(v in levels for v in value.values() if isinstance(v, int))
+        for key, value in answers.items()
+        if not key.startswith("_")
+    )
+
+
+def roles_of(responses: list[dict]) -> dict[str, str]:
+    """Each role's group key and the name it is shown by (as first written)."""
+    roles: dict[str, str] = {}
+    for response in responses:
+        key = group_key(response.get("role"))
+        if key and key not in roles:
+            roles[key] = display_name(response.get("role"))
+    return roles
+
+
+def compile_answers(questionnaire: Questionnaire, responses: list[dict], *, min_group: int = 1) -> Compilation:
+    """`responses`: each {"role": str | None, "answers": {statement key: {"now": v, "target": v}}}.
+
+    Per role, a statement's median counts only when at least `min_group` of the role gave a level to
+    it, so that a role's figures never show how one person answered."""
     levels = questionnaire.levels
     threshold = HIGHLIGHT_SHARE * (levels[-1] - levels[0])
     results: list[StatementResult] = []
@@ -118,7 +153,8 @@ def compile_answers(questionnaire: Questionnaire, responses: list[dict]) -> Comp
             )
         )
 
-    roles = sorted({r.get("role") for r in responses if r.get("role")})
+    roles = roles_of(responses)
+    members = {key: [r for r in responses if group_key(r.get("role")) == key] for key in sorted(roles)}
     dimensions = []
     for dimension in questionnaire.dimensions:
         # The level for everyone comes from the statements just summarised; only the roles need new summaries.
@@ -126,8 +162,8 @@ def compile_answers(questionnaire: Questionnaire, responses: list[dict]) -> Comp
         now = _mean([r.now.median for r in own])
         target = _mean([r.target.median for r in own if r.target is not None]) if questionnaire.gap_analysis else None
         by_role = {
-            role: dimension_level(questionnaire, dimension, [r for r in responses if r.get("role") == role])
-            for role in roles
+            roles[key]: dimension_level(questionnaire, dimension, group, min_count=min_group)
+            for key, group in members.items()
         }
         dimensions.append(
             DimensionResult(
@@ -138,19 +174,29 @@ def compile_answers(questionnaire: Questionnaire, responses: list[dict]) -> Comp
                 {role: level[1] for role, level in by_role.items()} if questionnaire.gap_analysis else {},
             )
         )
-    return Compilation(len(responses), results, dimensions)
+    respondents = sum(1 for r in responses if has_answered(r.get("answers", {})))
+    role_respondents = {
+        roles[key]: sum(1 for r in group if _gave_a_level(r.get("answers", {}), levels))
+        for key, group in members.items()
+    }
+    return Compilation(respondents, results, dimensions, role_respondents)
 
 
 def dimension_level(
-    questionnaire: Questionnaire, dimension: Dimension, responses: list[dict]
+    questionnaire: Questionnaire, dimension: Dimension, responses: list[dict], *, min_count: int = 1
 ) -> tuple[float | None, float | None]:
-    """A dimension's level, nuläge and börläge: the mean of its statements' medians (for all, or one role)."""
+    """A dimension's level, nuläge and börläge: the mean of its statements' medians (for all, or one role).
+    A statement with fewer than `min_count` levels given is left out."""
     levels = questionnaire.levels
+
+    def median(summary: Summary) -> float | None:
+        return summary.median if summary.count >= min_count else None
+
     now, target = [], []
     for statement in dimension.statements:
         key = statement_key(dimension.id, statement.id)
         answers = [r.get("answers", {}).get(key, {}) for r in responses]
-        now.append(summarise([a.get("now") for a in answers], levels).median)
+        now.append(median(summarise([a.get("now") for a in answers], levels)))
         if questionnaire.gap_analysis:
-            target.append(summarise([a.get("target") for a in answers], levels).median)
+            target.append(median(summarise([a.get("target") for a in answers], levels)))
     return _mean(now), _mean(target) if questionnaire.gap_analysis else None

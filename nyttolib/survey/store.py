@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from nyttolib.storage.assessments import NotFoundError, StoreError
 from nyttolib.storage.database import DatabaseStore, now
+from nyttolib.survey.statistics import has_answered
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS workshops (
@@ -209,12 +210,12 @@ class WorkshopStore(DatabaseStore):
         return sorted({row[0] for row in rows}, key=str.casefold)
 
     def participation(self, workshop_id: str) -> Participation:
-        joined, started, submitted = self._db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(answers != '{}'), 0), COUNT(submitted_at) FROM workshop_responses"
-            " WHERE workshop_id = ?",
-            (workshop_id,),
-        ).fetchone()
-        return Participation(joined, started, submitted)
+        rows = self._db.execute(
+            "SELECT answers, submitted_at FROM workshop_responses WHERE workshop_id = ?", (workshop_id,)
+        ).fetchall()
+        # "Started" is the same test the compilation counts respondents by: an answer, not an empty one.
+        started = sum(1 for answers, _ in rows if has_answered(json.loads(answers)))
+        return Participation(len(rows), started, sum(1 for _, submitted in rows if submitted))
 
     def last_change(self, workshop_id: str) -> tuple:
         """Changes when anyone joins, answers or the survey opens or closes: cheap enough to poll."""
