@@ -222,7 +222,7 @@ def test_raw_answers_as_csv_and_xlsx(store):
     second = dict(zip(header, body[1], strict=True))
     assert (second["Nuläge"], second["Nuläge (text)"]) == ("", "Vet ej")
     last = dict(zip(header, body[-1], strict=True))
-    assert (last["Deltagare"], last["Inskickad"], last["Nuläge"]) == ("Deltagare 2", "", "4")
+    assert (last["Deltagare"], last["Inskickad (svensk tid)"], last["Nuläge"]) == ("Deltagare 2", "", "4")
     book = load_workbook(io.BytesIO(answers_xlsx(MATURITY, responses, workshop)))
     sheet = book["Svar"]
     values = list(sheet.iter_rows(values_only=True))
@@ -577,3 +577,93 @@ def test_a_role_typed_in_another_case_gets_its_own_questions():
     assert [f.answered_by for f in SYSTEMS.numeric_fields_for("it")] == []
     assert len(SYSTEMS.numeric_fields_for("VERKSAMHETEN")) == 4
     assert SYSTEMS.dimensions_for("Ekonomi") == list(SYSTEMS.dimensions)  # no group of its own: everything
+
+
+def read_as_swedish_excel(data: bytes) -> list[dict[str, str]]:
+    """The CSV as Swedish Excel reads it: UTF-8 with BOM, ';' between fields."""
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def swedish_number(text: str) -> float:
+    """A cell Swedish Excel takes for a number: digits with a decimal comma, no point."""
+    assert "." not in text, text
+    return float(text.replace(",", "."))
+
+
+def test_raw_answers_for_swedish_excel(store, monkeypatch):
+    """Numbers were written 120.0 and 45.5, times in UTC without saying so and as text in the xlsx, each
+    comment on every row of its dimension, the IT participant got rows for the business questions, and
+    "procapita " stood as typed."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from nyttolib.survey import store as store_module
+    from nyttolib.survey.export import answers_csv, answers_xlsx
+
+    workshop = store.create("System", SYSTEMS.id, "2026-11-23")
+    business = [d for d in SYSTEMS.dimensions if d.answered_by == "Verksamheten"]
+    technical = [d for d in SYSTEMS.dimensions if d.answered_by == "IT"]
+    # Summer time (UTC+2) for one, winter time (UTC+1) for the other: both 13:46 in Sweden.
+    participants = [
+        ("Procapita", "Verksamheten", business, "2026-07-01T11:46:00.000+00:00"),
+        ("procapita ", " it", technical, "2026-12-01T12:46:00.000+00:00"),
+    ]
+    tokens = [store.join(workshop.join_code, role=role, subject=subject) for subject, role, _, _ in participants]
+    for token, (_, role, dimensions, saved_at) in zip(tokens, participants, strict=True):
+        answers = {statement_key(d.id, s.id): {"now": 3} for d in dimensions for s in d.statements}
+        answers["_comments"] = {dimensions[0].id: 'Bra; men "långsamt"'}
+        if role == "Verksamheten":
+            answers["_numbers"] = {"licenskostnad": 120.0, "anvandare": 45.5}
+        monkeypatch.setattr(store_module, "now", lambda saved_at=saved_at: saved_at)
+        store.save_answers(token, answers, submit=True)
+    store.join(workshop.join_code, role="IT", subject="Ecos")  # joined, answered nothing: no rows
+    responses = store.responses_of(workshop.id)
+
+    rows = read_as_swedish_excel(answers_csv(SYSTEMS, responses))
+    first = [r for r in rows if r["Deltagare"] == "Deltagare 1"]
+    second = [r for r in rows if r["Deltagare"] == "Deltagare 2"]
+    assert {r["Deltagare"] for r in rows} == {"Deltagare 1", "Deltagare 2"}
+    assert {r["Objekt"] for r in rows} == {"Procapita"} and {r["Roll/verksamhet"] for r in second} == {"it"}
+    assert {r["Inskickad (svensk tid)"] for r in first} == {"2026-07-01 13:46"}
+    assert {r["Inskickad (svensk tid)"] for r in second} == {"2026-12-01 13:46"}
+    numbers = {r["Påstående"]: r["Nuläge"] for r in first if r["Dimension"] == "Siffror"}
+    assert numbers["Årlig licenskostnad (tkr)"] == "120" and numbers["Antal användare i kommunen (st)"] == "45,5"
+    assert swedish_number(numbers["Antal användare i kommunen (st)"]) == 45.5
+    assert numbers["Årlig supportkostnad (tkr)"] == ""
+    # The IT participant: the technical statements and one comment row, no business questions, no numbers.
+    assert len(second) == sum(len(d.statements) for d in technical) + 1
+    assert {r["Dimension"] for r in second} == {d.title for d in technical}
+    comments = [r for r in rows if r["Kommentar"]]
+    assert [(r["Deltagare"], r["Påstående"], r["Kommentar"]) for r in comments] == [
+        ("Deltagare 1", "Kommentar till dimensionen", 'Bra; men "långsamt"'),
+        ("Deltagare 2", "Kommentar till dimensionen", 'Bra; men "långsamt"'),
+    ]
+
+    book = load_workbook(io.BytesIO(answers_xlsx(SYSTEMS, responses, workshop)))
+    sheet = book["Svar"]
+    header = [cell.value for cell in sheet[1]]
+    cells = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert len(cells) == len(rows)
+    statement_cell = cells[0]
+    assert statement_cell["Nuläge"].data_type == "n" and statement_cell["Nuläge"].value == 3
+    submitted = statement_cell["Inskickad (svensk tid)"]
+    assert submitted.is_date and submitted.value == dt.datetime(2026, 7, 1, 13, 46)
+    users = next(c for c in cells if c["Påstående"].value == "Antal användare i kommunen (st)")
+    assert users["Nuläge"].data_type == "n" and users["Nuläge"].value == 45.5
+    about = {row[0].value: row[1] for row in book["Om"].iter_rows()}
+    assert about["Datum"].is_date and about["Datum"].value.date() == dt.date(2026, 11, 23)
+    assert about["Har svarat"].value == 2 and about["Antal deltagare"].value == 3
+    assert "svensk tid" in about["Tider"].value
+
+
+def test_the_survey_closing_time_is_said_in_swedish_time(store, monkeypatch):
+    from nyttolib.survey import store as store_module
+
+    workshop = store.create("Mognad", MATURITY.id)
+    monkeypatch.setattr(store_module, "now", lambda: "2026-12-01T12:46:00.000+00:00")
+    store.close_survey(workshop.facilitator_code)
+    html = render_workshop_html(store, MATURITY, store.workshop(workshop.id))
+    assert "stängd 2026-12-01 13:46 (svensk tid)" in html and "UTC" not in html
