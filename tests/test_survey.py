@@ -121,6 +121,38 @@ def test_wide_disagreement_is_flagged():
     assert result.now.spread == 4 and result.disagreement
 
 
+def test_flags_mark_what_stands_out_and_tell_nulage_from_borlage():
+    """17 of 21 rows were flagged when the threshold was half the scale alone: a flag is now also larger
+    than the typical spread or gap of the compilation (the median over its statements)."""
+    questionnaire = load_questionnaires()[0]["mognadsanalys-nyttorealisering"]
+    a, b, c, d = [statement_key(dim.id, s.id) for dim, s in questionnaire.statements()[:4]]
+    rows = {  # per statement: the four participants' (nuläge, börläge)
+        a: [(1, 5), (1, 5), (5, 5), (5, 5)],
+        b: [(2, 5), (2, 5), (2, 5), (2, 5)],
+        c: [(2, 3), (2, 3), (3, 3), (3, 3)],
+        d: [(1, 1), (1, 2), (1, 4), (1, 5)],
+    }
+    responses = [
+        {"answers": {key: {"now": pairs[i][0], "target": pairs[i][1]} for key, pairs in rows.items()}} for i in range(4)
+    ]
+    compiled = compile_answers(questionnaire, responses)
+    by_key = {statement_key(s.dimension_id, s.statement_id): s for s in compiled.statements}
+    # Inclusive quartiles: a nuläge 1,1,5,5 → 1 and 5, spread 4; c 2,2,3,3 → 2 and 3, spread 1;
+    # d börläge 1,2,4,5 → 1,75 and 4,25, spread 2,5; all others 0. Medians: nuläge 0,5, börläge 0.
+    assert [by_key[k].now.spread for k in (a, b, c, d)] == [4, 0, 1, 0]
+    assert by_key[d].target.spread == 2.5
+    # Gaps: a 5-3 = 2, b 5-2 = 3, c 3-2,5 = 0,5, d 3-1 = 2; median 2.
+    assert [by_key[k].gap for k in (a, b, c, d)] == [2, 3, 0.5, 2]
+    limits = compiled.thresholds
+    assert (limits.scale_minimum, limits.typical_spread, limits.typical_spread_target) == (2, 0.5, 0)
+    assert limits.typical_gap == 2
+    assert [by_key[k].disagreement for k in (a, b, c, d)] == [True, False, False, False]
+    assert [by_key[k].disagreement_target for k in (a, b, c, d)] == [False, False, False, True]
+    assert by_key[d].disagreement_about == "börläget" and by_key[a].disagreement_about == "nuläget"
+    # Half the scale alone flagged a, b and d; only b's gap is larger than the typical one.
+    assert [by_key[k].large_gap for k in (a, b, c, d)] == [False, True, False, False]
+
+
 def test_participants_see_only_their_own_answers_and_closing_stops_changes(tmp_path):
     with WorkshopStore(tmp_path) as store:
         workshop = store.create("Mognadsanalys 2026", "mognadsanalys-nyttorealisering", "2026-02-26")

@@ -171,9 +171,11 @@ def test_the_report_shows_highlights_hides_small_groups_and_escapes_everything(s
     for raw in ("<script>alert(1)", "<img src=x", "<i>x</i>", "<b>IT</b>"):
         assert raw not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "{{ 7*7 }}" in html
-    # Nuläge 1, 1, 5, 5, 2: median 2, quartiles 1 and 5 → spread 4: disagreement; börläge 5 → gap 3.
-    assert html.count('<strong class="flag">Oenighet</strong>') == len(MATURITY.statements())
-    assert html.count('<strong class="flag">Stort gap</strong>') == len(MATURITY.statements())
+    # Nuläge 1, 1, 5, 5, 2: median 2, quartiles 1 and 5 → spread 4; börläge 5 → gap 3. On every statement
+    # alike, so none stands out: no flag on each row, but the note says that the whole group disagrees.
+    assert "Typisk spridning här: 4,0 steg om nuläget, 0,0 om börläget: gruppen är oenig om de flesta" in html
+    assert "Typiskt gap: 3,0 steg: de flesta påståendena har ett stort gap." in html
+    assert html.count('<td class="flags"></td>') == len(MATURITY.statements())
     assert '<th scope="col" class="num">Chef</th>' in html and "&lt;b&gt;IT" not in html  # one IT answer: not apart
     assert "1 roll med färre än 2 svarande visas inte separat" in html
     assert html.count('<img src="data:image/png;base64,') == 2  # all, and Chef
@@ -241,10 +243,10 @@ def test_workshops_are_compared_over_time(store):
     out = io.StringIO()
     assert run(["--data-dir", str(store.directory), "workshop", "compare", later.join_code], out=out) == 0
     text = out.getvalue()
-    assert "Mognad 2025 (2025-11-20) | Mognad 2026 (2026-11-22)" in text
+    assert "Mognad 2025 (2025-11-20, 2 svarande) | Mognad 2026 (2026-11-22, 1 svarande)" in text
     assert "- Ledning och styrning: 1,5 / 4,0 | 3,0 / 5,0" in text and "Annan enkät" not in text
     html = render_workshop_html(store, MATURITY, later)
-    assert "Mognad 2025 (2025-11-20)" in html and "1,5 / 4,0" in html
+    assert "Mognad 2025 (2025-11-20, 2 svarande)" in html and "1,5 / 4,0" in html
     out = io.StringIO()
     run(["--data-dir", str(store.directory), "workshop", "compare", earlier.id[:8]], out=out)
     assert "ingen tidigare workshop" in out.getvalue()
@@ -667,3 +669,107 @@ def test_the_survey_closing_time_is_said_in_swedish_time(store, monkeypatch):
     store.close_survey(workshop.facilitator_code)
     html = render_workshop_html(store, MATURITY, store.workshop(workshop.id))
     assert "stängd 2026-12-01 13:46 (svensk tid)" in html and "UTC" not in html
+
+
+def _pages_of_elements(html: str):
+    """Each element of the laid-out PDF and the pages it is on (WeasyPrint, as the PDF is made)."""
+    from weasyprint import HTML
+
+    where: dict[int, tuple] = {}
+    for number, page in enumerate(HTML(string=html).render().pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None:
+                where.setdefault(id(element), (element, set()))[1].add(number)
+    root = next(element for element, _ in where.values() if element.tag == "html")
+    parents = {child: parent for parent in root.iter() for child in parent}
+    return where, parents
+
+
+def layout_problems(html: str) -> list[tuple]:
+    """A caption on another page than its table's first row, an explanation or a figure split."""
+    where, parents = _pages_of_elements(html)
+    problems = []
+    for element, pages in where.values():
+        classes = element.get("class", "").split()
+        if element.tag == "caption":
+            first_row = parents[element].find("tbody/tr")
+            if first_row is not None and min(where[id(first_row)][1]) != min(pages):
+                problems.append(("caption alone", "".join(element.itertext()), sorted(pages)))
+        explains = (element.tag == "p" and {"legend", "note"} & set(classes)) or element.tag == "figure"
+        if explains and len(pages) > 1:
+            problems.append(("split", element.tag, classes, sorted(pages)))
+    return problems
+
+
+@pytest.mark.parametrize("comments", [0, 1, 2, 3, 4])
+def test_captions_and_explanations_stay_with_their_content_in_the_pdf(store, comments):
+    """Captions were left alone at the bottom of a page and the explanation split over two; the number
+    of comments moves where the page breaks fall."""
+    import random
+
+    rng = random.Random(comments)
+    workshop = store.create("Mognad", MATURITY.id)
+    for number in range(6):
+        base = rng.randint(1, 3)
+        values = [(min(5, base + rng.randint(0, 1)), min(5, base + rng.randint(1, 2))) for _ in range(7)]
+        token = answer_all(store, workshop, values, role="Verksamhet" if number % 2 else "IT")
+        if number < comments:
+            answers = store.response(token)[1].answers
+            answers["_comments"] = {d.id: f"Kommentar {number} om {d.title}" for d in MATURITY.dimensions}
+            store.save_answers(token, answers)
+    assert layout_problems(render_workshop_html(store, MATURITY, workshop)) == []
+
+
+def test_the_maturity_chart_starts_at_the_scale_and_its_legend_covers_no_bar():
+    """Bars started at 0 on a 1–5 scale (a level 1 got a bar's length) and the legend lay over the bars'
+    ends. The chart is drawn for real and its parts measured."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from nyttolib.survey.charts import _draw_maturity
+
+    figure = Figure(figsize=(5, 4), dpi=100)
+    titles = [d.title for d in MATURITY.dimensions]
+    now = [1.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0]
+    _draw_maturity(figure, titles, now, [5.0] * 7, MATURITY.levels, "Alla")
+    figure.tight_layout()
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    axes = figure.axes[0]
+    assert axes.get_xlim()[0] == 1
+    bars = list(axes.patches)
+    assert len(bars) == 14
+    assert {round(bar.get_x(), 6) for bar in bars} == {1}  # every bar starts at the lowest level
+    assert round(bars[0].get_width(), 6) == 0  # nuläge 1: no length, its value written beside it
+    assert "1,0" in [t.get_text() for t in axes.texts]
+    legend = axes.get_legend().get_window_extent(renderer)
+    for bar in bars:
+        assert not legend.overlaps(bar.get_window_extent(renderer))
+
+
+def test_the_report_says_what_is_nulage_and_borlage_and_keeps_medians_of_numbers(store):
+    """ "Handlingsplan" stood twice; "Svar" counted nuläge only without saying so; a median of 45 and 46
+    was shown 46; the system questionnaire's explanation spoke of börläge."""
+    facilitation = FacilitationSession(store, store.create("Mognad", MATURITY.id).facilitator_code, scheduler=at_once)
+    workshop = facilitation.workshop
+    facilitation.add_action()
+    facilitation.update_action(0, action="Ta fram en nyttomodell")
+    answer_all(store, workshop, [(2, 4)])
+    html = render_workshop_html(store, MATURITY, workshop)
+    assert html.count(">Handlingsplan<") == 1 and 'aria-labelledby="s-plan"' in html
+    assert '<th scope="colgroup" colspan="4" class="group">Nuläge</th>' in html
+    assert '<th scope="colgroup" colspan="2" class="group">Börläge</th>' in html
+
+    systems = store.create("System", SYSTEMS.id)
+    for licence in (45, 46):
+        token = store.join(systems.join_code, role="Verksamheten", subject="Procapita")
+        dimension = SYSTEMS.dimensions[0]
+        answers = {statement_key(dimension.id, s.id): {"now": 3} for s in dimension.statements}
+        answers["_numbers"] = {"licenskostnad": licence, "anvandare": 1200.25}
+        store.save_answers(token, answers)
+    html = render_workshop_html(store, SYSTEMS, systems)
+    licence_row = html.split("Årlig licenskostnad", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">45,5</td><td class="num">45</td><td class="num">46</td>' in licence_row
+    assert "1\u00a0200,25" in html
+    assert "börläge" not in html.lower() and "colgroup" not in html.split("<main>", 1)[1].split("Per påstående")[0]

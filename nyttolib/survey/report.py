@@ -22,7 +22,7 @@ from nyttolib.survey.charts import maturity_alt_text, maturity_png
 from nyttolib.survey.facilitation import PRIORITIES, Facilitation
 from nyttolib.survey.participant import COMMENTS, NUMBERS
 from nyttolib.survey.questionnaire import Questionnaire, display_name, group_key
-from nyttolib.survey.statistics import HIGHLIGHT_SHARE, Compilation, compile_answers
+from nyttolib.survey.statistics import HIGHLIGHT_SHARE, MIN_FOR_SPREAD, Compilation, compile_answers
 from nyttolib.survey.store import Response, Workshop, WorkshopStore
 
 # Results per role are shown only for roles with at least this many participants: fewer would reveal
@@ -55,6 +55,14 @@ class Part:
 
 def level_text(value: float | None) -> str:
     return "–" if value is None else fmt.number(value, decimals=1)
+
+
+def amount_text(value: float | None) -> str:
+    """A numeric answer or its median as it is, never rounded to a whole: 45,5 stays 45,5 (up to 2 decimals)."""
+    if value is None:
+        return "–"
+    decimals = next((d for d in (0, 1) if round(value, d) == round(value, 2)), 2)
+    return fmt.number(value, decimals=decimals)
 
 
 def _charts(part: Part, questionnaire: Questionnaire, *, draw: bool) -> list[Chart]:
@@ -144,6 +152,7 @@ class Comparison:
 
     workshops: list[Workshop]
     rows: list[tuple[str, list[tuple[float | None, float | None]]]]
+    respondents: list[int] = field(default_factory=list)  # per workshop, those who answered
 
 
 def compare(
@@ -169,7 +178,7 @@ def compare(
         (dimension.title, [(c.dimensions[i].now, c.dimensions[i].target) for c in compilations])
         for i, dimension in enumerate(questionnaire.dimensions)
     ]
-    return Comparison(chosen, rows)
+    return Comparison(chosen, rows, [c.respondents for c in compilations])
 
 
 def workshop_context(
@@ -207,6 +216,8 @@ def workshop_context(
         "comparison": compare(store, questionnaire, workshop),
         "min_group": MIN_GROUP,
         "level": level_text,
+        "amount": amount_text,
+        "min_for_spread": MIN_FOR_SPREAD,
         "created": fmt.local_time(dt.datetime.now(dt.UTC).isoformat()),
         "closed": fmt.local_time(workshop.closed_at, zone=True),
         "version": __version__,

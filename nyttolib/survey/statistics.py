@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from nyttolib.survey.questionnaire import Dimension, Questionnaire, display_name, group_key
 
 DONT_KNOW = "vet_ej"
-# A spread or gap of at least half the scale's range is highlighted: 2 steps on a 1–5 scale, 1 on a 1–3 scale.
+# A spread or gap is highlighted when it is at least half the scale's range (2 steps on a 1–5 scale,
+# 1 on a 1–3 scale) and larger than this workshop's typical one (the median over its statements): where
+# every gap is 2 steps, a flag on each would say nothing.
 HIGHLIGHT_SHARE = 0.5
+MIN_FOR_SPREAD = 3  # fewer answers than this have no spread worth calling disagreement
 
 
 @dataclass(frozen=True)
@@ -55,14 +58,73 @@ class StatementResult:
     text: str
     now: Summary
     target: Summary | None
-    disagreement: bool
+    disagreement: bool  # about nuläge
     large_gap: bool
+    disagreement_target: bool = False  # about börläge
+
+    @property
+    def disagreement_any(self) -> bool:
+        return self.disagreement or self.disagreement_target
+
+    @property
+    def disagreement_about(self) -> str:
+        """What the group disagrees about, in words: "nuläget", "börläget" or both."""
+        flagged = (("nuläget", self.disagreement), ("börläget", self.disagreement_target))
+        return " och ".join(word for word, on in flagged if on)
 
     @property
     def gap(self) -> float | None:
         if self.target is None or self.now.median is None or self.target.median is None:
             return None
         return self.target.median - self.now.median
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What makes a flag, for one compilation: the scale's minimum and the typical values here."""
+
+    scale_minimum: float  # half the scale's range
+    typical_spread: float | None  # median spread of nuläge over the statements
+    typical_gap: float | None  # median gap over the statements
+    typical_spread_target: float | None = None  # median spread of börläge
+
+    def disagreement(self, summary: Summary | None, *, target: bool = False) -> bool:
+        if summary is None or summary.spread is None or summary.count < MIN_FOR_SPREAD:
+            return False
+        typical = self.typical_spread_target if target else self.typical_spread
+        return _stands_out(summary.spread, self.scale_minimum, typical)
+
+    def large_gap(self, gap: float | None) -> bool:
+        return gap is not None and _stands_out(gap, self.scale_minimum, self.typical_gap)
+
+
+def _stands_out(value: float, minimum: float, typical: float | None) -> bool:
+    return value >= minimum and (typical is None or value > typical)
+
+
+def _typical(values: list[float]) -> float | None:
+    """The median, once there are enough values to say what is typical (three statements)."""
+    return float(statistics.median(values)) if len(values) >= 3 else None
+
+
+def _spreads(summaries: list[Summary | None]) -> list[float]:
+    return [s.spread for s in summaries if s is not None and s.spread is not None and s.count >= MIN_FOR_SPREAD]
+
+
+def thresholds(questionnaire: Questionnaire, summaries: list[tuple[Summary, Summary | None]]) -> Thresholds:
+    """The thresholds from the scale and from the spreads and gaps of this group's answers."""
+    levels = questionnaire.levels
+    gaps = [
+        target.median - now.median
+        for now, target in summaries
+        if target is not None and now.median is not None and target.median is not None
+    ]
+    return Thresholds(
+        HIGHLIGHT_SHARE * (levels[-1] - levels[0]),
+        _typical(_spreads([now for now, _ in summaries])),
+        _typical(gaps),
+        _typical(_spreads([target for _, target in summaries])),
+    )
 
 
 @dataclass(frozen=True)
@@ -81,6 +143,7 @@ class Compilation:
     dimensions: list[DimensionResult]
     # Per role (grouped as `group_key` does, named as first written): how many gave at least one level.
     role_respondents: dict[str, int] = field(default_factory=dict)
+    thresholds: Thresholds | None = None
 
     def weakest(self, count: int = 3) -> list[DimensionResult]:
         """The dimensions with the lowest nuläge (the largest gap breaks ties): where to start."""
@@ -133,13 +196,16 @@ def compile_answers(questionnaire: Questionnaire, responses: list[dict], *, min_
     Per role, a statement's median counts only when at least `min_group` of the role gave a level to
     it, so that a role's figures never show how one person answered."""
     levels = questionnaire.levels
-    threshold = HIGHLIGHT_SHARE * (levels[-1] - levels[0])
-    results: list[StatementResult] = []
+    summaries = []
     for dimension, statement in questionnaire.statements():
         key = statement_key(dimension.id, statement.id)
         answers = [r.get("answers", {}).get(key, {}) for r in responses]
         now = summarise([a.get("now") for a in answers], levels)
         target = summarise([a.get("target") for a in answers], levels) if questionnaire.gap_analysis else None
+        summaries.append((dimension, statement, now, target))
+    limits = thresholds(questionnaire, [(now, target) for _, _, now, target in summaries])
+    results: list[StatementResult] = []
+    for dimension, statement, now, target in summaries:
         gap = None if target is None or now.median is None or target.median is None else target.median - now.median
         results.append(
             StatementResult(
@@ -148,8 +214,9 @@ def compile_answers(questionnaire: Questionnaire, responses: list[dict], *, min_
                 statement.text,
                 now,
                 target,
-                disagreement=now.spread is not None and now.count >= 3 and now.spread >= threshold,
-                large_gap=gap is not None and gap >= threshold,
+                disagreement=limits.disagreement(now),
+                large_gap=limits.large_gap(gap),
+                disagreement_target=limits.disagreement(target, target=True),
             )
         )
 
@@ -179,7 +246,7 @@ def compile_answers(questionnaire: Questionnaire, responses: list[dict], *, min_
         roles[key]: sum(1 for r in group if _gave_a_level(r.get("answers", {}), levels))
         for key, group in members.items()
     }
-    return Compilation(respondents, results, dimensions, role_respondents)
+    return Compilation(respondents, results, dimensions, role_respondents, limits)
 
 
 def dimension_level(
