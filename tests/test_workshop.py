@@ -496,6 +496,24 @@ def test_every_text_in_a_workshop_chart_is_plain_text(store, drawn_texts):
     assert "Chef $$" in html
 
 
+def test_the_facilitator_view_goes_on_updating_with_a_role_like_mathtext(store, drawn_texts):
+    """The open facilitator view froze ("Uppdaterad" stopped) when a second "Chef $$" answered, a new one
+    showed Voilà's error, and the export crashed."""
+    from nyttolib.app.workshop.facilitator_page import FacilitatorView
+    from nyttolib.survey.export import workshop_export_bytes
+
+    workshop = store.create("Mognad", MATURITY.id)
+    view = FacilitatorView(store, QUESTIONNAIRES, workshop.facilitator_code, live=False)
+    for values in ([(2, 4)], [(3, 5)]):
+        answer_all(store, workshop, values, role="Chef $$")
+        assert view.refresh()
+    assert "Chef $$" in {text for text, _ in drawn_texts}
+    assert "<strong>2</strong> har skickat in" in view.live_status.value
+    fresh = FacilitatorView(store, QUESTIONNAIRES, workshop.facilitator_code, live=False)
+    assert "Chef $$" in fresh.sections["overview"].value
+    assert workshop_export_bytes(store, MATURITY, workshop, "pdf").startswith(b"%PDF")
+
+
 def test_dimension_titles_from_a_questionnaire_file_are_plain_text_in_charts(drawn_texts):
     """A municipality writes its own questionnaire: its dimension titles are chart labels too."""
     from nyttolib.survey.charts import maturity_png
