@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from nyttolib.storage.assessments import NotFoundError, StoreError
 from nyttolib.storage.database import DatabaseStore, now
+from nyttolib.survey.questionnaire import display_name, group_key
 from nyttolib.survey.statistics import has_answered
 
 _SCHEMA = """
@@ -204,10 +205,15 @@ class WorkshopStore(DatabaseStore):
         """The systems (subjects) already named in a per-system workshop: offered to the next participant so
         that everyone writes the same name. Names only, never anyone's answers."""
         rows = self._db.execute(
-            "SELECT DISTINCT subject FROM workshop_responses WHERE workshop_id = ? AND subject IS NOT NULL",
+            "SELECT subject FROM workshop_responses WHERE workshop_id = ? AND subject IS NOT NULL"
+            " ORDER BY created_at, rowid",
             (workshop_id,),
         ).fetchall()
-        return sorted({row[0] for row in rows}, key=str.casefold)
+        names: dict[str, str] = {}  # one per system as the compilation groups them, as first written
+        for (subject,) in rows:
+            if group_key(subject):
+                names.setdefault(group_key(subject), display_name(subject))
+        return sorted(names.values(), key=str.casefold)
 
     def participation(self, workshop_id: str) -> Participation:
         rows = self._db.execute(
