@@ -10,6 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nyttolib.content import ContentError
 from nyttolib.storage.assessments import NotFoundError
@@ -231,3 +233,61 @@ def test_thirty_participants_answering_at_once(tmp_path):
         assert response.answers == expected  # every answer there, none mixed up
     compiled = compile_answers(questionnaire, [{"role": r.role, "answers": r.answers} for r in responses])
     assert all(s.now.count == 30 for s in compiled.statements)
+
+
+ROLE_SPELLINGS = {"IT": ["IT", "it", " It ", "iT  "], "Chef": ["Chef", "chef", "CHEF ", " chef"]}
+
+
+@st.composite
+def role_responses(draw):
+    """Participants of two roles, each spelling the role their own way, answering some statements."""
+    questionnaire = load_questionnaires()[0]["mognadsanalys-nyttorealisering"]
+    keys = [statement_key(d.id, s.id) for d, s in questionnaire.statements()[:6]]
+    answer = st.one_of(st.none(), st.just(DONT_KNOW), st.integers(1, 5))
+    responses = []
+    for _ in range(draw(st.integers(0, 6))):
+        role = draw(st.sampled_from(sorted(ROLE_SPELLINGS)))
+        answers = {}
+        for key in draw(st.lists(st.sampled_from(keys), unique=True, max_size=len(keys))):
+            pair = {"now": draw(answer), "target": draw(answer)}
+            answers[key] = {q: v for q, v in pair.items() if v is not None}
+        responses.append((role, draw(st.sampled_from(ROLE_SPELLINGS[role])), answers))
+    return questionnaire, responses
+
+
+def _visible(parts) -> list:
+    """What the report shows per role: names, levels and how many are hidden."""
+    [part] = parts
+    return [
+        part.respondents,
+        part.hidden_roles,
+        part.roles,
+        [
+            (d.now, d.target, [(d.now_by_role[r], d.target_by_role[r]) for r in part.roles])
+            for d in part.compilation.dimensions
+        ],
+    ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(role_responses(), st.sampled_from(sorted(ROLE_SPELLINGS)))
+def test_joining_without_answering_and_spelling_a_role_differently_reveal_nothing(generated, joiner):
+    """Invariants of the anonymity rule: a participant who joins and answers nothing changes nothing that
+    is shown (no role becomes visible); the same answers under other spellings of the roles compile the same."""
+    from nyttolib.survey.report import compile_parts
+    from nyttolib.survey.store import Response
+
+    questionnaire, responses = generated
+
+    def as_responses(rows, spelled: bool):
+        return [
+            Response(str(i), spelling if spelled else role, None, answers, "", None)
+            for i, (role, spelling, answers) in enumerate(rows)
+        ]
+
+    canonical = _visible(compile_parts(questionnaire, as_responses(responses, False), draw=False))
+    spelled = _visible(compile_parts(questionnaire, as_responses(responses, True), draw=False))
+    assert spelled[:2] == canonical[:2] and spelled[3] == canonical[3]
+    assert [name.casefold().strip() for name in spelled[2]] == [name.casefold() for name in canonical[2]]
+    joined = [*as_responses(responses, False), Response("x", joiner, None, {}, "", None)]
+    assert _visible(compile_parts(questionnaire, joined, draw=False)) == canonical
