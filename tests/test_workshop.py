@@ -575,6 +575,8 @@ def test_a_role_figure_never_rests_on_one_persons_answer(store):
     levels = {d.dimension.id: (d.now_by_role["Chef"], d.target_by_role["Chef"]) for d in part.compilation.dimensions}
     assert levels[first.id] == (3.0, 4.0)  # median of 5 and 1, of 5 and 3: the only statement both answered
     assert all(value == (None, None) for key, value in levels.items() if key != first.id)
+    html = render_workshop_html(store, MATURITY, workshop)
+    assert "En rolls nivå bygger bara på påståenden som minst 2 i rollen har besvarat" in html
 
 
 def test_systems_are_grouped_and_counted_by_who_answered(store):
