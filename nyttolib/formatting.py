@@ -51,3 +51,42 @@ def approximate(value: float, significant: int = 2) -> float:
         return value
     digits = significant - math.floor(math.log10(abs(value))) - 1
     return round(value, digits)
+
+
+# Times are stored in UTC and shown in Swedish time, the zone said once where they are listed.
+LOCAL_ZONE = "Europe/Stockholm"
+LOCAL_ZONE_TEXT = "svensk tid"
+
+
+def local_datetime(iso_timestamp: str | None):
+    """A stored UTC timestamp as a naive datetime in Swedish time (daylight saving included), or None.
+    Naive, because a spreadsheet date has no zone: the sheet says which one it is."""
+    if not iso_timestamp:
+        return None
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(iso_timestamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(LOCAL_ZONE)).replace(tzinfo=None)
+
+
+def local_time(iso_timestamp: str | None, *, zone: bool = False) -> str:
+    """A stored UTC timestamp as Swedish time, e.g. '2026-11-22 14:46' or with `zone`
+    '2026-11-22 14:46 (svensk tid)'; empty for none."""
+    moment = local_datetime(iso_timestamp)
+    if moment is None:
+        return ""
+    return moment.strftime("%Y-%m-%d %H:%M") + (f" ({LOCAL_ZONE_TEXT})" if zone else "")
+
+
+def plain_decimal(value: float) -> str:
+    """A number as Swedish Excel reads it from a CSV file: decimal comma, no grouping, no needless
+    decimals (`120.0` → `120`, `45.5` → `45,5`)."""
+    from decimal import Decimal
+
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = format(Decimal(repr(value)), "f") if isinstance(value, float) else str(value)
+    return text.replace(".", ",")

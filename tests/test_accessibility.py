@@ -186,3 +186,34 @@ def test_the_html_report_has_no_axe_violations(tmp_path):
     with browser_page() as page:
         page.goto(report.as_uri())
         assert violations(page) == []
+
+
+def test_the_workshop_report_has_no_axe_violations(tmp_path):
+    """The statement tables with their grouped nuläge/börläge header, the flags and the notes."""
+    require_chromium()
+    from nyttolib.survey.facilitation import FacilitationSession
+    from nyttolib.survey.questionnaire import load_questionnaires
+    from nyttolib.survey.report import render_workshop_html
+    from nyttolib.survey.statistics import statement_key
+    from nyttolib.survey.store import WorkshopStore
+
+    questionnaires = load_questionnaires()[0]
+    found = {}
+    with WorkshopStore(tmp_path) as store:
+        for questionnaire in questionnaires.values():
+            workshop = store.create("Workshop $x$", questionnaire.id)
+            for number, role in enumerate(["Chef $$", "chef $$", "IT", "it", "Verksamheten"]):
+                token = store.join(workshop.join_code, role=role, subject="Procapita")
+                answers = {
+                    statement_key(d.id, s.id): {"now": 1 + (number * (i + 1)) % 5, "target": 5}
+                    for i, (d, s) in enumerate(questionnaire.statements())
+                }
+                answers["_comments"] = {questionnaire.dimensions[0].id: "Kommentar"}
+                store.save_answers(token, answers)
+            FacilitationSession(store, workshop.facilitator_code, scheduler=lambda _d, c: c()).add_action()
+            report = tmp_path / f"{questionnaire.id}.html"
+            report.write_text(render_workshop_html(store, questionnaire, workshop), encoding="utf-8")
+            with browser_page() as page:
+                page.goto(report.as_uri())
+                found[questionnaire.id] = violations(page)
+    assert found == {name: [] for name in found}

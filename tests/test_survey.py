@@ -10,6 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nyttolib.content import ContentError
 from nyttolib.storage.assessments import NotFoundError
@@ -119,6 +121,38 @@ def test_wide_disagreement_is_flagged():
     compiled = compile_answers(questionnaire, [{"answers": {key: {"now": v}}} for v in (1, 1, 5, 5)])
     result = next(s for s in compiled.statements if s.statement_id == "hemtagning")
     assert result.now.spread == 4 and result.disagreement
+
+
+def test_flags_mark_what_stands_out_and_tell_nulage_from_borlage():
+    """17 of 21 rows were flagged when the threshold was half the scale alone: a flag is now also larger
+    than the typical spread or gap of the compilation (the median over its statements)."""
+    questionnaire = load_questionnaires()[0]["mognadsanalys-nyttorealisering"]
+    a, b, c, d = [statement_key(dim.id, s.id) for dim, s in questionnaire.statements()[:4]]
+    rows = {  # per statement: the four participants' (nuläge, börläge)
+        a: [(1, 5), (1, 5), (5, 5), (5, 5)],
+        b: [(2, 5), (2, 5), (2, 5), (2, 5)],
+        c: [(2, 3), (2, 3), (3, 3), (3, 3)],
+        d: [(1, 1), (1, 2), (1, 4), (1, 5)],
+    }
+    responses = [
+        {"answers": {key: {"now": pairs[i][0], "target": pairs[i][1]} for key, pairs in rows.items()}} for i in range(4)
+    ]
+    compiled = compile_answers(questionnaire, responses)
+    by_key = {statement_key(s.dimension_id, s.statement_id): s for s in compiled.statements}
+    # Inclusive quartiles: a nuläge 1,1,5,5 → 1 and 5, spread 4; c 2,2,3,3 → 2 and 3, spread 1;
+    # d börläge 1,2,4,5 → 1,75 and 4,25, spread 2,5; all others 0. Medians: nuläge 0,5, börläge 0.
+    assert [by_key[k].now.spread for k in (a, b, c, d)] == [4, 0, 1, 0]
+    assert by_key[d].target.spread == 2.5
+    # Gaps: a 5-3 = 2, b 5-2 = 3, c 3-2,5 = 0,5, d 3-1 = 2; median 2.
+    assert [by_key[k].gap for k in (a, b, c, d)] == [2, 3, 0.5, 2]
+    limits = compiled.thresholds
+    assert (limits.scale_minimum, limits.typical_spread, limits.typical_spread_target) == (2, 0.5, 0)
+    assert limits.typical_gap == 2
+    assert [by_key[k].disagreement for k in (a, b, c, d)] == [True, False, False, False]
+    assert [by_key[k].disagreement_target for k in (a, b, c, d)] == [False, False, False, True]
+    assert by_key[d].disagreement_about == "börläget" and by_key[a].disagreement_about == "nuläget"
+    # Half the scale alone flagged a, b and d; only b's gap is larger than the typical one.
+    assert [by_key[k].large_gap for k in (a, b, c, d)] == [False, True, False, False]
 
 
 def test_participants_see_only_their_own_answers_and_closing_stops_changes(tmp_path):
@@ -392,3 +426,68 @@ def test_a_store_for_one_workshop_reaches_no_other(tmp_path):
     with WorkshopStore(tmp_path) as everything:
         assert [w.name for w in everything.workshops()] == ["Den här", "En annan"]
         assert everything.response(other_token)[1].answers == {}
+
+ROLE_SPELLINGS = {"IT": ["IT", "it", " It ", "iT  "], "Chef": ["Chef", "chef", "CHEF ", " chef"]}
+
+
+@st.composite
+def role_responses(draw):
+    """Participants of two roles, each spelling the role their own way, answering some statements."""
+    questionnaire = load_questionnaires()[0]["mognadsanalys-nyttorealisering"]
+    keys = [statement_key(d.id, s.id) for d, s in questionnaire.statements()[:6]]
+    answer = st.one_of(st.none(), st.just(DONT_KNOW), st.integers(1, 5))
+    responses = []
+    for _ in range(draw(st.integers(0, 6))):
+        role = draw(st.sampled_from(sorted(ROLE_SPELLINGS)))
+        answers = {}
+        for key in draw(st.lists(st.sampled_from(keys), unique=True, max_size=len(keys))):
+            pair = {"now": draw(answer), "target": draw(answer)}
+            answers[key] = {q: v for q, v in pair.items() if v is not None}
+        responses.append((role, draw(st.sampled_from(ROLE_SPELLINGS[role])), answers))
+    return questionnaire, responses
+
+
+def _visible(parts) -> list:
+    """What the report shows per role: names, levels and how many are hidden."""
+    [part] = parts
+    return [
+        part.respondents,
+        part.hidden_roles,
+        part.roles,
+        [
+            (d.now, d.target, [(d.now_by_role[r], d.target_by_role[r]) for r in part.roles])
+            for d in part.compilation.dimensions
+        ],
+    ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(role_responses(), st.sampled_from(sorted(ROLE_SPELLINGS)))
+def test_joining_without_answering_and_spelling_a_role_differently_reveal_nothing(generated, joiner):
+    """Invariants of the anonymity rule: a participant who joins and answers nothing changes nothing that
+    is shown (no role becomes visible); the same answers under other spellings of the roles compile the same."""
+    from nyttolib.survey.report import compile_parts
+    from nyttolib.survey.store import Response
+
+    questionnaire, responses = generated
+
+    def as_responses(rows, spelled: bool):
+        return [
+            Response(str(i), spelling if spelled else role, None, answers, "", None)
+            for i, (role, spelling, answers) in enumerate(rows)
+        ]
+
+    canonical = _visible(compile_parts(questionnaire, as_responses(responses, False), draw=False))
+    spelled = _visible(compile_parts(questionnaire, as_responses(responses, True), draw=False))
+    assert spelled[:2] == canonical[:2] and spelled[3] == canonical[3]
+    assert [name.casefold().strip() for name in spelled[2]] == [name.casefold() for name in canonical[2]]
+    joined = [*as_responses(responses, False), Response("x", joiner, None, {}, "", None)]
+    assert _visible(compile_parts(questionnaire, joined, draw=False)) == canonical
+
+
+def test_codes_and_tokens_are_letters_and_digits_only():
+    """A facilitator code beginning with '-' was read as an option by `workshop export CODE`."""
+    from nyttolib.survey.store import random_code
+
+    codes = {random_code() for _ in range(2000)}
+    assert len(codes) == 2000 and all(code.isalnum() and code.isascii() and len(code) == 25 for code in codes)

@@ -171,9 +171,11 @@ def test_the_report_shows_highlights_hides_small_groups_and_escapes_everything(s
     for raw in ("<script>alert(1)", "<img src=x", "<i>x</i>", "<b>IT</b>"):
         assert raw not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "{{ 7*7 }}" in html
-    # Nuläge 1, 1, 5, 5, 2: median 2, quartiles 1 and 5 → spread 4: disagreement; börläge 5 → gap 3.
-    assert html.count('<strong class="flag">Oenighet</strong>') == len(MATURITY.statements())
-    assert html.count('<strong class="flag">Stort gap</strong>') == len(MATURITY.statements())
+    # Nuläge 1, 1, 5, 5, 2: median 2, quartiles 1 and 5 → spread 4; börläge 5 → gap 3. On every statement
+    # alike, so none stands out: no flag on each row, but the note says that the whole group disagrees.
+    assert "Typisk spridning här: 4,0 steg om nuläget, 0,0 om börläget: gruppen är oenig om de flesta" in html
+    assert "Typiskt gap: 3,0 steg: de flesta påståendena har ett stort gap." in html
+    assert html.count('<td class="flags"></td>') == len(MATURITY.statements())
     assert '<th scope="col" class="num">Chef</th>' in html and "&lt;b&gt;IT" not in html  # one IT answer: not apart
     assert "1 roll med färre än 2 svarande visas inte separat" in html
     assert html.count('<img src="data:image/png;base64,') == 2  # all, and Chef
@@ -193,7 +195,7 @@ def test_a_per_system_questionnaire_is_compiled_per_system(store):
         answers["_numbers"] = {"licenskostnad": licence}
         store.save_answers(token, answers)
         tokens[subject.strip().capitalize()] = dimension
-    assert store.subjects(workshop.id) == [" procapita", "Ecos", "Procapita"]
+    assert store.subjects(workshop.id) == ["Ecos", "Procapita"]  # offered once each, as first written
     parts = compile_parts(SYSTEMS, store.responses_of(workshop.id), draw=False)
     assert [(p.subject, p.respondents) for p in parts] == [("Ecos", 1), ("Procapita", 2)]
     procapita = parts[1]
@@ -222,7 +224,7 @@ def test_raw_answers_as_csv_and_xlsx(store):
     second = dict(zip(header, body[1], strict=True))
     assert (second["Nuläge"], second["Nuläge (text)"]) == ("", "Vet ej")
     last = dict(zip(header, body[-1], strict=True))
-    assert (last["Deltagare"], last["Inskickad"], last["Nuläge"]) == ("Deltagare 2", "", "4")
+    assert (last["Deltagare"], last["Inskickad (svensk tid)"], last["Nuläge"]) == ("Deltagare 2", "", "4")
     book = load_workbook(io.BytesIO(answers_xlsx(MATURITY, responses, workshop)))
     sheet = book["Svar"]
     values = list(sheet.iter_rows(values_only=True))
@@ -246,10 +248,10 @@ def test_workshops_are_compared_over_time(store):
     out = io.StringIO()
     assert run([*data, later.facilitator_code, "--with", earlier.id[:8]], out=out) == 0
     text = out.getvalue()
-    assert "Mognad 2025 (2025-11-20) | Mognad 2026 (2026-11-22)" in text
+    assert "Mognad 2025 (2025-11-20, 2 svarande) | Mognad 2026 (2026-11-22, 1 svarande)" in text
     assert "- Ledning och styrning: 1,5 / 4,0 | 3,0 / 5,0" in text and "Annan enkät" not in text
     html = render_workshop_html(store, MATURITY, later)
-    assert "Mognad 2025 (2025-11-20)" in html and "1,5 / 4,0" in html
+    assert "Mognad 2025 (2025-11-20, 2 svarande)" in html and "1,5 / 4,0" in html
     out = io.StringIO()
     run([*data, earlier.facilitator_code], out=out)
     assert "ingen tidigare workshop" in out.getvalue()
@@ -536,9 +538,10 @@ def test_the_facilitator_chooses_the_workshops_to_compare_with(store):
     labels = [box.description for box in view.compare_choices.values()]
     assert labels == ["Mognad 2025 (2025-11-20, 1 svar)", "Fejk 2024 (2024-01-01, 1 svar)"]  # latest first
     view.compare_choices[real.id].value = True
-    assert "Mognad 2025 (2025-11-20)" in view.comparison_table.value and "1,0 / 4,0" in view.comparison_table.value
+    table = view.comparison_table.value
+    assert "Mognad 2025 (2025-11-20, 1 svarande)" in table and "1,0 / 4,0" in table
     html = render_workshop_html(store, MATURITY, current)
-    assert "Mognad 2025 (2025-11-20)" in html and "Fejk 2024" not in html
+    assert "Mognad 2025 (2025-11-20, 1 svarande)" in html and "Fejk 2024" not in html
     reopened = FacilitatorView(store, QUESTIONNAIRES, current.facilitator_code, live=False)
     reopened.show("compare")
     assert reopened.compare_choices[real.id].value and not reopened.compare_choices[fake.id].value
@@ -570,3 +573,338 @@ def test_the_facilitator_code_stays_out_of_the_address_and_the_view(store):
     create.open_view()
     assert isinstance(page.children[0], FacilitatorView) and page.children[0].workshop.id == create.created.id
     assert code not in page.children[0].header.value
+
+HOSTILE_TEXTS = ["Chef $$", "$x^2_1$", r"\frac{1}{2}", "a^b_c $", r"$\alpha$ och $", "50 $ per år"]
+
+
+@pytest.fixture
+def drawn_texts(monkeypatch):
+    """Every text matplotlib draws, with whether it was read as mathtext (the real charts, spied on)."""
+    from matplotlib.text import Text
+
+    drawn = []
+    original = Text.draw
+
+    def draw(self, renderer):
+        text = self.get_text()
+        if text:
+            drawn.append((text, self._preprocess_math(text)[1]))
+        return original(self, renderer)
+
+    monkeypatch.setattr(Text, "draw", draw)
+    return drawn
+
+
+def test_every_text_in_a_workshop_chart_is_plain_text(store, drawn_texts):
+    """A role is a chart title: "Chef $$" raised a mathtext error (the facilitator view froze and the
+    export crashed) and "$x^2$" was typeset as a formula."""
+    workshop = store.create("Mognad", MATURITY.id)
+    for role in HOSTILE_TEXTS:
+        for values in ([(2, 4)], [(3, 5)]):  # two of each role: each gets its own chart
+            answer_all(store, workshop, values, role=role)
+    parts = compile_parts(MATURITY, store.responses_of(workshop.id))
+    assert [c.heading for c in parts[0].charts] == ["Alla", *sorted(HOSTILE_TEXTS, key=str.casefold)]
+    headings = {text for text, _ in drawn_texts}
+    assert set(HOSTILE_TEXTS) <= headings
+    assert not [text for text, math in drawn_texts if math]  # nothing read as mathtext, or TeX
+    html = render_workshop_html(store, MATURITY, workshop)
+    assert "Chef $$" in html
+
+
+def test_the_facilitator_view_goes_on_updating_with_a_role_like_mathtext(store, drawn_texts):
+    """The open facilitator view froze ("Uppdaterad" stopped) when a second "Chef $$" answered, a new one
+    showed Voilà's error, and the export crashed."""
+    from nyttolib.app.workshop.facilitator_page import FacilitatorView
+    from nyttolib.survey.export import workshop_export_bytes
+
+    workshop = store.create("Mognad", MATURITY.id)
+    view = FacilitatorView(store, QUESTIONNAIRES, workshop.facilitator_code, live=False)
+    for values in ([(2, 4)], [(3, 5)]):
+        answer_all(store, workshop, values, role="Chef $$")
+        assert view.refresh()
+    assert "Chef $$" in {text for text, _ in drawn_texts}
+    assert "<strong>2</strong> har skickat in" in view.live_status.value
+    fresh = FacilitatorView(store, QUESTIONNAIRES, workshop.facilitator_code, live=False)
+    assert "Chef $$" in fresh.sections["overview"].value
+    assert workshop_export_bytes(store, MATURITY, workshop, "pdf").startswith(b"%PDF")
+
+
+def test_dimension_titles_from_a_questionnaire_file_are_plain_text_in_charts(drawn_texts):
+    """A municipality writes its own questionnaire: its dimension titles are chart labels too."""
+    from nyttolib.survey.charts import maturity_png
+
+    png = maturity_png(HOSTILE_TEXTS, [1, 2, 3, 4, 5, None], [5, 5, 5, 5, 5, 5], [1, 2, 3, 4, 5], heading="$$")
+    assert png.startswith(b"\x89PNG")
+    assert {"$$", *HOSTILE_TEXTS} <= {text for text, _ in drawn_texts}
+    assert not [text for text, math in drawn_texts if math]
+
+
+def test_every_text_in_the_assessment_chart_is_plain_text(content, drawn_texts):
+    """The assessment's chart goes through the same plain-text drawing as the workshop's."""
+    import dataclasses
+
+    from nyttolib.assessment.calculations import calculate
+    from nyttolib.assessment.model import Assessment
+    from nyttolib.exports.charts import cost_benefit_png
+
+    result = calculate(Assessment(), content)
+    labels = (HOSTILE_TEXTS * 10)[: len(result.year_labels)]
+    cost_benefit_png(dataclasses.replace(result, year_labels=labels))
+    assert set(labels) <= {text for text, _ in drawn_texts}
+    assert not [text for text, math in drawn_texts if math]
+
+
+def test_only_those_who_answered_count_towards_a_role_and_roles_are_grouped_as_typed(store):
+    """A second "Verksamhet" who joined and answered nothing made the first one's answers visible; "IT",
+    "it" and " It " were three roles of one person each."""
+    workshop = store.create("Mognad", MATURITY.id)
+    answer_all(store, workshop, [(2, 4)], role="Verksamhet")
+    store.join(workshop.join_code, role="Verksamhet ")  # joined, never answered
+    empty = store.join(workshop.join_code, role="verksamhet")
+    store.save_answers(empty, {"_drafts": {"x": "ca 40"}, "_comments": {"realisera": "  "}})  # nothing given
+    for role, level in (("IT", 1), ("it", 2), (" It  ", 4)):
+        answer_all(store, workshop, [(level, 5)], role=role)
+    [part] = compile_parts(MATURITY, store.responses_of(workshop.id), draw=False)
+    participation = store.participation(workshop.id)
+    assert (participation.joined, participation.started) == (6, 4)
+    assert part.respondents == participation.started == 4  # "4 svarande" and "Har svarat 4"
+    assert part.roles == ["IT"] and part.hidden_roles == 1  # Verksamhet: one who answered
+    dimension = part.compilation.dimensions[0]
+    # IT: nuläge 1, 2, 4 on every statement → median 2; börläge 5.
+    assert dimension.now_by_role["IT"] == 2.0 and dimension.target_by_role["IT"] == 5.0
+    html = render_workshop_html(store, MATURITY, workshop)
+    assert "(4 svarande)" in html and "<dd>4</dd>" in html
+    assert '<th scope="col" class="num">Verksamhet</th>' not in html
+
+
+def test_a_role_figure_never_rests_on_one_persons_answer(store):
+    """Two of a role, one of whom answered only one statement: the role's level of a dimension uses only
+    the statements both answered, and a dimension only one of them answered is not shown for the role."""
+    workshop = store.create("Mognad", MATURITY.id)
+    answer_all(store, workshop, [(5, 5)], role="Chef")
+    token = store.join(workshop.join_code, role="Chef")
+    first = MATURITY.dimensions[0]
+    store.save_answers(token, {statement_key(first.id, first.statements[0].id): {"now": 1, "target": 3}})
+    [part] = compile_parts(MATURITY, store.responses_of(workshop.id), draw=False)
+    assert part.roles == ["Chef"]
+    levels = {d.dimension.id: (d.now_by_role["Chef"], d.target_by_role["Chef"]) for d in part.compilation.dimensions}
+    assert levels[first.id] == (3.0, 4.0)  # median of 5 and 1, of 5 and 3: the only statement both answered
+    assert all(value == (None, None) for key, value in levels.items() if key != first.id)
+    html = render_workshop_html(store, MATURITY, workshop)
+    assert "En rolls nivå bygger bara på påståenden som minst 2 i rollen har besvarat" in html
+
+
+def test_systems_are_grouped_and_counted_by_who_answered(store):
+    """A part said "Procapita (3 svarande)" beside "Har svarat 2": the one who only joined was counted."""
+    workshop = store.create("System", SYSTEMS.id)
+    business = next(d for d in SYSTEMS.dimensions if d.answered_by == "Verksamheten")
+    for subject, level in (("Procapita", 2), ("procapita  ", 4)):
+        token = store.join(workshop.join_code, role="Verksamheten", subject=subject)
+        store.save_answers(token, {statement_key(business.id, s.id): {"now": level} for s in business.statements})
+    store.join(workshop.join_code, role="Verksamheten", subject=" PROCAPITA")
+    parts = compile_parts(SYSTEMS, store.responses_of(workshop.id), draw=False)
+    assert [(p.subject, p.respondents) for p in parts] == [("Procapita", 2)]
+    assert store.participation(workshop.id).started == 2
+    assert parts[0].roles == ["Verksamheten"]  # two who answered
+    assert next(d for d in parts[0].compilation.dimensions if d.dimension.id == business.id).now == 3.0
+
+
+def test_a_role_typed_in_another_case_gets_its_own_questions():
+    assert [d.answered_by for d in SYSTEMS.dimensions_for(" it ")] == ["IT", "IT"]
+    assert [f.answered_by for f in SYSTEMS.numeric_fields_for("it")] == []
+    assert len(SYSTEMS.numeric_fields_for("VERKSAMHETEN")) == 4
+    assert SYSTEMS.dimensions_for("Ekonomi") == list(SYSTEMS.dimensions)  # no group of its own: everything
+
+
+def read_as_swedish_excel(data: bytes) -> list[dict[str, str]]:
+    """The CSV as Swedish Excel reads it: UTF-8 with BOM, ';' between fields."""
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def swedish_number(text: str) -> float:
+    """A cell Swedish Excel takes for a number: digits with a decimal comma, no point."""
+    assert "." not in text, text
+    return float(text.replace(",", "."))
+
+
+def test_raw_answers_for_swedish_excel(store, monkeypatch):
+    """Numbers were written 120.0 and 45.5, times in UTC without saying so and as text in the xlsx, each
+    comment on every row of its dimension, the IT participant got rows for the business questions, and
+    "procapita " stood as typed."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from nyttolib.survey import store as store_module
+    from nyttolib.survey.export import answers_csv, answers_xlsx
+
+    workshop = store.create("System", SYSTEMS.id, "2026-11-23")
+    business = [d for d in SYSTEMS.dimensions if d.answered_by == "Verksamheten"]
+    technical = [d for d in SYSTEMS.dimensions if d.answered_by == "IT"]
+    # Summer time (UTC+2) for one, winter time (UTC+1) for the other: both 13:46 in Sweden.
+    participants = [
+        ("Procapita", "Verksamheten", business, "2026-07-01T11:46:00.000+00:00"),
+        ("procapita ", " it", technical, "2026-12-01T12:46:00.000+00:00"),
+    ]
+    tokens = [store.join(workshop.join_code, role=role, subject=subject) for subject, role, _, _ in participants]
+    for token, (_, role, dimensions, saved_at) in zip(tokens, participants, strict=True):
+        answers = {statement_key(d.id, s.id): {"now": 3} for d in dimensions for s in d.statements}
+        answers["_comments"] = {dimensions[0].id: 'Bra; men "långsamt"'}
+        if role == "Verksamheten":
+            answers["_numbers"] = {"licenskostnad": 120.0, "anvandare": 45.5}
+        monkeypatch.setattr(store_module, "now", lambda saved_at=saved_at: saved_at)
+        store.save_answers(token, answers, submit=True)
+    store.join(workshop.join_code, role="IT", subject="Ecos")  # joined, answered nothing: no rows
+    responses = store.responses_of(workshop.id)
+
+    rows = read_as_swedish_excel(answers_csv(SYSTEMS, responses))
+    first = [r for r in rows if r["Deltagare"] == "Deltagare 1"]
+    second = [r for r in rows if r["Deltagare"] == "Deltagare 2"]
+    assert {r["Deltagare"] for r in rows} == {"Deltagare 1", "Deltagare 2"}
+    assert {r["Objekt"] for r in rows} == {"Procapita"} and {r["Roll/verksamhet"] for r in second} == {"it"}
+    assert {r["Inskickad (svensk tid)"] for r in first} == {"2026-07-01 13:46"}
+    assert {r["Inskickad (svensk tid)"] for r in second} == {"2026-12-01 13:46"}
+    numbers = {r["Påstående"]: r["Nuläge"] for r in first if r["Dimension"] == "Siffror"}
+    assert numbers["Årlig licenskostnad (tkr)"] == "120" and numbers["Antal användare i kommunen (st)"] == "45,5"
+    assert swedish_number(numbers["Antal användare i kommunen (st)"]) == 45.5
+    assert numbers["Årlig supportkostnad (tkr)"] == ""
+    # The IT participant: the technical statements and one comment row, no business questions, no numbers.
+    assert len(second) == sum(len(d.statements) for d in technical) + 1
+    assert {r["Dimension"] for r in second} == {d.title for d in technical}
+    comments = [r for r in rows if r["Kommentar"]]
+    assert [(r["Deltagare"], r["Påstående"], r["Kommentar"]) for r in comments] == [
+        ("Deltagare 1", "Kommentar till dimensionen", 'Bra; men "långsamt"'),
+        ("Deltagare 2", "Kommentar till dimensionen", 'Bra; men "långsamt"'),
+    ]
+
+    book = load_workbook(io.BytesIO(answers_xlsx(SYSTEMS, responses, workshop)))
+    sheet = book["Svar"]
+    header = [cell.value for cell in sheet[1]]
+    cells = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert len(cells) == len(rows)
+    statement_cell = cells[0]
+    assert statement_cell["Nuläge"].data_type == "n" and statement_cell["Nuläge"].value == 3
+    submitted = statement_cell["Inskickad (svensk tid)"]
+    assert submitted.is_date and submitted.value == dt.datetime(2026, 7, 1, 13, 46)
+    users = next(c for c in cells if c["Påstående"].value == "Antal användare i kommunen (st)")
+    assert users["Nuläge"].data_type == "n" and users["Nuläge"].value == 45.5
+    about = {row[0].value: row[1] for row in book["Om"].iter_rows()}
+    assert about["Datum"].is_date and about["Datum"].value.date() == dt.date(2026, 11, 23)
+    assert about["Har svarat"].value == 2 and about["Antal deltagare"].value == 3
+    assert "svensk tid" in about["Tider"].value
+
+
+def test_the_survey_closing_time_is_said_in_swedish_time(store, monkeypatch):
+    from nyttolib.survey import store as store_module
+
+    workshop = store.create("Mognad", MATURITY.id)
+    monkeypatch.setattr(store_module, "now", lambda: "2026-12-01T12:46:00.000+00:00")
+    store.close_survey(workshop.facilitator_code)
+    html = render_workshop_html(store, MATURITY, store.workshop(workshop.id))
+    assert "stängd 2026-12-01 13:46 (svensk tid)" in html and "UTC" not in html
+
+
+def _pages_of_elements(html: str):
+    """Each element of the laid-out PDF and the pages it is on (WeasyPrint, as the PDF is made)."""
+    from weasyprint import HTML
+
+    where: dict[int, tuple] = {}
+    for number, page in enumerate(HTML(string=html).render().pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None:
+                where.setdefault(id(element), (element, set()))[1].add(number)
+    root = next(element for element, _ in where.values() if element.tag == "html")
+    parents = {child: parent for parent in root.iter() for child in parent}
+    return where, parents
+
+
+def layout_problems(html: str) -> list[tuple]:
+    """A caption on another page than its table's first row, an explanation or a figure split."""
+    where, parents = _pages_of_elements(html)
+    problems = []
+    for element, pages in where.values():
+        classes = element.get("class", "").split()
+        if element.tag == "caption":
+            first_row = parents[element].find("tbody/tr")
+            if first_row is not None and min(where[id(first_row)][1]) != min(pages):
+                problems.append(("caption alone", "".join(element.itertext()), sorted(pages)))
+        explains = (element.tag == "p" and {"legend", "note"} & set(classes)) or element.tag == "figure"
+        if explains and len(pages) > 1:
+            problems.append(("split", element.tag, classes, sorted(pages)))
+    return problems
+
+
+@pytest.mark.parametrize("comments", [0, 1, 2, 3, 4])
+def test_captions_and_explanations_stay_with_their_content_in_the_pdf(store, comments):
+    """Captions were left alone at the bottom of a page and the explanation split over two; the number
+    of comments moves where the page breaks fall."""
+    import random
+
+    rng = random.Random(comments)
+    workshop = store.create("Mognad", MATURITY.id)
+    for number in range(6):
+        base = rng.randint(1, 3)
+        values = [(min(5, base + rng.randint(0, 1)), min(5, base + rng.randint(1, 2))) for _ in range(7)]
+        token = answer_all(store, workshop, values, role="Verksamhet" if number % 2 else "IT")
+        if number < comments:
+            answers = store.response(token)[1].answers
+            answers["_comments"] = {d.id: f"Kommentar {number} om {d.title}" for d in MATURITY.dimensions}
+            store.save_answers(token, answers)
+    assert layout_problems(render_workshop_html(store, MATURITY, workshop)) == []
+
+
+def test_the_maturity_chart_starts_at_the_scale_and_its_legend_covers_no_bar():
+    """Bars started at 0 on a 1–5 scale (a level 1 got a bar's length) and the legend lay over the bars'
+    ends. The chart is drawn for real and its parts measured."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from nyttolib.survey.charts import _draw_maturity
+
+    figure = Figure(figsize=(5, 4), dpi=100)
+    titles = [d.title for d in MATURITY.dimensions]
+    now = [1.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0]
+    _draw_maturity(figure, titles, now, [5.0] * 7, MATURITY.levels, "Alla")
+    figure.tight_layout()
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    axes = figure.axes[0]
+    assert axes.get_xlim()[0] == 1
+    bars = list(axes.patches)
+    assert len(bars) == 14
+    assert {round(bar.get_x(), 6) for bar in bars} == {1}  # every bar starts at the lowest level
+    assert round(bars[0].get_width(), 6) == 0  # nuläge 1: no length, its value written beside it
+    assert "1,0" in [t.get_text() for t in axes.texts]
+    legend = axes.get_legend().get_window_extent(renderer)
+    for bar in bars:
+        assert not legend.overlaps(bar.get_window_extent(renderer))
+
+
+def test_the_report_says_what_is_nulage_and_borlage_and_keeps_medians_of_numbers(store):
+    """ "Handlingsplan" stood twice; "Svar" counted nuläge only without saying so; a median of 45 and 46
+    was shown 46; the system questionnaire's explanation spoke of börläge."""
+    facilitation = FacilitationSession(store, store.create("Mognad", MATURITY.id).facilitator_code, scheduler=at_once)
+    workshop = facilitation.workshop
+    facilitation.add_action()
+    facilitation.update_action(0, action="Ta fram en nyttomodell")
+    answer_all(store, workshop, [(2, 4)])
+    html = render_workshop_html(store, MATURITY, workshop)
+    assert html.count(">Handlingsplan<") == 1 and 'aria-labelledby="s-plan"' in html
+    assert '<th scope="colgroup" colspan="4" class="group">Nuläge</th>' in html
+    assert '<th scope="colgroup" colspan="2" class="group">Börläge</th>' in html
+
+    systems = store.create("System", SYSTEMS.id)
+    for licence in (45, 46):
+        token = store.join(systems.join_code, role="Verksamheten", subject="Procapita")
+        dimension = SYSTEMS.dimensions[0]
+        answers = {statement_key(dimension.id, s.id): {"now": 3} for s in dimension.statements}
+        answers["_numbers"] = {"licenskostnad": licence, "anvandare": 1200.25}
+        store.save_answers(token, answers)
+    html = render_workshop_html(store, SYSTEMS, systems)
+    licence_row = html.split("Årlig licenskostnad", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">45,5</td><td class="num">45</td><td class="num">46</td>' in licence_row
+    assert "1\u00a0200,25" in html
+    assert "börläge" not in html.lower() and "colgroup" not in html.split("<main>", 1)[1].split("Per påstående")[0]

@@ -185,7 +185,7 @@ def test_a_participant_cannot_reach_the_facilitator_view_or_other_answers(worksh
         expect(page.get_by_text("Ingen tidigare workshop är vald att jämföra med.")).to_be_visible()
         earlier = page.get_by_label(re.compile(r"^Mognadsanalys Vår \(2026-04-01, 1 svar\)"))
         earlier.check()
-        expect(page.get_by_role("columnheader", name="Mognadsanalys Vår (2026-04-01)")).to_be_visible()
+        expect(page.get_by_role("columnheader", name="Mognadsanalys Vår (2026-04-01, 1 svarande)")).to_be_visible()
         found = violations(page)
         page.set_viewport_size({"width": 320, "height": 900})
         page.screenshot(path=str(screenshots / "ledare-jamforelse-320.png"), full_page=True)

@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from nyttolib import formatting as fmt
 from nyttolib.assessment.calculations import CalculationResult
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Colours with at least 3:1 contrast against white and against each other's fill (WCAG 1.4.11).
 COST_COLOUR = "#b3261e"
@@ -19,16 +24,37 @@ BENEFIT_COLOUR = "#1b6e3a"
 OTHER_COLOUR = "#8a6d00"
 NET_COLOUR = "#1f3a93"
 
+# Every text in a chart is plain text: matplotlib would otherwise read "$…$" in a title, a label or a
+# tick as mathtext (a role "Chef $$" raised an error and froze the page that drew it) and could hand
+# text to LaTeX. The settings are read when a Text artist is made, and tick labels are made while the
+# figure is saved, so drawing and saving both happen inside them.
+PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
 
-def cost_benefit_png(result: CalculationResult, *, width: float = 7.0, height: float = 3.6) -> bytes:
-    """Bars for costs and economic benefit per year, a line for the accumulated net."""
+
+def chart_png(draw: Callable[[Figure], None], *, width: float, height: float, dpi: int) -> bytes:
+    """A figure drawn by `draw` as PNG bytes, every text in it plain text (never mathtext or TeX)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(PLAIN_TEXT):
+        figure = Figure(figsize=(width, height), dpi=dpi)
+        draw(figure)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def cost_benefit_png(result: CalculationResult, *, width: float = 7.0, height: float = 3.6) -> bytes:
+    """Bars for costs and economic benefit per year, a line for the accumulated net."""
+    return chart_png(lambda figure: _draw_cost_benefit(figure, result), width=width, height=height, dpi=110)
+
+
+def _draw_cost_benefit(figure: Figure, result: CalculationResult) -> None:
     from matplotlib.ticker import FuncFormatter
 
-    figure = Figure(figsize=(width, height), dpi=110)
     axes = figure.add_subplot()
     positions = list(range(len(result.year_labels)))
     bar = 0.38
@@ -57,10 +83,6 @@ def cost_benefit_png(result: CalculationResult, *, width: float = 7.0, height: f
     axes.spines[["top", "right"]].set_visible(False)
     # Above the plot, never over a bar or the line (large costs filled the upper left corner).
     axes.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=4, fontsize=8, frameon=False, borderaxespad=0)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
 
 
 def cost_benefit_alt_text(result: CalculationResult) -> str:

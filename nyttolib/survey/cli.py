@@ -126,11 +126,17 @@ def workshop_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 for w in candidates:
                     print(f"  {w.id[:12]}  {w.held_on or w.created_at[:10]}  {w.name}", file=out)
                 return EXIT_OK
-            names = [f"{w.name} ({w.held_on or w.created_at[:10]})" for w in comparison.workshops]
-            print("Nuläge / börläge per dimension:", file=out)
+            names = [
+                f"{w.name} ({w.held_on or w.created_at[:10]}, {count} svarande)"
+                for w, count in zip(comparison.workshops, comparison.respondents, strict=True)
+            ]
+            print("Nuläge / börläge per dimension:" if questionnaire.gap_analysis else "Nivå per dimension:", file=out)
             print("  " + " | ".join(names), file=out)
             for title, values in comparison.rows:
-                cells = [f"{level_text(now)} / {level_text(target)}" for now, target in values]
+                cells = [
+                    f"{level_text(now)} / {level_text(target)}" if questionnaire.gap_analysis else level_text(now)
+                    for now, target in values
+                ]
                 print(f"- {title}: " + " | ".join(cells), file=out)
             return EXIT_OK
     return EXIT_USAGE

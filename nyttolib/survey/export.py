@@ -1,25 +1,33 @@
 """A workshop's files: the report as HTML and PDF, and the raw answers as CSV and xlsx.
 
-Raw answers are one row per participant and statement (long format: easy to filter and pivot).
-Participants are numbered in the order they joined; a name appears only if the participant wrote one.
+Raw answers are one row per participant and statement (long format: easy to filter and pivot), for
+the statements the participant was asked, and one row per dimension comment. Participants who answered
+are numbered in the order they joined; a name appears only if the participant wrote one. Roles and
+systems are named as the compilation groups them. Files are for Swedish spreadsheets: the CSV has
+decimal commas, the xlsx numbers and dates as such, times in Swedish time.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
+from nyttolib import formatting
 from nyttolib.exports.filenames import safe_filename
 from nyttolib.survey.participant import COMMENTS, NUMBERS
-from nyttolib.survey.questionnaire import Questionnaire
-from nyttolib.survey.statistics import DONT_KNOW, statement_key
+from nyttolib.survey.questionnaire import Questionnaire, display_name, group_key
+from nyttolib.survey.statistics import DONT_KNOW, has_answered, statement_key
 from nyttolib.survey.store import Response, Workshop, WorkshopStore
 
 WORKSHOP_FORMATS = ("html", "pdf", "csv", "xlsx")
+COMMENT_COLUMN = "Kommentar"
+COMMENT_ROW = "Kommentar till dimensionen"
+DATE_FORMAT, TIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 
 
 def workshop_file_stem(workshop: Workshop) -> str:
-    date = workshop.held_on or workshop.created_at[:10]
+    date = workshop.held_on or formatting.local_time(workshop.created_at)[:10]
     return f"{safe_filename(workshop.name, fallback='workshop')} ({safe_filename(date)})"
 
 
@@ -33,37 +41,50 @@ def _answer(value: object, questionnaire: Questionnaire) -> tuple[object, str]:
     return "", ""
 
 
+def _names(texts: list[str | None]) -> dict[str, str]:
+    """Each typed name's group key and the name shown for it, as the compilation groups them."""
+    names: dict[str, str] = {}
+    for text in texts:
+        names.setdefault(group_key(text), display_name(text))
+    return names
+
+
 def answer_rows(questionnaire: Questionnaire, responses: list[Response]) -> tuple[list[str], list[list[object]]]:
-    """Header and rows of the raw answers: every participant × statement, then numeric fields."""
+    """Header and rows of the raw answers. Values keep their type (numbers; datetimes in Swedish time):
+    each file writes them its own way."""
     header = ["Deltagare", "Namn", "Roll/verksamhet"]
     if questionnaire.per_subject:
         header.append("Objekt")
-    header += ["Inskickad", "Dimension", "Påstående", "Nuläge", "Nuläge (text)"]
+    header += [f"Inskickad ({formatting.LOCAL_ZONE_TEXT})", "Dimension", "Påstående", "Nuläge", "Nuläge (text)"]
     if questionnaire.gap_analysis:
         header += ["Börläge", "Börläge (text)"]
-    header.append("Kommentar till dimensionen")
+    header.append(COMMENT_COLUMN)
+    no_answer = ["", ""] * (2 if questionnaire.gap_analysis else 1)
+    answered = [r for r in responses if has_answered(r.answers)]
+    roles = _names([r.role for r in answered])
+    subjects = _names([r.subject for r in answered])
     rows: list[list[object]] = []
-    for number, response in enumerate(responses, start=1):
-        who: list[object] = [f"Deltagare {number}", response.name or "", response.role or ""]
+    for number, response in enumerate(answered, start=1):
+        who: list[object] = [f"Deltagare {number}", response.name or "", roles[group_key(response.role)]]
         if questionnaire.per_subject:
-            who.append(response.subject or "")
-        who.append((response.submitted_at or "")[:16].replace("T", " "))
+            who.append(subjects[group_key(response.subject)])
+        who.append(formatting.local_datetime(response.submitted_at) or "")
         comments = response.answers.get(COMMENTS, {})
-        for dimension, statement in questionnaire.statements():
-            answer = response.answers.get(statement_key(dimension.id, statement.id), {})
-            row = [*who, dimension.title, statement.text, *_answer(answer.get("now"), questionnaire)]
-            if questionnaire.gap_analysis:
-                row += [*_answer(answer.get("target"), questionnaire)]
-            row.append(comments.get(dimension.id, ""))
-            rows.append(row)
-        for numeric in questionnaire.numeric_fields:
+        for dimension in questionnaire.dimensions_for(response.role):
+            for statement in dimension.statements:
+                answer = response.answers.get(statement_key(dimension.id, statement.id), {})
+                row = [*who, dimension.title, statement.text, *_answer(answer.get("now"), questionnaire)]
+                if questionnaire.gap_analysis:
+                    row += [*_answer(answer.get("target"), questionnaire)]
+                rows.append([*row, ""])
+            comment = comments.get(dimension.id, "")
+            if isinstance(comment, str) and comment.strip():  # once per dimension, not on each statement
+                rows.append([*who, dimension.title, COMMENT_ROW, *no_answer, comment.strip()])
+        for numeric in questionnaire.numeric_fields_for(response.role):
             value = response.answers.get(NUMBERS, {}).get(numeric.id)
             label = f"{numeric.label} ({numeric.unit})" if numeric.unit else numeric.label
-            row = [*who, "Siffror", label, value if value is not None else "", ""]
-            if questionnaire.gap_analysis:
-                row += ["", ""]
-            row.append("")
-            rows.append(row)
+            number_value = value if isinstance(value, int | float) and not isinstance(value, bool) else ""
+            rows.append([*who, "Siffror", label, number_value, *no_answer[1:], ""])
     return header, rows
 
 
@@ -74,6 +95,15 @@ def _cell_text(value: object) -> object:
     return value
 
 
+def _csv_value(value: object) -> object:
+    """As Swedish Excel reads a cell: decimal comma, a time as 'yyyy-mm-dd hh:mm', text never a formula."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return formatting.plain_decimal(value)
+    return _cell_text(value)
+
+
 def answers_csv(questionnaire: Questionnaire, responses: list[Response]) -> bytes:
     """Semicolon-separated UTF-8 with BOM: opens with å, ä, ö intact in Swedish Excel."""
     header, rows = answer_rows(questionnaire, responses)
@@ -81,15 +111,36 @@ def answers_csv(questionnaire: Questionnaire, responses: list[Response]) -> byte
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_cell_text(value) for value in row])
+        writer.writerow([_csv_value(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _date(workshop: Workshop) -> dt.date | str:
+    """The workshop's date as a date (the day it was created, in Swedish time, when none was given)."""
+    text = workshop.held_on or formatting.local_time(workshop.created_at)[:10]
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+
+
+def _write(cell, value: object) -> None:
+    """A value in its own type: text as text (never a formula), numbers as numbers, times as dates."""
+    from nyttolib.exports.spreadsheet import write_text
+
+    if isinstance(value, str):
+        write_text(cell, value)
+        return
+    cell.value = value
+    if isinstance(value, dt.datetime):
+        cell.number_format = TIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
 
 
 def answers_xlsx(questionnaire: Questionnaire, responses: list[Response], workshop: Workshop) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-
-    from nyttolib.exports.spreadsheet import write_text
 
     header, rows = answer_rows(questionnaire, responses)
     book = Workbook()
@@ -101,14 +152,10 @@ def answers_xlsx(questionnaire: Questionnaire, responses: list[Response], worksh
     for row in rows:
         sheet.append([None] * len(row))
         for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=sheet.max_row, column=column)
-            if isinstance(value, str):
-                write_text(cell, value)
-            else:
-                cell.value = value
+            _write(sheet.cell(row=sheet.max_row, column=column), value)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    widths = {"Påstående": 60, "Kommentar till dimensionen": 40, "Dimension": 26}
+    widths = {"Påstående": 60, COMMENT_COLUMN: 40, "Dimension": 26}
     for column, title in enumerate(header, start=1):
         letter = sheet.cell(row=1, column=column).column_letter
         sheet.column_dimensions[letter].width = widths.get(title, 16)
@@ -119,16 +166,17 @@ def answers_xlsx(questionnaire: Questionnaire, responses: list[Response], worksh
     for label, value in [
         ("Workshop", workshop.name),
         ("Enkät", questionnaire.title),
-        ("Datum", workshop.held_on or workshop.created_at[:10]),
+        ("Datum", _date(workshop)),
         ("Antal deltagare", len(responses)),
+        ("Har svarat", sum(1 for r in responses if has_answered(r.answers))),
+        ("Enkäten stängd", formatting.local_datetime(workshop.closed_at) or "nej, öppen"),
+        ("Tider", f"i {formatting.LOCAL_ZONE_TEXT} ({formatting.LOCAL_ZONE})"),
     ]:
         about.append([label, None])
-        write_text(about.cell(row=about.max_row, column=1), label)
+        _write(about.cell(row=about.max_row, column=1), label)
         cell = about.cell(row=about.max_row, column=2)
-        if isinstance(value, str):
-            write_text(cell, value)
-        else:
-            cell.value = value
+        _write(cell, value)
+        cell.alignment = Alignment(horizontal="left")
     about.column_dimensions["A"].width = 18
     about.column_dimensions["B"].width = 50
     buffer = io.BytesIO()

@@ -72,10 +72,7 @@ class ParticipantSession(StatusListeners):
 
     def dimensions(self) -> list[Dimension]:
         """The dimensions this participant answers: those for their group, or all when no group applies."""
-        groups = {d.answered_by for d in self.questionnaire.dimensions if d.answered_by}
-        if not groups or self.role not in groups:
-            return list(self.questionnaire.dimensions)
-        return [d for d in self.questionnaire.dimensions if d.answered_by in ("", self.role)]
+        return self.questionnaire.dimensions_for(self.role)
 
     def level(self, dimension_id: str, statement_id: str, question: str = "now") -> int | str | None:
         return self.answers.get(statement_key(dimension_id, statement_id), {}).get(question)

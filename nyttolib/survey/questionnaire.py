@@ -14,6 +14,17 @@ from nyttolib.paths import repository_data_dir
 QUESTIONNAIRE_DIR_ENV = "NYTTOLIB_QUESTIONNAIRE_DIR"
 
 
+def group_key(text: str | None) -> str:
+    """What makes two typed names the same group: "IT", "it" and " It " are one role, "Procapita" and
+    "procapita " one system. Case and spacing are ignored everywhere names are grouped."""
+    return " ".join((text or "").split()).casefold()
+
+
+def display_name(text: str | None) -> str:
+    """A typed name as shown for its group: as first written, with its spacing tidied."""
+    return " ".join((text or "").split())
+
+
 class _Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -79,6 +90,20 @@ class Questionnaire(_Item):
     @property
     def levels(self) -> list[int]:
         return [level.value for level in self.scale]
+
+    def dimensions_for(self, role: str | None) -> list[Dimension]:
+        """The dimensions a participant of `role` is asked: those for their group (and those for
+        everyone), or all when the role is none of the groups."""
+        groups = {group_key(d.answered_by) for d in self.dimensions if d.answered_by}
+        if group_key(role) not in groups:
+            return list(self.dimensions)
+        return [d for d in self.dimensions if not d.answered_by or group_key(d.answered_by) == group_key(role)]
+
+    def numeric_fields_for(self, role: str | None) -> list[NumericField]:
+        """The numeric fields a participant of `role` is asked (all of them when no role is given)."""
+        if not group_key(role):
+            return list(self.numeric_fields)
+        return [f for f in self.numeric_fields if not f.answered_by or group_key(f.answered_by) == group_key(role)]
 
 
 def questionnaire_dir() -> Path:

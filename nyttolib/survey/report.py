@@ -21,13 +21,14 @@ from nyttolib.exports.report import logo_data_uri, render_pdf, report_template_d
 from nyttolib.survey.charts import maturity_alt_text, maturity_png
 from nyttolib.survey.facilitation import PRIORITIES, Facilitation
 from nyttolib.survey.participant import COMMENTS, NUMBERS
-from nyttolib.survey.questionnaire import Questionnaire
-from nyttolib.survey.statistics import HIGHLIGHT_SHARE, Compilation, compile_answers
+from nyttolib.survey.questionnaire import Questionnaire, display_name, group_key
+from nyttolib.survey.statistics import HIGHLIGHT_SHARE, MIN_FOR_SPREAD, Compilation, compile_answers
 from nyttolib.survey.store import Response, Workshop, WorkshopStore
 
 # Results per role are shown only for roles with at least this many participants: fewer would reveal
 # how one person answered.
 MIN_GROUP = 2
+NO_SUBJECT = "(inget angivet)"
 WEAKEST = 3
 
 
@@ -54,6 +55,14 @@ class Part:
 
 def level_text(value: float | None) -> str:
     return "–" if value is None else fmt.number(value, decimals=1)
+
+
+def amount_text(value: float | None) -> str:
+    """A numeric answer or its median as it is, never rounded to a whole: 45,5 stays 45,5 (up to 2 decimals)."""
+    if value is None:
+        return "–"
+    decimals = next((d for d in (0, 1) if round(value, d) == round(value, 2)), 2)
+    return fmt.number(value, decimals=decimals)
 
 
 def _charts(part: Part, questionnaire: Questionnaire, *, draw: bool) -> list[Chart]:
@@ -104,33 +113,33 @@ def _numbers(questionnaire: Questionnaire, responses: list[Response]) -> list[di
     return rows
 
 
+def subject_groups(responses: list[Response]) -> list[tuple[str, list[Response]]]:
+    """The responses per subject (system): "Procapita" and "procapita " are one, shown as first written."""
+    by_key: dict[str, list[Response]] = {}
+    for response in responses:
+        by_key.setdefault(group_key(response.subject), []).append(response)
+    return [(display_name(group[0].subject) or NO_SUBJECT, group) for _, group in sorted(by_key.items())] or [
+        (NO_SUBJECT, [])
+    ]
+
+
 def compile_parts(questionnaire: Questionnaire, responses: list[Response], *, draw: bool = True) -> list[Part]:
     """One part for the workshop, or one per subject when the questionnaire is answered per subject."""
-    if questionnaire.per_subject:
-        # "Procapita" and "procapita " are the same system: grouped case-insensitively, shown as first written.
-        by_key: dict[str, list[Response]] = {}
-        for response in responses:
-            by_key.setdefault((response.subject or "").strip().casefold(), []).append(response)
-        groups = [
-            ((group[0].subject or "").strip() or "(inget angivet)", group)
-            for _, group in sorted(by_key.items(), key=lambda item: item[0])
-        ] or [("(inget angivet)", [])]
-    else:
-        groups = [(None, responses)]
+    groups = subject_groups(responses) if questionnaire.per_subject else [(None, responses)]
     parts = []
     for subject, group in groups:
-        compilation = compile_answers(questionnaire, [r.as_compilation_input() for r in group])
-        counts: dict[str, int] = {}
-        for response in group:
-            if response.role:
-                counts[response.role] = counts.get(response.role, 0) + 1
+        compilation = compile_answers(questionnaire, [r.as_compilation_input() for r in group], min_group=MIN_GROUP)
+        # Those who gave a level count, not those who joined: an empty second "Verksamhet" would show
+        # the first one's answers.
+        counts = compilation.role_respondents
         shown = sorted((role for role, n in counts.items() if n >= MIN_GROUP), key=str.casefold)
         comments: dict[str, list[str]] = {}
         for response in group:
             for dimension_id, text in response.answers.get(COMMENTS, {}).items():
                 if isinstance(text, str) and text.strip():
                     comments.setdefault(dimension_id, []).append(text.strip())
-        part = Part(subject, len(group), compilation, shown, len(counts) - len(shown), comments=comments)
+        hidden = sum(1 for n in counts.values() if 0 < n < MIN_GROUP)
+        part = Part(subject, compilation.respondents, compilation, shown, hidden, comments=comments)
         part.numbers = _numbers(questionnaire, group) if questionnaire.numeric_fields else []
         part.charts = _charts(part, questionnaire, draw=draw)
         parts.append(part)
@@ -143,6 +152,7 @@ class Comparison:
 
     workshops: list[Workshop]
     rows: list[tuple[str, list[tuple[float | None, float | None]]]]
+    respondents: list[int] = field(default_factory=list)  # per workshop, those who answered
 
 
 def _when(w: Workshop) -> str:
@@ -177,7 +187,7 @@ def compare(store: WorkshopStore, questionnaire: Questionnaire, workshop: Worksh
         (dimension.title, [(c.dimensions[i].now, c.dimensions[i].target) for c in compilations])
         for i, dimension in enumerate(questionnaire.dimensions)
     ]
-    return Comparison(chosen, rows)
+    return Comparison(chosen, rows, [c.respondents for c in compilations])
 
 
 def workshop_context(
@@ -215,7 +225,10 @@ def workshop_context(
         "comparison": compare(store, questionnaire, workshop),
         "min_group": MIN_GROUP,
         "level": level_text,
-        "created": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+        "amount": amount_text,
+        "min_for_spread": MIN_FOR_SPREAD,
+        "created": fmt.local_time(dt.datetime.now(dt.UTC).isoformat()),
+        "closed": fmt.local_time(workshop.closed_at, zone=True),
         "version": __version__,
         "logo": logo_data_uri(report_template_dir()),
         "css": (report_template_dir() / "report.css").read_text(encoding="utf-8"),

@@ -10,11 +10,14 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from nyttolib.survey.questionnaire import Dimension, Questionnaire
+from nyttolib.survey.questionnaire import Dimension, Questionnaire, display_name, group_key
 
 DONT_KNOW = "vet_ej"
-# A spread or gap of at least half the scale's range is highlighted: 2 steps on a 1–5 scale, 1 on a 1–3 scale.
+# A spread or gap is highlighted when it is at least half the scale's range (2 steps on a 1–5 scale,
+# 1 on a 1–3 scale) and larger than this workshop's typical one (the median over its statements): where
+# every gap is 2 steps, a flag on each would say nothing.
 HIGHLIGHT_SHARE = 0.5
+MIN_FOR_SPREAD = 3  # fewer answers than this have no spread worth calling disagreement
 
 
 @dataclass(frozen=True)
@@ -55,14 +58,73 @@ class StatementResult:
     text: str
     now: Summary
     target: Summary | None
-    disagreement: bool
+    disagreement: bool  # about nuläge
     large_gap: bool
+    disagreement_target: bool = False  # about börläge
+
+    @property
+    def disagreement_any(self) -> bool:
+        return self.disagreement or self.disagreement_target
+
+    @property
+    def disagreement_about(self) -> str:
+        """What the group disagrees about, in words: "nuläget", "börläget" or both."""
+        flagged = (("nuläget", self.disagreement), ("börläget", self.disagreement_target))
+        return " och ".join(word for word, on in flagged if on)
 
     @property
     def gap(self) -> float | None:
         if self.target is None or self.now.median is None or self.target.median is None:
             return None
         return self.target.median - self.now.median
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What makes a flag, for one compilation: the scale's minimum and the typical values here."""
+
+    scale_minimum: float  # half the scale's range
+    typical_spread: float | None  # median spread of nuläge over the statements
+    typical_gap: float | None  # median gap over the statements
+    typical_spread_target: float | None = None  # median spread of börläge
+
+    def disagreement(self, summary: Summary | None, *, target: bool = False) -> bool:
+        if summary is None or summary.spread is None or summary.count < MIN_FOR_SPREAD:
+            return False
+        typical = self.typical_spread_target if target else self.typical_spread
+        return _stands_out(summary.spread, self.scale_minimum, typical)
+
+    def large_gap(self, gap: float | None) -> bool:
+        return gap is not None and _stands_out(gap, self.scale_minimum, self.typical_gap)
+
+
+def _stands_out(value: float, minimum: float, typical: float | None) -> bool:
+    return value >= minimum and (typical is None or value > typical)
+
+
+def _typical(values: list[float]) -> float | None:
+    """The median, once there are enough values to say what is typical (three statements)."""
+    return float(statistics.median(values)) if len(values) >= 3 else None
+
+
+def _spreads(summaries: list[Summary | None]) -> list[float]:
+    return [s.spread for s in summaries if s is not None and s.spread is not None and s.count >= MIN_FOR_SPREAD]
+
+
+def thresholds(questionnaire: Questionnaire, summaries: list[tuple[Summary, Summary | None]]) -> Thresholds:
+    """The thresholds from the scale and from the spreads and gaps of this group's answers."""
+    levels = questionnaire.levels
+    gaps = [
+        target.median - now.median
+        for now, target in summaries
+        if target is not None and now.median is not None and target.median is not None
+    ]
+    return Thresholds(
+        HIGHLIGHT_SHARE * (levels[-1] - levels[0]),
+        _typical(_spreads([now for now, _ in summaries])),
+        _typical(gaps),
+        _typical(_spreads([target for _, target in summaries])),
+    )
 
 
 @dataclass(frozen=True)
@@ -76,9 +138,12 @@ class DimensionResult:
 
 @dataclass(frozen=True)
 class Compilation:
-    respondents: int
+    respondents: int  # those who answered something, not those who only joined
     statements: list[StatementResult]
     dimensions: list[DimensionResult]
+    # Per role (grouped as `group_key` does, named as first written): how many gave at least one level.
+    role_respondents: dict[str, int] = field(default_factory=dict)
+    thresholds: Thresholds | None = None
 
     def weakest(self, count: int = 3) -> list[DimensionResult]:
         """The dimensions with the lowest nuläge (the largest gap breaks ties): where to start."""
@@ -95,16 +160,52 @@ def statement_key(dimension_id: str, statement_id: str) -> str:
     return f"{dimension_id}/{statement_id}"
 
 
-def compile_answers(questionnaire: Questionnaire, responses: list[dict]) -> Compilation:
-    """`responses`: each {"role": str | None, "answers": {statement key: {"now": v, "target": v}}}."""
+def has_answered(answers: dict) -> bool:
+    """Whether a participant has answered anything: a level or "vet ej", a number or a comment.
+    Someone who only joined (or only typed a number that is not one yet) has not."""
+    for key, value in answers.items():
+        if key == "_drafts" or not isinstance(value, dict):
+            continue
+        for item in value.values():
+            if item is not None and not (isinstance(item, str) and not item.strip()):
+                return True
+    return False
+
+
+def _gave_a_level(answers: dict, levels: list[int]) -> bool:
+    return any(
+        isinstance(value, dict) and any(v in levels for v in value.values() if isinstance(v, int))
+        for key, value in answers.items()
+        if not key.startswith("_")
+    )
+
+
+def roles_of(responses: list[dict]) -> dict[str, str]:
+    """Each role's group key and the name it is shown by (as first written)."""
+    roles: dict[str, str] = {}
+    for response in responses:
+        key = group_key(response.get("role"))
+        if key and key not in roles:
+            roles[key] = display_name(response.get("role"))
+    return roles
+
+
+def compile_answers(questionnaire: Questionnaire, responses: list[dict], *, min_group: int = 1) -> Compilation:
+    """`responses`: each {"role": str | None, "answers": {statement key: {"now": v, "target": v}}}.
+
+    Per role, a statement's median counts only when at least `min_group` of the role gave a level to
+    it, so that a role's figures never show how one person answered."""
     levels = questionnaire.levels
-    threshold = HIGHLIGHT_SHARE * (levels[-1] - levels[0])
-    results: list[StatementResult] = []
+    summaries = []
     for dimension, statement in questionnaire.statements():
         key = statement_key(dimension.id, statement.id)
         answers = [r.get("answers", {}).get(key, {}) for r in responses]
         now = summarise([a.get("now") for a in answers], levels)
         target = summarise([a.get("target") for a in answers], levels) if questionnaire.gap_analysis else None
+        summaries.append((dimension, statement, now, target))
+    limits = thresholds(questionnaire, [(now, target) for _, _, now, target in summaries])
+    results: list[StatementResult] = []
+    for dimension, statement, now, target in summaries:
         gap = None if target is None or now.median is None or target.median is None else target.median - now.median
         results.append(
             StatementResult(
@@ -113,12 +214,14 @@ def compile_answers(questionnaire: Questionnaire, responses: list[dict]) -> Comp
                 statement.text,
                 now,
                 target,
-                disagreement=now.spread is not None and now.count >= 3 and now.spread >= threshold,
-                large_gap=gap is not None and gap >= threshold,
+                disagreement=limits.disagreement(now),
+                large_gap=limits.large_gap(gap),
+                disagreement_target=limits.disagreement(target, target=True),
             )
         )
 
-    roles = sorted({r.get("role") for r in responses if r.get("role")})
+    roles = roles_of(responses)
+    members = {key: [r for r in responses if group_key(r.get("role")) == key] for key in sorted(roles)}
     dimensions = []
     for dimension in questionnaire.dimensions:
         # The level for everyone comes from the statements just summarised; only the roles need new summaries.
@@ -126,8 +229,8 @@ def compile_answers(questionnaire: Questionnaire, responses: list[dict]) -> Comp
         now = _mean([r.now.median for r in own])
         target = _mean([r.target.median for r in own if r.target is not None]) if questionnaire.gap_analysis else None
         by_role = {
-            role: dimension_level(questionnaire, dimension, [r for r in responses if r.get("role") == role])
-            for role in roles
+            roles[key]: dimension_level(questionnaire, dimension, group, min_count=min_group)
+            for key, group in members.items()
         }
         dimensions.append(
             DimensionResult(
@@ -138,19 +241,29 @@ def compile_answers(questionnaire: Questionnaire, responses: list[dict]) -> Comp
                 {role: level[1] for role, level in by_role.items()} if questionnaire.gap_analysis else {},
             )
         )
-    return Compilation(len(responses), results, dimensions)
+    respondents = sum(1 for r in responses if has_answered(r.get("answers", {})))
+    role_respondents = {
+        roles[key]: sum(1 for r in group if _gave_a_level(r.get("answers", {}), levels))
+        for key, group in members.items()
+    }
+    return Compilation(respondents, results, dimensions, role_respondents, limits)
 
 
 def dimension_level(
-    questionnaire: Questionnaire, dimension: Dimension, responses: list[dict]
+    questionnaire: Questionnaire, dimension: Dimension, responses: list[dict], *, min_count: int = 1
 ) -> tuple[float | None, float | None]:
-    """A dimension's level, nuläge and börläge: the mean of its statements' medians (for all, or one role)."""
+    """A dimension's level, nuläge and börläge: the mean of its statements' medians (for all, or one role).
+    A statement with fewer than `min_count` levels given is left out."""
     levels = questionnaire.levels
+
+    def median(summary: Summary) -> float | None:
+        return summary.median if summary.count >= min_count else None
+
     now, target = [], []
     for statement in dimension.statements:
         key = statement_key(dimension.id, statement.id)
         answers = [r.get("answers", {}).get(key, {}) for r in responses]
-        now.append(summarise([a.get("now") for a in answers], levels).median)
+        now.append(median(summarise([a.get("now") for a in answers], levels)))
         if questionnaire.gap_analysis:
-            target.append(summarise([a.get("target") for a in answers], levels).median)
+            target.append(median(summarise([a.get("target") for a in answers], levels)))
     return _mean(now), _mean(target) if questionnaire.gap_analysis else None

@@ -25,11 +25,14 @@ import hmac
 import json
 import os
 import secrets
+import string
 import uuid
 from dataclasses import dataclass, replace
 
 from nyttolib.storage.assessments import NotFoundError, StoreError
 from nyttolib.storage.database import DatabaseStore, now
+from nyttolib.survey.questionnaire import display_name, group_key
+from nyttolib.survey.statistics import has_answered
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS workshops (
@@ -169,6 +172,13 @@ def _response(row: tuple) -> Response:
     return Response(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6])
 
 
+def random_code() -> str:
+    """About 149 random bits as 25 letters and digits: no '-' or '_', so a code never reads as a command-line
+    option (`workshop export -v7IZ…` was taken for one) and survives a double-click selection whole."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(25))  # 62^25 ≈ 2^149
+
+
 class WorkshopStore(DatabaseStore):
     def __init__(self, directory: str | None = None, *, only: str | None = None):
         """`only`: the id of the one workshop a workshop server serves; every other one is out of reach."""
@@ -182,7 +192,7 @@ class WorkshopStore(DatabaseStore):
     def create(self, name: str, questionnaire_id: str, held_on: str | None = None) -> CreatedWorkshop:
         if self.only:
             raise StoreError("Servern visar en enda workshop; nya workshoppar skapas inte här.")
-        facilitator_code = secrets.token_urlsafe(18)
+        facilitator_code = random_code()
         workshop_id = uuid.uuid4().hex
         with self._write() as db:
             while True:  # a join code collision is unlikely but possible: draw again
@@ -251,7 +261,7 @@ class WorkshopStore(DatabaseStore):
         workshop = self.by_join_code(join_code)
         if workshop.closed_at:
             raise ClosedError()
-        token = secrets.token_urlsafe(18)
+        token = random_code()
         timestamp = now()
         with self._write() as db:
             db.execute(
@@ -316,18 +326,23 @@ class WorkshopStore(DatabaseStore):
         if self.only and workshop_id != self.only:
             return []
         rows = self._db.execute(
-            "SELECT DISTINCT subject FROM workshop_responses WHERE workshop_id = ? AND subject IS NOT NULL",
+            "SELECT subject FROM workshop_responses WHERE workshop_id = ? AND subject IS NOT NULL"
+            " ORDER BY created_at, rowid",
             (workshop_id,),
         ).fetchall()
-        return sorted({row[0] for row in rows}, key=str.casefold)
+        names: dict[str, str] = {}  # one per system as the compilation groups them, as first written
+        for (subject,) in rows:
+            if group_key(subject):
+                names.setdefault(group_key(subject), display_name(subject))
+        return sorted(names.values(), key=str.casefold)
 
     def participation(self, workshop_id: str) -> Participation:
-        joined, started, submitted = self._db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(answers != '{}'), 0), COUNT(submitted_at) FROM workshop_responses"
-            " WHERE workshop_id = ?",
-            (workshop_id,),
-        ).fetchone()
-        return Participation(joined, started, submitted)
+        rows = self._db.execute(
+            "SELECT answers, submitted_at FROM workshop_responses WHERE workshop_id = ?", (workshop_id,)
+        ).fetchall()
+        # "Started" is the same test the compilation counts respondents by: an answer, not an empty one.
+        started = sum(1 for answers, _ in rows if has_answered(json.loads(answers)))
+        return Participation(len(rows), started, sum(1 for _, submitted in rows if submitted))
 
     def last_change(self, workshop_id: str) -> tuple:
         """Changes when anyone joins, answers or the survey opens or closes: cheap enough to poll."""

@@ -16,6 +16,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from nyttolib import formatting
 from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
 from nyttolib.app.fields import (
@@ -178,7 +179,7 @@ class FacilitatorView(widgets.VBox):
             self.store, self.questionnaire, self.workshop, facilitation=self.facilitation.document
         )
         w, q = self.workshop, self.questionnaire
-        state = f"stängd {w.closed_at[:16].replace('T', ' ')} (UTC)" if w.closed_at else "öppen"
+        state = f"stängd {formatting.local_time(w.closed_at, zone=True)}" if w.closed_at else "öppen"
         self.header.value = (
             f"<h1>{escape(w.name)}</h1><p>{escape(q.title)} · {escape(w.held_on or w.created_at[:10])} · "
             f"enkäten är <strong>{escape(state)}</strong></p>" + codes_html(w) + CLEAN_ADDRESS

@@ -146,9 +146,7 @@ class AnswerView(widgets.VBox):
         q = session.questionnaire
         self.add_class("nyttolib-answers")
         self.pages: list[tuple[str, Any]] = [(d.title, d) for d in session.dimensions()]
-        self.numeric_fields = [
-            f for f in q.numeric_fields if not (f.answered_by and session.role and f.answered_by != session.role)
-        ]
+        self.numeric_fields = q.numeric_fields_for(session.role)
         if self.numeric_fields:
             self.pages.append(("Siffror", "numbers"))
         self.pages.append(("Skicka in", "submit"))
