@@ -16,7 +16,7 @@ from nyttolib.survey.questionnaire import load_questionnaires
 from nyttolib.survey.statistics import statement_key
 from nyttolib.survey.store import WorkshopStore
 
-from browser import axe_violations, browser_page, page_url, require_chromium, voila_server
+from browser import axe_violations, browser_page, page_url, require_chromium, voila_server, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -284,4 +284,43 @@ def test_a_per_system_questionnaire_in_the_browser(workshop_server):
         _, response = store.response(link.split("svar=")[1])
     assert (response.role, response.subject) == ("Verksamheten", "Procapita")
     assert response.answers["_numbers"] == {"anvandare": 40} and response.answers["_drafts"] == {}
+    assert found == {name: [] for name in found}, found
+
+
+def test_two_facilitator_tabs_keep_each_others_notes_and_show_a_conflict(workshop_server):
+    """A laptop and a projector on the same workshop: notes written in each survive and show up in the
+    other within a poll; the same note changed in both is shown with "Behåll min" / "Ta deras"."""
+    url, data, _workshop, other, _tokens, _systems = workshop_server
+    first, second = (d.title for d in MATURITY.dimensions[:2])
+    found: dict[str, list[str]] = {}
+    with browser_page() as laptop:
+        projector = laptop.context.new_page()
+        for page in (laptop, projector):
+            page.goto(page_url(url, "ledare.ipynb", f"kod={other.facilitator_code}"))
+            page.get_by_role("button", name="Anteckningar och handlingsplan").click()
+        laptop.get_by_label(first, exact=True).fill("Från datorn")
+        projector.get_by_label(second, exact=True).fill("Från projektorn")
+        expect(projector.get_by_label(first, exact=True)).to_have_value("Från datorn", timeout=30_000)
+        expect(laptop.get_by_label(second, exact=True)).to_have_value("Från projektorn", timeout=30_000)
+        # The same note in both, before either has seen the other's: the one saved second is a conflict.
+        laptop.get_by_label(first, exact=True).fill("Datorn ändrar")
+        projector.get_by_label(first, exact=True).fill("Projektorn ändrar")
+        conflict = "Ändrat i två fönster"
+        pages = {"laptop": laptop, "projector": projector}
+        where = wait_for(
+            lambda: next((k for k, p in pages.items() if p.get_by_role("heading", name=conflict).count()), None),
+            timeout=30,
+            message="the conflict to be shown",
+        )
+        chooser, other_tab = pages[where], pages["projector" if where == "laptop" else "laptop"]
+        mine = "Datorn ändrar" if where == "laptop" else "Projektorn ändrar"
+        expect(chooser.get_by_role("alert").filter(has_text=conflict)).to_be_visible()
+        expect(chooser.locator(".nyttolib-conflict")).to_contain_text(f"Här: {mine}")
+        found["två fönster, konflikt"] = problems(chooser)
+        chooser.get_by_role("button", name="Behåll min").click()
+        expect(chooser.get_by_role("heading", name=conflict)).to_have_count(0)
+        expect(other_tab.get_by_label(first, exact=True)).to_have_value(mine, timeout=30_000)
+    with WorkshopStore(data) as store:
+        notes = store.facilitation(other.id)["notes"]
+    assert notes[MATURITY.dimensions[0].id] == mine and notes[MATURITY.dimensions[1].id] == "Från projektorn"
     assert found == {name: [] for name in found}, found

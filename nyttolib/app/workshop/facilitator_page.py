@@ -228,7 +228,13 @@ class FacilitatorView(widgets.VBox):
             )
             rows.append(widgets.VBox([text, self._button_row([keep, take])]))
         if rows:
-            rows.insert(0, html("<h2 role='alert'>Ändrat i två fönster</h2>"))
+            rows.insert(
+                0,
+                html(
+                    "<div role='alert'><h2>Ändrat i två fönster</h2><p>Samma sak ändrades här och i ett annat "
+                    "fönster. Välj för var och en vilken version som ska gälla.</p></div>"
+                ),
+            )
         self.conflict_box.children = rows
 
     def refresh(self, *, force: bool = False) -> bool:
@@ -412,6 +418,7 @@ class CreateWorkshop(widgets.VBox):
         self.store = store
         ordered = sorted(questionnaires.values(), key=lambda q: (not q.default, q.title))
         self.name = text_control("Workshoppens namn", placeholder="t.ex. Mognadsanalys nyttorealisering 2026")
+        self.name.continuous_update = False  # sent once, when left: a click right after typing must see all of it
         self.name_field = LabelledInput(self.name)
         self.questionnaire = dropdown_control(
             "Enkät", [(q.title, q.id) for q in ordered], ordered[0].id if ordered else None
