@@ -8,7 +8,11 @@
    kernels, as PSS (shared pages counted once) and as RSS.
 2. Time to interactive in Chromium for 5 pages opened at the same moment (join form's button usable),
    against one page alone, in the same browser.
-3. Compilation of 50 answers × 60 statements: `compile_answers`, and the whole facilitator compilation
+3. Memory after 30 reloads of a participant's page in Chromium (each reload ends the page's kernel by
+   Voilà's shutdown request and takes a new one), against the server with its pool ready and one page open,
+   and against the same 30 reloads with the shutdown refused as it was before issue 11 (the `_xsrf` cookie
+   missing: a 403, the kernel left until culled). Run alone: `bench_workshop.py reloads`.
+4. Compilation of 50 answers × 60 statements: `compile_answers`, and the whole facilitator compilation
    with charts and the report HTML, against a bare loop of `statistics.median` over the same answers.
 
 Run: make bench-workshop  (or .venv/bin/python bench/bench_workshop.py)
@@ -40,6 +44,7 @@ from browser import CHROMIUM, CHROMIUM_ARGS, voila_server  # noqa: E402
 
 PARTICIPANTS = 30
 RUNS = 5
+RELOADS = 30
 
 
 def processes_of(root_pid: int) -> list[int]:
@@ -211,6 +216,78 @@ async def _time_to_interactive(url: str, pages: int) -> list[float]:
         return list(times)
 
 
+def settle(pid: int, timeout: float = 300) -> None:
+    """Wait until the server and its kernels are idle and the number of kernels has stopped changing."""
+    deadline = time.monotonic() + timeout
+    before = (kernel_count(processes_of(pid)), cpu_seconds(processes_of(pid)))
+    while time.monotonic() < deadline:
+        time.sleep(3)
+        now = (kernel_count(processes_of(pid)), cpu_seconds(processes_of(pid)))
+        if now[0] == before[0] and now[1] - before[1] < 0.3 + 0.02 * now[0]:  # idle kernels tick a little
+            return
+        before = now
+
+
+async def _reloads(url: str) -> dict:
+    """One participants' page in Chromium, open throughout: memory once the server is idle with it open,
+    after RELOADS reloads (each until the form is usable), and after RELOADS more with the `_xsrf` cookie
+    dropped before each, so that the shutdown fails its xsrf check as it did before issue 11."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+    from playwright.async_api import async_playwright
+
+    pid = server_pid(int(url.rstrip("/").rsplit(":", 1)[1]))
+
+    def measure() -> tuple[float, float, int]:
+        settle(pid)
+        return (*memory_mb(processes_of(pid)), kernel_count(processes_of(pid)))
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = await browser.new_context(locale="sv-SE")
+        page = await context.new_page()
+        page.set_default_navigation_timeout(180_000)  # a loaded machine is slow
+        settle(pid)  # the pools are filled and preheated
+        await page.goto(f"{url}voila/render/delta.ipynb")
+        await page.get_by_role("button", name="Fortsätt").wait_for(timeout=120_000)
+        result = {"baseline": measure()}
+        print_reload_line("baseline, pool ready, one page open", result["baseline"], result["baseline"])
+        for key, refuse in (("shutdown", False), ("refused", True)):
+            times = []
+            try:
+                for _ in range(RELOADS):
+                    if refuse:
+                        await context.clear_cookies()
+                    start = time.perf_counter()
+                    await page.reload()
+                    await page.get_by_role("button", name="Fortsätt").wait_for(timeout=120_000)
+                    times.append(time.perf_counter() - start)
+            except PlaywrightTimeout:
+                print(f"({key}: reload {len(times) + 1} did not finish within 3 minutes)")
+            result[key] = (*measure(), len(times), statistics.median(times) if times else float("nan"))
+            print_reload_line(RELOAD_PHASES[key], result[key], result["baseline"])
+        await browser.close()
+    return result
+
+
+def bench_reloads(data: Path) -> dict:
+    """Memory of the server and its kernels around RELOADS reloads, with the shutdown working and refused
+    (same server, same run; the refused kernels would be culled only minutes later)."""
+    with voila_server(data, **workshop_server_options(2)) as url:
+        return asyncio.run(_reloads(url))
+
+
+RELOAD_PHASES = {"shutdown": "each reload ends its kernel", "refused": "shutdown refused (before issue 11)"}
+
+
+def print_reload_line(what: str, measured: tuple, baseline: tuple) -> None:
+    pss, rss, kernels, *reloads = measured
+    done = f"; {reloads[0]} reloads, median {reloads[1]:.2f} s each" if reloads else ""
+    print(
+        f"{what}: PSS {pss:.0f} MB (ratio {pss / baseline[0]:.2f}), RSS {rss:.0f} MB, {kernels} kernels{done}",
+        flush=True,
+    )
+
+
 def synthetic(statements: int = 60, per_dimension: int = 6) -> Questionnaire:
     dimensions = [
         Dimension(
@@ -276,6 +353,12 @@ def bench_compilation() -> dict:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["reloads"]:
+        with tempfile.TemporaryDirectory() as directory:
+            print(f"# Workshop benchmark, reloads only, {time.strftime('%Y-%m-%d')}, {platform.node()}")
+            print(f"\n## Memory around {RELOADS} reloads of the participants' page (server and kernels)")
+            bench_reloads(Path(directory))
+        return
     print(f"# Workshop benchmark, {time.strftime('%Y-%m-%d')}, {platform.node()}, {platform.processor() or ''}")
     with open("/proc/cpuinfo") as cpuinfo:
         model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
@@ -331,6 +414,8 @@ def main() -> None:
             f"5 pages at once: median {statistics.median(five):.2f} s, slowest {max(five):.2f} s "
             f"(ratio slowest / alone {max(five) / statistics.median(alone):.1f})"
         )
+        print(f"\n## Memory around {RELOADS} reloads of the participants' page (server and kernels)")
+        bench_reloads(data)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ class ParticipantSession(StatusListeners):
         self.answers: dict[str, Any] = dict(response.answers)
         self.submitted_at = response.submitted_at
         self.closed = bool(self.workshop.closed_at)
+        self.lost_unsaved = False  # the survey closed before the last change was saved (it was taken back)
         self.status = "closed" if self.closed else "saved"
         self.saver = Debounced(self._save, self.SAVE_DELAY, scheduler)
         atexit.register(_flush_at_exit, weakref.ref(self))
@@ -165,9 +166,7 @@ class ParticipantSession(StatusListeners):
         try:
             saved_at = self.store.save_answers(self.token, self.answers, submit=submit)
         except ClosedError:
-            self.closed = True
-            self.status = "closed"
-            self._notify()
+            self._set_closed(True)
             return
         except Exception:  # e.g. the disk is full: say so; the answers stay in the page and the next change saves all
             log.exception("Could not save the answers")
@@ -178,6 +177,33 @@ class ParticipantSession(StatusListeners):
         if submit:
             self.submitted_at = saved_at
         self._notify()
+
+    def _set_closed(self, closed: bool) -> None:
+        """The survey closed (or opened again) while this page was open. Once closed, what the page shows is
+        what is stored: a change the store refused is taken back, never shown as if it were an answer."""
+        self.closed = closed
+        self.lost_unsaved = False
+        if closed:
+            self.saver.cancel()
+            stored = self.store.response(self.token)[1].answers
+            self.lost_unsaved = self.answers != stored
+            self.answers = dict(stored)
+        self.status = "closed" if closed else "saved"
+        self._notify()
+
+    def check_closed(self) -> bool:
+        """Ask the store whether the facilitator closed or reopened the survey (the page polls this);
+        True when that changed."""
+        self.workshop = self.store.response(self.token)[0]
+        closed = bool(self.workshop.closed_at)
+        if closed == self.closed:
+            return False
+        if closed and self.saver.dirty:
+            self.saver.flush()  # a last change made just before: the store refuses it, which closes the page
+            if self.closed:
+                return True
+        self._set_closed(closed)
+        return True
 
     def flush(self) -> None:
         if self.saver.dirty:

@@ -67,8 +67,22 @@ CREATE TABLE IF NOT EXISTS workshop_comparisons (
     workshop_id TEXT NOT NULL REFERENCES workshops(id),
     earlier_id TEXT NOT NULL REFERENCES workshops(id),
     PRIMARY KEY (workshop_id, earlier_id)
+);
+CREATE TABLE IF NOT EXISTS workshop_facilitation_records (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id),
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT,
+    revision INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (workshop_id, kind, key)
 )
 """
+# workshop_facilitation holds the notes and plan of databases from before they were separate records
+# (one document per workshop, so two facilitator tabs overwrote each other); it is read once and moved into
+# workshop_facilitation_records: one row per note (kind 'note', key the dimension id) and per action (kind
+# 'action', key its id), each with its own revision. A removed action keeps its row with value NULL, so a tab
+# still showing it learns that it is gone.
 _UNKNOWN_TOKEN = "Länken till dina svar stämmer inte. Be den som leder workshoppen om koden igen."
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to mistype
 JOIN_ITERATIONS = 50_000  # ≈25 ms a lookup; trying all 32^6 codes then takes ≈10^14 hashes
@@ -116,6 +130,14 @@ def _xor(data: bytes, stream: bytes) -> bytes:
     return bytes(a ^ b for a, b in zip(data, stream, strict=True))
 
 
+class StaleRecordError(StoreError):
+    """A note or action was saved by another tab since this one read it: `current` is what is stored now."""
+
+    def __init__(self, current: FacilitationRecord) -> None:
+        super().__init__("Ändrades i ett annat fönster medan du skrev.")
+        self.current = current
+
+
 class ClosedError(StoreError):
     def __init__(self) -> None:
         super().__init__("Enkäten är stängd av den som leder workshoppen; svaren kan inte längre ändras.")
@@ -154,6 +176,16 @@ class Response:
 
     def as_compilation_input(self) -> dict:
         return {"role": self.role, "answers": self.answers}
+
+
+@dataclass(frozen=True)
+class FacilitationRecord:
+    """One note or action of the facilitator's, as stored; `value` is None once an action is removed."""
+
+    kind: str
+    key: str
+    value: dict | None
+    revision: int
 
 
 @dataclass(frozen=True)
@@ -348,7 +380,7 @@ class WorkshopStore(DatabaseStore):
         """Changes when anyone joins, answers or the survey opens or closes: cheap enough to poll."""
         row = self._db.execute(
             "SELECT COUNT(*), MAX(updated_at), (SELECT closed_at FROM workshops WHERE id = ?),"
-            " (SELECT updated_at FROM workshop_facilitation WHERE workshop_id = ?)"
+            " (SELECT COALESCE(SUM(revision), 0) FROM workshop_facilitation_records WHERE workshop_id = ?)"
             " FROM workshop_responses WHERE workshop_id = ?",
             (workshop_id, workshop_id, workshop_id),
         ).fetchone()
@@ -366,20 +398,76 @@ class WorkshopStore(DatabaseStore):
             db.execute("UPDATE workshops SET closed_at = NULL WHERE id = ?", (workshop.id,))
 
     def facilitation(self, workshop_id: str) -> dict:
-        """The facilitator's notes per dimension and the action plan, as stored (an empty dict at first)."""
-        row = self._db.execute(
-            "SELECT document FROM workshop_facilitation WHERE workshop_id = ?", (workshop_id,)
-        ).fetchone()
-        return json.loads(row[0]) if row else {}
+        """The facilitator's notes per dimension and the action plan as one document (for reports and
+        exports; an empty dict at first)."""
+        records = self.facilitation_records(workshop_id)
+        if not records:
+            return {}
+        notes = {r.key: r.value["text"] for r in records if r.kind == "note" and r.value is not None}
+        actions = [r.value for r in records if r.kind == "action" and r.value is not None]
+        return {"notes": notes, "actions": actions}
 
-    def save_facilitation(self, facilitator_code: str, document: dict) -> None:
+    def facilitation_records(self, workshop_id: str) -> list[FacilitationRecord]:
+        """Every note and action with its revision, actions in the order they were added."""
+        self._move_facilitation_document(workshop_id)
+        rows = self._db.execute(
+            "SELECT kind, key, value, revision FROM workshop_facilitation_records WHERE workshop_id = ? ORDER BY rowid",
+            (workshop_id,),
+        ).fetchall()
+        return [
+            FacilitationRecord(kind, key, json.loads(value) if value else None, rev) for kind, key, value, rev in rows
+        ]
+
+    def save_facilitation_record(
+        self, facilitator_code: str, kind: str, key: str, value: dict | None, expected_revision: int
+    ) -> int:
+        """Save one note or action if it is still at `expected_revision` (0: not stored yet); returns its new
+        revision. Raises StaleRecordError when another tab saved it in between: nothing is overwritten."""
         workshop = self.by_facilitator_code(facilitator_code)
+        self._move_facilitation_document(workshop.id)
         with self._write() as db:
+            row = db.execute(
+                "SELECT value, revision FROM workshop_facilitation_records WHERE workshop_id = ? AND kind = ?"
+                " AND key = ?",
+                (workshop.id, kind, key),
+            ).fetchone()
+            stored = row[1] if row else 0
+            if stored != expected_revision:
+                current = json.loads(row[0]) if row and row[0] else None
+                raise StaleRecordError(FacilitationRecord(kind, key, current, stored))
+            text = None if value is None else json.dumps(value, ensure_ascii=False)
             db.execute(
-                "INSERT INTO workshop_facilitation VALUES (?, ?, ?) ON CONFLICT(workshop_id) DO UPDATE"
-                " SET document = excluded.document, updated_at = excluded.updated_at",
-                (workshop.id, json.dumps(document, ensure_ascii=False), now()),
+                "INSERT INTO workshop_facilitation_records VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(workshop_id, kind, key) DO UPDATE SET value = excluded.value,"
+                " revision = excluded.revision, updated_at = excluded.updated_at",
+                (workshop.id, kind, key, text, stored + 1, now()),
             )
+        return stored + 1
+
+    def _move_facilitation_document(self, workshop_id: str) -> None:
+        """A workshop's notes and plan from before they were records become records (once)."""
+        if not self._db.execute("SELECT 1 FROM workshop_facilitation WHERE workshop_id = ?", (workshop_id,)).fetchone():
+            return
+        with self._write() as db:
+            row = db.execute(
+                "SELECT document FROM workshop_facilitation WHERE workshop_id = ?", (workshop_id,)
+            ).fetchone()
+            if row is None:  # moved by another process meanwhile
+                return
+            document = json.loads(row[0])
+            records = [("note", k, {"text": v}) for k, v in (document.get("notes") or {}).items()]
+            for action in document.get("actions") or []:
+                action = {**action, "id": action.get("id") or uuid.uuid4().hex}
+                records.append(("action", action["id"], action))
+            timestamp = now()
+            db.executemany(
+                "INSERT OR IGNORE INTO workshop_facilitation_records VALUES (?, ?, ?, ?, 1, ?)",
+                [
+                    (workshop_id, kind, key, json.dumps(value, ensure_ascii=False), timestamp)
+                    for kind, key, value in records
+                ],
+            )
+            db.execute("DELETE FROM workshop_facilitation WHERE workshop_id = ?", (workshop_id,))
 
     def workshops(self) -> list[Workshop]:
         """Every workshop in the folder (without codes): for the command line and the facilitator's comparison."""

@@ -33,7 +33,7 @@ from nyttolib.app.workshop.participant_page import PARTICIPANT_PAGE, join_link
 from nyttolib.app.workshop.widgets import LabelledInput, button
 from nyttolib.content import ContentError
 from nyttolib.storage.assessments import NotFoundError
-from nyttolib.survey.facilitation import PRIORITIES, FacilitationSession
+from nyttolib.survey.facilitation import PRIORITIES, Action, FacilitationSession, Key
 from nyttolib.survey.questionnaire import Questionnaire, load_questionnaires
 from nyttolib.survey.store import Workshop, WorkshopStore, served_workshop
 
@@ -97,16 +97,22 @@ class ActionRow(widgets.VBox):
             "Prioritet", [("– Välj –", None), *[(label, key) for key, label in PRIORITIES.items()]], action.priority
         )
         remove = button(f"Ta bort åtgärd {index + 1}", lambda: view.remove_action(index))
+        self.action_id = action.id
+        self.controls = {"action": what, "dimension_id": dimension, "responsible": responsible, "due": due}
+        self.controls["priority"] = priority
         fields = [
-            LabelledInput(what, lambda v: session.update_action(index, action=v)),
-            LabelledInput(dimension, lambda v: session.update_action(index, dimension_id=v)),
-            LabelledInput(responsible, lambda v: session.update_action(index, responsible=v)),
-            LabelledInput(due, lambda v: session.update_action(index, due=v)),
-            LabelledInput(priority, lambda v: session.update_action(index, priority=v)),
+            LabelledInput(control, lambda v, f=name: session.update_action(index, **{f: v}))
+            for name, control in self.controls.items()
         ]
         self.first = what
         super().__init__([*fields, remove])
         self.add_class("nyttolib-row")
+
+    def show_action(self, action: Action) -> None:
+        """Show values taken in from another tab (their echo is no change: the session ignores it)."""
+        for name, control in self.controls.items():
+            value = getattr(action, name)
+            control.value = value if value is not None or name not in ("action", "responsible") else ""
 
 
 class FacilitatorView(widgets.VBox):
@@ -122,7 +128,11 @@ class FacilitatorView(widgets.VBox):
         self.header = html("")
         self.live_status = html("", "nyttolib-live")
         self.save_status = html("", "nyttolib-save-status")
+        self.conflict_box = widgets.VBox()
+        self.conflict_box.add_class("nyttolib-conflict")
         self.notice = html("", "nyttolib-notice")
+        self.note_fields: dict[str, LabelledInput] = {}
+        self.action_rows: list[ActionRow] = []
         self.nav: dict[str, widgets.Button] = {}
         for section, title in SECTIONS:
             nav_button = widgets.Button(description=title, layout=shared_layout(width="auto"))
@@ -133,9 +143,18 @@ class FacilitatorView(widgets.VBox):
         self.body = widgets.VBox()
         self.sections: dict[str, widgets.Widget] = {}
         self.current = "overview"
-        self.children = [self.header, self.live_status, self.save_status, self.notice, nav_box, self.body]
+        self.children = [
+            self.header,
+            self.live_status,
+            self.save_status,
+            self.conflict_box,
+            self.notice,
+            nav_box,
+            self.body,
+        ]
         errors.add_reporter(self._show_notice)
         self.facilitation.on_status(guarded(self._update_save_status))
+        self.facilitation.on_change(guarded(self._taken_in))
         self.refresh(force=True)
         self.show("overview")
         self._task = None
@@ -162,9 +181,76 @@ class FacilitatorView(widgets.VBox):
         text = {
             "pending": "Sparar …",
             "saved": "Anteckningar och handlingsplan är sparade.",
+            "conflict": "Ett annat fönster har ändrat samma sak som du – välj nedan vilken version som ska gälla. "
+            "Allt annat är sparat.",
             "error": "Det senaste kunde inte sparas. Det finns kvar här; försök igen om en stund.",
         }[self.facilitation.status]
         self.save_status.value = f"<p role='status'>{escape(text)}</p>"
+        self._show_conflicts()
+
+    # -- two tabs ----------------------------------------------------------------------------------
+
+    def _taken_in(self, keys: list[Key]) -> None:
+        """Show notes and actions another tab saved (merged in, or chosen in a conflict)."""
+        if "plan" not in self.sections:
+            return  # built from the session's document when first shown
+        document = self.facilitation.document
+        for kind, name in keys:
+            if kind == "note" and name in self.note_fields:
+                self.note_fields[name].control.value = document.notes.get(name, "")
+        if [row.action_id for row in self.action_rows] != [a.id for a in document.actions]:
+            self._render_actions()
+            return
+        changed = {name for kind, name in keys if kind == "action"}
+        for row, action in zip(self.action_rows, document.actions, strict=True):
+            if action.id in changed:
+                row.show_action(action)
+
+    def _conflict_label(self, key: Key) -> str:
+        kind, name = key
+        if kind == "note":
+            titles = {d.id: d.title for d in self.questionnaire.dimensions}
+            return f"Anteckning om {titles.get(name, name)}"
+        ids = [a.id for a in self.facilitation.document.actions]
+        return f"Åtgärd {ids.index(name) + 1}" if name in ids else "En åtgärd"
+
+    def _shown(self, value: dict | None, fields: list[str]) -> str:
+        if value is None:
+            return "(borttagen)"
+        if "text" in value:
+            return value["text"] or "(tom)"
+        names = fields or [f for f in Action.model_fields if f != "id"]
+        dimensions = {d.id: d.title for d in self.questionnaire.dimensions}
+        shown = []
+        for name in names:
+            raw = value.get(name)
+            text = PRIORITIES.get(raw, raw) if name == "priority" else dimensions.get(raw, raw)
+            shown.append(f"{Action.model_fields[name].title}: {text if text not in (None, '') else '(tom)'}")
+        return "; ".join(shown)
+
+    def _show_conflicts(self) -> None:
+        """For each note or action both tabs changed: the two versions and "Behåll min" / "Ta deras"."""
+        rows: list[widgets.Widget] = []
+        for key, conflict in self.facilitation.conflicts.items():
+            label = self._conflict_label(key)
+            keep = widgets.Button(description="Behåll min", tooltip=f"Behåll din version: {label}")
+            take = widgets.Button(description="Ta deras", tooltip=f"Ta det andra fönstrets version: {label}")
+            keep.on_click(guarded(lambda _b, k=key: self.facilitation.resolve(k, "mine")))
+            take.on_click(guarded(lambda _b, k=key: self.facilitation.resolve(k, "theirs")))
+            text = html(
+                f"<p><strong>{escape(label)}</strong><br>Här: {escape(self._shown(conflict.mine, conflict.fields))}"
+                f"<br>I det andra fönstret: {escape(self._shown(conflict.theirs, conflict.fields))}</p>"
+            )
+            rows.append(widgets.VBox([text, self._button_row([keep, take])]))
+        if rows:
+            rows.insert(
+                0,
+                html(
+                    "<div role='alert'><h2>Ändrat i två fönster</h2><p>Samma sak ändrades här och i ett annat "
+                    "fönster. Välj för var och en vilken version som ska gälla.</p></div>"
+                ),
+            )
+        self.conflict_box.children = rows
 
     def refresh(self, *, force: bool = False) -> bool:
         """Compile again if anyone has joined, answered or submitted since the last time."""
@@ -174,6 +260,7 @@ class FacilitatorView(widgets.VBox):
         if not force and signature == self._signature:
             return False
         self._signature = signature
+        self.facilitation.catch_up()  # notes and actions saved in another tab
         self.workshop = self.store.by_facilitator_code(self.facilitation.code)
         self.context = workshop_context(
             self.store, self.questionnaire, self.workshop, facilitation=self.facilitation.document
@@ -304,6 +391,7 @@ class FacilitatorView(widgets.VBox):
         for dimension in self.questionnaire.dimensions:
             area = text_control(dimension.title, session.document.notes.get(dimension.id, ""), multiline=True)
             notes.append(LabelledInput(area, lambda text, d=dimension.id: session.set_note(d, text)))
+            self.note_fields[dimension.id] = notes[-1]
         self.actions_box = widgets.VBox()
         self._render_actions()
         return widgets.VBox(
@@ -382,6 +470,7 @@ class CreateWorkshop(widgets.VBox):
         self.on_open = on_open
         ordered = sorted(questionnaires.values(), key=lambda q: (not q.default, q.title))
         self.name = text_control("Workshoppens namn", placeholder="t.ex. Mognadsanalys nyttorealisering 2026")
+        self.name.continuous_update = False  # sent once, when left: a click right after typing must see all of it
         self.name_field = LabelledInput(self.name)
         self.questionnaire = dropdown_control(
             "Enkät", [(q.title, q.id) for q in ordered], ordered[0].id if ordered else None

@@ -4,6 +4,9 @@ answers until the facilitator closes the survey; nothing here can reach anyone e
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
 import urllib.parse
 from collections.abc import Callable
 from html import escape
@@ -14,6 +17,7 @@ import ipywidgets as widgets
 from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
 from nyttolib.app.fields import dropdown_control, html, shared_layout, shared_style, text_control, wide
+from nyttolib.app.focus import request_focus
 from nyttolib.app.request import page_address, query_parameter
 from nyttolib.app.workshop.widgets import LabelledInput, button
 from nyttolib.content import ContentError
@@ -23,12 +27,17 @@ from nyttolib.survey.questionnaire import Dimension, Questionnaire, load_questio
 from nyttolib.survey.statistics import DONT_KNOW
 from nyttolib.survey.store import ClosedError, WorkshopStore, served_workshop
 
+log = logging.getLogger("nyttolib.app")
+
 PARTICIPANT_PAGE = "delta.ipynb"
+CLOSED_CHECK_SECONDS = 4.0  # how soon an open page learns that the facilitator closed the survey
 QUESTION_LABELS = {"now": "Nuläge – hur är det i dag?", "target": "Börläge – hur bör det vara?"}
 STATUS_TEXT = {
     "saved": "Dina svar är sparade.",
     "pending": "Sparar …",
     "closed": "Enkäten är stängd. Dina svar kan inte längre ändras.",
+    "closed-unsaved": "Enkäten stängdes innan ditt senaste svar hann sparas. Det som visas nu är dina sparade "
+    "svar; de kan inte längre ändras.",
     "error": "Dina senaste svar kunde inte sparas. De finns kvar här; försök igen om en stund.",
 }
 
@@ -39,6 +48,11 @@ def join_link(join_code: str) -> str:
 
 def answers_link(token: str) -> str:
     return f"{PARTICIPANT_PAGE}?{urllib.parse.urlencode({'svar': token})}"
+
+
+def question_id(dimension_id: str, statement_id: str) -> str:
+    """The id of a statement's heading, which names its answer groups (aria-labelledby)."""
+    return "nyttolib-q-" + re.sub(r"[^A-Za-z0-9_-]", "-", f"{dimension_id}--{statement_id}")
 
 
 class JoinView(widgets.VBox):
@@ -116,6 +130,12 @@ class JoinView(widgets.VBox):
                 self.subject, help_text="Välj ett system som redan finns i listan, eller skriv ett nytt namn."
             )
             fields.insert(0, self.subject_field)
+        # Nothing here is saved before "Börja svara": each field's value is sent once, when the field is left.
+        # Sent as typed, the last keystrokes could arrive after the button's click (ipywidgets holds back
+        # state while the kernel is busy, but sends a click at once): a role typed "Chef" was stored "Che".
+        for control in (self.role, self.name, self.subject):
+            if isinstance(control, (widgets.Text, widgets.Combobox)):
+                control.continuous_update = False
         self.workshop_code = workshop.join_code
         self.details.children = [intro, *fields, button("Börja svara", self._join, primary=True)]
 
@@ -140,9 +160,10 @@ class JoinView(widgets.VBox):
 class AnswerView(widgets.VBox):
     """One dimension at a time, then the numbers (if any), then "Skicka in"."""
 
-    def __init__(self, session: ParticipantSession, *, joined: bool):
+    def __init__(self, session: ParticipantSession, *, joined: bool, live: bool = True):
         super().__init__()
         self.session = session
+        self._shown_closed = session.closed
         q = session.questionnaire
         self.add_class("nyttolib-answers")
         self.pages: list[tuple[str, Any]] = [(d.title, d) for d in session.dimensions()]
@@ -170,13 +191,13 @@ class AnswerView(widgets.VBox):
         self.nav_buttons = []
         for index in range(len(self.pages)):
             nav = widgets.Button(layout=shared_layout(width="auto"))
-            nav.on_click(guarded(lambda _b, i=index: self.show(i)))
+            nav.on_click(guarded(lambda _b, i=index: self.go_to(i)))
             self.nav_buttons.append(nav)
         nav_box = widgets.HBox(self.nav_buttons)
         nav_box.add_class("nyttolib-nav")
         self.body = widgets.VBox()
-        self.previous = button("Föregående", lambda: self.show(self.current - 1))
-        self.next = button("Nästa", lambda: self.show(self.current + 1), primary=True)
+        self.previous = button("Föregående", lambda: self.go_to(self.current - 1))
+        self.next = button("Nästa", lambda: self.go_to(self.current + 1), primary=True)
         footer = widgets.HBox([self.previous, self.next])
         footer.add_class("nyttolib-footer")
         self.children = [self.header, self.status, self.notice, nav_box, self.body, footer]
@@ -184,13 +205,40 @@ class AnswerView(widgets.VBox):
         errors.add_reporter(self._show_notice)
         self.show(0)
         self._update_status()
+        if joined:  # after "Börja svara": to the first question, not back to the top of the page
+            self.focus_first_question()
+        self._task = None
+        if live:
+            try:
+                self._task = asyncio.get_running_loop().create_task(self._watch_closed())
+            except RuntimeError:  # no event loop (a script or a test): check_closed by hand
+                self._task = None
+
+    async def _watch_closed(self) -> None:
+        """An open page learns within seconds that the survey closed (or opened again)."""
+        while True:
+            await asyncio.sleep(CLOSED_CHECK_SECONDS)
+            try:
+                self.session.check_closed()
+            except Exception:
+                log.exception("Checking whether the survey is closed failed")
+
+    def focus_first_question(self) -> None:
+        page = self.built[self.current]
+        first = next((c for c in page.children if isinstance(c, LabelledInput)), None)
+        request_focus(first or page.children[0])
 
     def _show_notice(self, message: str) -> None:
         self.notice.value = f"<p role='alert' class='nyttolib-error'>{escape(message)}</p>"
 
     def _update_status(self) -> None:
         session = self.session
-        text = STATUS_TEXT[session.status]
+        if session.closed != self._shown_closed:  # closed (or reopened) while open: show what is stored
+            self._shown_closed = session.closed
+            self.built = {}
+            self.show(self.current)
+        closed_unsaved = session.status == "closed" and session.lost_unsaved
+        text = STATUS_TEXT["closed-unsaved" if closed_unsaved else session.status]
         if session.submitted_at and session.status != "closed":
             text += " Du har skickat in; du kan ändra dina svar tills enkäten stängs."
         self.status.value = f"<p role='status'>{escape(text)}</p>"
@@ -203,6 +251,11 @@ class AnswerView(widgets.VBox):
                 label += f" ({self.session.answered(item)} av {len(item.statements)})"
             self.nav_buttons[index].description = label
             self.nav_buttons[index].button_style = "primary" if index == self.current else ""
+
+    def go_to(self, index: int) -> None:
+        """A page chosen by the participant: focus goes to its heading, where reading it starts."""
+        self.show(index)
+        request_focus(self.built[self.current].children[0])
 
     def show(self, index: int) -> None:
         if not 0 <= index < len(self.pages):
@@ -240,7 +293,8 @@ class AnswerView(widgets.VBox):
         options = [(f"{level.value} {level.label}", level.value) for level in q.scale] + [(q.dont_know, DONT_KNOW)]
         questions = QUESTIONS if q.gap_analysis else QUESTIONS[:1]
         for number, statement in enumerate(dimension.statements, start=1):
-            children.append(html(f"<h3>{number}. {escape(statement.text)}</h3>", "nyttolib-statement"))
+            heading = question_id(dimension.id, statement.id)
+            children.append(html(f"<h3 id='{heading}'>{number}. {escape(statement.text)}</h3>", "nyttolib-statement"))
             for question in questions:
                 current = session.level(dimension.id, statement.id, question)
                 radio = widgets.RadioButtons(
@@ -251,6 +305,8 @@ class AnswerView(widgets.VBox):
                     style=shared_style("description"),
                 )
                 radio.add_class("nyttolib-horizontal")
+                # One radio group per question, named by the statement and by Nuläge/Börläge (nyttolib.js).
+                radio.add_class(f"nyttolib-labelledby-{heading}")
                 radio.disabled = session.closed
                 children.append(
                     LabelledInput(

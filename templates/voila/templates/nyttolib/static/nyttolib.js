@@ -5,6 +5,11 @@
  *   .nyttolib-current (a step button)     -> aria-current="step"
  *   .nyttolib-focus-N (N grows per request) -> focus that widget (a field's input, a button, or the
  *                                              heading inside it) and scroll it into view, once.
+ *   a RadioButtons widget (.widget-radio)  -> a real radio group: its inputs share a name (one tab stop,
+ *                                              arrow keys stay inside it), role="radiogroup" named by its
+ *                                              label, and first by the element whose id follows
+ *                                              .nyttolib-labelledby-ID (a question's heading)
+ *   a label with title="null"              -> no title (ipywidgets writes its empty tooltip as "null")
  * A click on a step button (or Föregående/Nästa steg) shows "Hämtar steget …" at once: a step built
  * for the first time can take seconds on a busy server, and the page must not look dead meanwhile.
  * It goes when the new step's heading takes the focus (or after BUSY_LIMIT_MS, whatever happened). */
@@ -16,8 +21,10 @@
   var BUSY_LIMIT_MS = 30000;
   var busyStatus = null;
   var busyTimer = null;
+  var LABELLED_BY_CLASS = /(?:^|\s)nyttolib-labelledby-(\S+)/;
   var handledFocus = 0;
   var messages = 0;
+  var radioGroups = 0;
   var scheduled = false;
 
   function tokens(value) {
@@ -69,10 +76,42 @@
     });
   }
 
+  function syncRadioGroups() {
+    document.querySelectorAll(".widget-radio-box").forEach(function (box) {
+      var widget = box.parentElement;
+      var name = widget.getAttribute("data-nyttolib-group");
+      if (!name) {
+        name = "nyttolib-radio-" + (++radioGroups);
+        widget.setAttribute("data-nyttolib-group", name);
+      }
+      box.querySelectorAll("input[type=radio]").forEach(function (input) {
+        if (input.name !== name) input.name = name;
+      });
+      var ids = [];
+      var extra = LABELLED_BY_CLASS.exec(widget.className);
+      if (extra && document.getElementById(extra[1])) ids.push(extra[1]);
+      var label = widget.querySelector(":scope > .widget-label");
+      if (label && label.textContent.trim()) {
+        if (!label.id) label.id = name + "-label";
+        ids.push(label.id);
+      }
+      if (box.getAttribute("role") !== "radiogroup") box.setAttribute("role", "radiogroup");
+      if (ids.length && box.getAttribute("aria-labelledby") !== ids.join(" ")) {
+        box.setAttribute("aria-labelledby", ids.join(" "));
+      }
+    });
+  }
+
+  function syncTitles() {
+    document.querySelectorAll("[title='null']").forEach(function (el) { el.removeAttribute("title"); });
+  }
+
   function focusTarget(element) {
     if (element.matches("button, input, textarea, select, a[href]")) return element;
     if (element.matches(".nyttolib-field")) {
-      return element.querySelector("input:checked, input:not([type=radio]), textarea, select, input");
+      // A radio group is entered at its chosen answer (as Tab does), else at its first.
+      return element.querySelector("input[type=radio]:checked") ||
+        element.querySelector("input:not([type=radio]), textarea, select, input");
     }
     var target = element.querySelector("h1, h2, h3, h4, h5, h6");
     if (target) target.setAttribute("tabindex", "-1");
@@ -122,6 +161,8 @@
 
   function sync() {
     scheduled = false;
+    syncRadioGroups();
+    syncTitles();
     syncFields();
     syncSteps();
     syncFocus();
@@ -140,7 +181,7 @@
       subtree: true,
       childList: true,
       attributes: true,
-      attributeFilter: ["class"],
+      attributeFilter: ["class", "title"],
     });
     schedule();
   }
