@@ -231,7 +231,7 @@ class TrafficLight(_Content):
 class PrintLimits(_Content):
     """How much the printed beslutsunderlag (PDF) holds: see nyttolib.exports.print_limits."""
 
-    rows: int = Field(100, ge=20)
+    rows: int = Field(80, ge=20)
     characters: int = Field(8_000, ge=2_000)
     plan_item_rows: int = Field(8, ge=1)
     notice: str = (

@@ -29,6 +29,7 @@ NET_COLOUR = "#1f3a93"
 # text to LaTeX. The settings are read when a Text artist is made, and tick labels are made while the
 # figure is saved, so drawing and saving both happen inside them.
 PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
+MAX_YEAR_TICKS = 12
 
 
 def chart_png(draw: Callable[[Figure], None], *, width: float, height: float, dpi: int) -> bytes:
@@ -77,7 +78,9 @@ def _draw_cost_benefit(figure: Figure, result: CalculationResult) -> None:
         positions, result.accumulated_net, marker="o", color=NET_COLOUR, linewidth=2, label="Ackumulerad nettonytta"
     )
     axes.axhline(0, color="#333333", linewidth=0.8)
-    axes.set_xticks(positions, result.year_labels)
+    # At most MAX_YEAR_TICKS years named under the axis (thirty side by side ran into each other).
+    every = -(-len(positions) // MAX_YEAR_TICKS) or 1
+    axes.set_xticks(positions[::every], result.year_labels[::every])
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.number(value)))
     axes.set_ylabel("kr")
     axes.spines[["top", "right"]].set_visible(False)
