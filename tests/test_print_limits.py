@@ -97,3 +97,24 @@ def test_the_model_refuses_more_rows_than_it_holds(change):
     with pytest.raises(ValidationError) as error:
         Assessment.model_validate(data)
     assert error.value.errors()[0]["type"] == "too_long"
+
+
+def test_a_long_calculation_prints_its_years_as_rows(content, invoice):
+    """30 years of large figures made 15 tables of two years each per list; printed, the years are the
+    rows of one table (with the sums), and the lines show their sum over the years. The HTML keeps the
+    tables year by year."""
+    document = invoice.model_copy(deep=True)
+    calc = document.calculation
+    calc.years = 30
+    for line in calc.cost_lines:
+        line.values = (line.values * 30)[:30]
+    document = Assessment.model_validate(document.model_dump())
+    html, printed = render_html(document, content), render_printed_html(document, content)
+    assert html.count("<caption>Per år (kr),") > 2 and 'class="grid figures by-year"' not in html
+    by_year = printed.split('class="grid figures by-year"', 1)[1].split("</table>", 1)[0]
+    years = re.findall(r'<tr><th scope="row">(\d{4})</th>', by_year)
+    assert years == [str(calc.start_year + i) for i in range(30)] and ">Summa</th>" in by_year
+    assert printed.count("<caption>Per år (kr)") == 1
+    assert "Kostnader, summa över 30 år (per år i HTML-versionen och i xlsx-filen)" in printed
+    total = report.report_context(document, content)["result"].total_cost
+    assert f"{round(total):,}".replace(",", "\u00a0") in by_year

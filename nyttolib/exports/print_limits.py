@@ -10,7 +10,7 @@ first page. The HTML report, the JSON and the xlsx always hold everything.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from nyttolib import formatting as fmt
 
@@ -20,12 +20,15 @@ def water_level(sizes: Sequence[int], budget: int, weights: Sequence[int] | None
 
     Small items keep their whole size; the large ones are all cut to the same L (water-filling)."""
     weights = weights or [1] * len(sizes)
-    def used(level: int) -> int:
-        return sum(w * min(s, level) for s, w in zip(sizes, weights, strict=True))
+    return largest_level(lambda level: sum(w * min(s, level) for s, w in zip(sizes, weights, strict=True)),
+                         budget, max(sizes, default=0))
 
-    if used(max(sizes, default=0)) <= budget:
+
+def largest_level(used: Callable[[int], int], budget: int, top: int) -> int | None:
+    """The largest L in 0..top with used(L) ≤ budget (`used` grows with L), or None when used(top) fits."""
+    if used(top) <= budget:
         return None
-    low, high = 0, max(sizes)  # used(low) ≤ budget < used(high)
+    low, high = 0, top  # used(low) ≤ budget < used(high), or used(0) > budget and the answer is 0
     while high - low > 1:
         middle = (low + high) // 2
         low, high = (middle, high) if used(middle) <= budget else (low, middle)

@@ -44,7 +44,7 @@ from nyttolib.assessment.rules import calculation_requirement, follow_up_status
 from nyttolib.assessment.validation import describe_location
 from nyttolib.content import Content, PrintLimits
 from nyttolib.exports.charts import cost_benefit_alt_text, cost_benefit_png, png_data_uri
-from nyttolib.exports.print_limits import shortened, water_level
+from nyttolib.exports.print_limits import largest_level, shortened, water_level
 from nyttolib.paths import templates_dir
 from nyttolib.text import without_bidi_controls
 
@@ -158,6 +158,8 @@ def logo_data_uri(directory: Path) -> str | None:
 
 #: At most this many years side by side in one table: more would not fit the A4 width.
 YEARS_PER_TABLE = 5
+#: Printed, a calculation that needs more year tables than this shows its years as rows instead.
+MAX_YEAR_TABLES = 2
 #: The narrowest per-year table (Kostnader) has about 84 mm for its year columns at 9.5 pt, where a digit
 #: (or the space between digit groups) takes 2.15 mm and a cell's padding 1.8 mm.
 YEAR_COLUMNS_MM = 84
@@ -237,10 +239,12 @@ def effect_lines(assessment: Assessment, result: CalculationResult) -> list[dict
 
 
 def row_limit(context: dict[str, Any], limits: PrintLimits) -> int | None:
-    """How many rows of each list the printed version shows (None: all), from the lists the template
-    prints and what one row of each costs (a per-year table is printed once per group of years)."""
+    """How many rows of each list the printed version shows (None: all; at least one), from the lists
+    the template prints and what one row of each costs (a per-year table is printed once per group of
+    years). Measurements count only for the plans that are printed."""
     groups = len(context["year_groups"])
     plan = context["a"].plan
+    measurements = [len(item.measurements) for item in plan.items]
     lists = [
         (context["funding"], 1),
         (context["a"].benefits, 1),
@@ -248,14 +252,20 @@ def row_limit(context: dict[str, Any], limits: PrintLimits) -> int | None:
         (context["effect_lines"], groups),
         (context["result"].freed_time, 2),
         (context["plan_items"], limits.plan_item_rows),
-        *((item.measurements, 1) for item in plan.items),
         (plan.activities, 1),
         (plan.prerequisites, 1),
         (plan.behaviour_changes, 1),
         (plan.risks, 2),
         (context["progress"].missing, 1),
     ]
-    return water_level([len(rows) for rows, _ in lists], limits.rows, [weight for _, weight in lists])
+
+    def used(level: int) -> int:
+        shown = sum(weight * min(len(rows), level) for rows, weight in lists)
+        return shown + sum(min(count, level) for count in measurements[:level])
+
+    top = max([len(rows) for rows, _ in lists] + measurements)
+    level = largest_level(used, limits.rows, top)
+    return None if level is None else max(level, 1)
 
 
 def report_context(
@@ -341,6 +351,11 @@ def report_context(
         "css": (report_template_dir() / "report.css").read_text(encoding="utf-8"),
         "print_notice": None,
     }
+    # Printed, a long calculation gives its years as rows of one table: a table of two or three years at
+    # a time, repeated for every list, made pages (30 years of large figures: 15 tables each).
+    context["years_as_rows"] = printed and len(context["year_groups"]) > MAX_YEAR_TABLES
+    if context["years_as_rows"]:
+        context["year_groups"] = [list(range(len(result.year_labels)))]
     limit = row_limit(context, content.settings.print_limits) if printed else None
     context["row_limit"] = limit
     context["rows"] = lambda rows: rows if limit is None else rows[:limit]
