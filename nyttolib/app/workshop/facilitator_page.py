@@ -8,9 +8,7 @@ workshop (`nyttolib serve --workshop`) opens only that one and offers no "Skapa 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import logging
 from html import escape
 from typing import Any
 
@@ -28,6 +26,7 @@ from nyttolib.app.fields import (
     text_control,
     wide,
 )
+from nyttolib.app.polling import every
 from nyttolib.app.request import page_address, query_parameter
 from nyttolib.app.workshop.participant_page import PARTICIPANT_PAGE, join_link
 from nyttolib.app.workshop.widgets import LabelledInput, button
@@ -36,8 +35,6 @@ from nyttolib.storage.assessments import NotFoundError
 from nyttolib.survey.facilitation import PRIORITIES, Action, FacilitationSession, Key
 from nyttolib.survey.questionnaire import Questionnaire, load_questionnaires
 from nyttolib.survey.store import Workshop, WorkshopStore, served_workshop
-
-log = logging.getLogger("nyttolib.app")
 
 FACILITATOR_PAGE = "ledare.ipynb"
 REFRESH_SECONDS = 4.0
@@ -157,22 +154,9 @@ class FacilitatorView(widgets.VBox):
         self.facilitation.on_change(guarded(self._taken_in))
         self.refresh(force=True)
         self.show("overview")
-        self._task = None
-        if live:
-            try:
-                self._task = asyncio.get_running_loop().create_task(self._poll())
-            except RuntimeError:  # no event loop (a script or a test): refresh by hand
-                self._task = None
+        self._task = every(REFRESH_SECONDS, self.refresh, "Live refresh") if live else None
 
     # -- live updates ----------------------------------------------------------------------------
-
-    async def _poll(self) -> None:
-        while True:
-            await asyncio.sleep(REFRESH_SECONDS)
-            try:
-                self.refresh()
-            except Exception:
-                log.exception("Live refresh failed")
 
     def _show_notice(self, message: str) -> None:
         self.notice.value = f"<p role='alert' class='nyttolib-error'>{escape(message)}</p>"

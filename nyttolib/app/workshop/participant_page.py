@@ -4,8 +4,6 @@ answers until the facilitator closes the survey; nothing here can reach anyone e
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
 import urllib.parse
 from collections.abc import Callable
@@ -18,6 +16,7 @@ from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
 from nyttolib.app.fields import dropdown_control, html, shared_layout, shared_style, text_control, wide
 from nyttolib.app.focus import request_focus
+from nyttolib.app.polling import every
 from nyttolib.app.request import page_address, query_parameter
 from nyttolib.app.workshop.widgets import LabelledInput, button
 from nyttolib.content import ContentError
@@ -26,8 +25,6 @@ from nyttolib.survey.participant import QUESTIONS, ParticipantSession
 from nyttolib.survey.questionnaire import Dimension, Questionnaire, load_questionnaires
 from nyttolib.survey.statistics import DONT_KNOW
 from nyttolib.survey.store import ClosedError, WorkshopStore, served_workshop
-
-log = logging.getLogger("nyttolib.app")
 
 PARTICIPANT_PAGE = "delta.ipynb"
 CLOSED_CHECK_SECONDS = 4.0  # how soon an open page learns that the facilitator closed the survey
@@ -207,21 +204,9 @@ class AnswerView(widgets.VBox):
         self._update_status()
         if joined:  # after "Börja svara": to the first question, not back to the top of the page
             self.focus_first_question()
-        self._task = None
-        if live:
-            try:
-                self._task = asyncio.get_running_loop().create_task(self._watch_closed())
-            except RuntimeError:  # no event loop (a script or a test): check_closed by hand
-                self._task = None
-
-    async def _watch_closed(self) -> None:
-        """An open page learns within seconds that the survey closed (or opened again)."""
-        while True:
-            await asyncio.sleep(CLOSED_CHECK_SECONDS)
-            try:
-                self.session.check_closed()
-            except Exception:
-                log.exception("Checking whether the survey is closed failed")
+        # An open page learns within seconds that the survey closed (or opened again).
+        check = self.session.check_closed
+        self._task = every(CLOSED_CHECK_SECONDS, check, "Checking whether the survey is closed") if live else None
 
     def focus_first_question(self) -> None:
         page = self.built[self.current]
