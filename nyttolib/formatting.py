@@ -7,6 +7,7 @@ LibreOffice must stay negative numbers, and both signs are read back by `nyttoli
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
 
@@ -29,7 +30,10 @@ def number(value: float, decimals: int = 0) -> str:
     rounded = round(value, decimals)
     if rounded == 0:
         rounded = 0.0  # no "-0"
-    text = _pattern(decimals).apply(abs(rounded), swedish())
+    try:
+        text = _pattern(decimals).apply(abs(rounded), swedish())
+    except decimal.InvalidOperation:  # beyond Babel's 28-digit decimal context: Python formats it alike
+        text = f"{abs(rounded):,.{max(decimals, 0)}f}".replace(",", GROUP_SEPARATOR).replace(".", ",")
     return ("-" if rounded < 0 else "") + text
 
 
