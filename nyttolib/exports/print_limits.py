@@ -20,8 +20,11 @@ def water_level(sizes: Sequence[int], budget: int, weights: Sequence[int] | None
 
     Small items keep their whole size; the large ones are all cut to the same L (water-filling)."""
     weights = weights or [1] * len(sizes)
-    return largest_level(lambda level: sum(w * min(s, level) for s, w in zip(sizes, weights, strict=True)),
-                         budget, max(sizes, default=0))
+
+    def used(level: int) -> int:
+        return sum(w * min(s, level) for s, w in zip(sizes, weights, strict=True))
+
+    return largest_level(used, budget, max(sizes, default=0))
 
 
 def largest_level(used: Callable[[int], int], budget: int, top: int) -> int | None:

@@ -385,19 +385,20 @@ def render_printed_html(
 ) -> str:
     """The report's version for the PDF: lists and texts within the print limits, and where they were
     shortened it says so (nyttolib.exports.print_limits). Rendered once to measure the texts it prints,
-    and again with the longest of them cut, when they do not fit."""
+    and again with the longest of them cut, only when they do not fit."""
     context = report_context(assessment, content, revision=revision, saved_at=saved_at, drafts=drafts, printed=True)
     limits = content.settings.print_limits
+    if context["row_limit"] is not None:  # known before rendering: the first pass may be the last
+        context["print_notice"] = limits.notice
     lengths: list[int] = []
     texts = frozenset(user_texts(assessment.model_dump()))
     with _set(_USER_TEXTS, texts), _set(_TEXT_LENGTHS, lengths):
         html = _template().render(**context)
     text_limit = water_level(lengths, limits.characters)
-    if text_limit is None and context["row_limit"] is None:
+    if text_limit is None:
         return html
     context["print_notice"] = limits.notice
-    cut = None if text_limit is None else max(text_limit, MIN_PRINTED_TEXT)
-    with _set(_USER_TEXTS, texts), _set(_TEXT_LIMIT, cut):
+    with _set(_USER_TEXTS, texts), _set(_TEXT_LIMIT, max(text_limit, MIN_PRINTED_TEXT)):
         return _template().render(**context)
 
 
