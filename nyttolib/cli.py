@@ -26,6 +26,7 @@ from nyttolib.assessment.summary import summarise, summary_text
 from nyttolib.content import ContentError, load_content
 from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from nyttolib.paths import DATABASE_FILENAME, data_dir
+from nyttolib.portfolio.store import PortfolioStore
 from nyttolib.storage.assessments import Store, StoreError
 from nyttolib.storage.database import translate
 from nyttolib.terminal import TerminalSafe, os_error_text, unexpected_error
@@ -258,7 +259,7 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
         print(json.dumps(json_schema(), ensure_ascii=False, indent=2), file=out)
         return EXIT_OK
 
-    with Store(args.data_dir) as store:
+    with PortfolioStore(args.data_dir, content) as store:
         if args.command == "import":
             return _import(args, store, content, out)
         if args.command == "export":

@@ -341,6 +341,50 @@ class HistoryTexts(_Content):
     per_year: dict[Literal["kr", "timmar", "percent"], str]
 
 
+class Indicator(Choice):
+    unit: str
+    description: str
+    purpose: str = ""
+
+
+class MeasurementInterval(Choice):
+    months: int = Field(ge=1, le=60)
+    # Words in a plan's "Hur och när mäts detta" answer that name this interval (for older documents).
+    words: list[str] = Field(default_factory=list)
+
+
+class PrioritisationCriterion(_Content):
+    id: str
+    weight: float = Field(gt=0)
+    higher_is_better: bool = True
+
+
+class Prioritisation(_Content):
+    criteria: list[PrioritisationCriterion] = Field(min_length=1)
+    central_funding_source: str
+    disclaimer: str
+
+    @model_validator(mode="after")
+    def _check(self) -> Prioritisation:
+        _unique_ids(self.criteria, "criteria")
+        return self
+
+
+class PortfolioFile(_Content):
+    """The portfolio office's model: indicators, how often benefits are measured, how to prioritise."""
+
+    indicators: list[Indicator] = Field(default_factory=list)
+    measurement_intervals: list[MeasurementInterval] = Field(min_length=1)
+    grace_days: int = Field(ge=0, le=365)
+    prioritisation: Prioritisation
+
+    @model_validator(mode="after")
+    def _check(self) -> PortfolioFile:
+        _unique_ids(self.indicators, "indicators")
+        _unique_ids(self.measurement_intervals, "measurement_intervals")
+        return self
+
+
 class TextsFile(_Content):
     """What the form, Sammanfattning, the report and the CLI say about the state of an assessment."""
 
@@ -360,6 +404,7 @@ CONTENT_FILES: dict[str, type[_Content]] = {
     "start.yaml": StartFile,
     "form.yaml": FormFile,
     "texts.yaml": TextsFile,
+    "portfolio.yaml": PortfolioFile,
 }
 
 
@@ -397,6 +442,7 @@ class Content:
     start: StartFile
     form: FormFile
     texts: TextsFile
+    portfolio: PortfolioFile
 
     def category(self, category_id: str | None) -> Category | None:
         return next((c for c in self.benefits.categories if c.id == category_id), None)
@@ -474,8 +520,35 @@ def load_content_file(path: Path, model: type[_Content]) -> tuple[_Content | Non
         return None, problems
 
 
-def _cross_file_problems(content: Content) -> list[ContentProblem]:
+def _portfolio_problems(content: Content) -> list[ContentProblem]:
+    """The prioritisation names valuation criteria and a funding source of initiative.yaml."""
     problems = []
+    criteria = {c.id for c in content.initiative.valuation_criteria}
+    for index, criterion in enumerate(content.portfolio.prioritisation.criteria):
+        if criterion.id not in criteria:
+            problems.append(
+                ContentProblem(
+                    "portfolio.yaml",
+                    None,
+                    f"prioritisation → criteria → {index + 1}",
+                    f"'{criterion.id}' finns inte bland valuation_criteria i initiative.yaml",
+                )
+            )
+    source = content.portfolio.prioritisation.central_funding_source
+    if source not in {s.id for s in content.initiative.funding_sources}:
+        problems.append(
+            ContentProblem(
+                "portfolio.yaml",
+                None,
+                "prioritisation → central_funding_source",
+                f"'{source}' finns inte bland funding_sources i initiative.yaml",
+            )
+        )
+    return problems
+
+
+def _cross_file_problems(content: Content) -> list[ContentProblem]:
+    problems = _portfolio_problems(content)
     kinds = {k.id for k in content.initiative.kinds}
     for kind in content.benefits.calculation_rule.exempt_kinds:
         if kind not in kinds:

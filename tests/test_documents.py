@@ -12,6 +12,7 @@ from nyttolib.assessment.documents import (
     write_assessment_file,
     write_text_atomically,
 )
+from nyttolib.assessment.model import SCHEMA_VERSION
 
 
 def test_write_then_read_round_trips(content, invoice, tmp_path):
@@ -19,7 +20,7 @@ def test_write_then_read_round_trips(content, invoice, tmp_path):
     assert read_assessment_file(path, content).assessment == invoice
     mode = stat.S_IMODE(os.stat(path).st_mode)
     assert mode & stat.S_IRUSR and mode & stat.S_IWUSR and not mode & stat.S_IXUSR
-    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == 2
+    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == SCHEMA_VERSION
 
 
 def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):

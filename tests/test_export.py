@@ -17,7 +17,15 @@ import openpyxl
 import pytest
 
 from nyttolib.assessment.calculations import calculate
-from nyttolib.assessment.model import Assessment, BenefitLine, Calculation, CostLine, FreedTimeLine, Initiative
+from nyttolib.assessment.model import (
+    SCHEMA_VERSION,
+    Assessment,
+    BenefitLine,
+    Calculation,
+    CostLine,
+    FreedTimeLine,
+    Initiative,
+)
 from nyttolib.exports.batch import export_bytes, file_stem, parse_formats, write_exports
 from nyttolib.exports.report import render_html
 
@@ -73,7 +81,7 @@ def test_html_report_of_the_invoice_example(content, invoice):
     assert "Ekonomichefen äger initiativet" in text
     assert "X Övervägande del effektivitet" in text
     assert "Gul – delvis på väg (78 % av vägen till målet)" in text
-    assert "Revision 7 · sparad 2026-11-22" in text and "schemaversion 2" in text
+    assert "Revision 7 · sparad 2026-11-22" in text and f"schemaversion {SCHEMA_VERSION}" in text
     assert "100 % ifyllt" in text
 
 
@@ -103,7 +111,7 @@ def test_pdf_report(content, invoice, tmp_path):
     for number, page in enumerate(pages, start=1):
         assert "E-tjänst för manuell kundfakturering" in page.splitlines()[0]  # the header on every page
         assert f"Sida {number} av {len(pages)}" in page
-        assert "Revision 7" in page and "schemaversion 2" in page
+        assert "Revision 7" in page and f"schemaversion {SCHEMA_VERSION}" in page
     whole = "\n".join(pages).replace(NBSP, " ")
     assert "565 680" in whole and "361 800 kr" in whole and "Nyttorealiseringsplan" in whole
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout

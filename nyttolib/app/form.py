@@ -30,6 +30,7 @@ from nyttolib.assessment.consistency import rule_problems
 from nyttolib.assessment.merge import MISSING, Choice, MergePath, positional_path, row_lists
 from nyttolib.content import Content, ContentError, load_content
 from nyttolib.numbers import format_input
+from nyttolib.portfolio.store import PortfolioStore
 from nyttolib.storage.assessments import NotFoundError, Store
 
 log = logging.getLogger("nyttolib.app")
@@ -378,7 +379,7 @@ def assessment_form(
         content = content or load_content()
     except ContentError as exc:
         return content_error_page(exc)
-    store = store or Store()
+    store = store or PortfolioStore(content=content)
     try:
         full_id = store.resolve(assessment_id) if assessment_id else None
     except NotFoundError:

@@ -16,6 +16,7 @@ from nyttolib.app.request import wait_for_request
 from nyttolib.assessment.completeness import completeness
 from nyttolib.assessment.documents import check_file
 from nyttolib.content import Content, ContentError, load_content
+from nyttolib.portfolio.store import PortfolioStore
 from nyttolib.storage.assessments import Listing, Store
 
 FORM_PAGE = "bedomning.ipynb"
@@ -59,7 +60,7 @@ class StartPage(widgets.VBox):
     def __init__(self, store: Store | None = None, content: Content | None = None):
         super().__init__()
         self.content = content or load_content()
-        self.store = store or Store()
+        self.store = store or PortfolioStore(content=self.content)
         start = self.content.start
         intro = widgets.HTML(
             f"<h1>{escape(start.title)}</h1>"

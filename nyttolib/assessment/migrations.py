@@ -2,7 +2,8 @@
 
 Version 1 was the first draft format: each prerequisite answer was a boolean (true = JA) and the
 calculation had a single hourly rate (`hourly_rate_kr`). Version 2 names answers "ja"/"nej" and keeps
-one rate per kind (intern, inköpt). Each step takes a JSON dict of version N and returns version N+1;
+one rate per kind (intern, inköpt). Version 3 added the measurement interval of a plan item and the
+plan's indicator contributions. Each step takes a JSON dict of version N and returns version N+1;
 the input is never modified.
 """
 
@@ -36,7 +37,14 @@ def _v1_to_v2(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 added how often a plan's benefit is measured and the indicator contributions; both are
+    empty in an older document (the register reads the interval from the plan's text until it is set)."""
+    document["schema_version"] = 3
+    return document
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(document: dict[str, Any]) -> tuple[dict[str, Any], int]:

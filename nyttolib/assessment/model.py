@@ -26,7 +26,7 @@ from pydantic import (
 from nyttolib import numbers
 from nyttolib.text import check_line, check_text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DOCUMENT_TYPE = "nyttolib.assessment"
 
 # Long text may hold tab and newline; a line none of the control characters (see nyttolib.text).
@@ -229,6 +229,7 @@ class PlanItem(Record):
     baseline_value: Measure | None = Field(None, title="Nuläge (värde)")
     target_value: Measure | None = Field(None, title="Målvärde")
     target_date: dt.date | None = Field(None, title="Målet ska nås senast")
+    measurement_interval: Reference | None = Field(None, title="Mäts")
     measurements: list[Measurement] = Field(default_factory=list, max_length=MAX_ROWS, title="Uppföljning")
 
 
@@ -248,12 +249,25 @@ class Risk(Record):
     handling: Text = Field("", title="Hur risken hanteras")
 
 
+class IndicatorContribution(Record):
+    """What the initiative is expected to add to one of the municipality's indicators in a year, and
+    what it did add (portfolio.yaml names the indicators)."""
+
+    id: Identifier = Field(default_factory=new_id, title="Id")
+    indicator: Reference | None = Field(None, title="Indikator")
+    year: Year | None = Field(None, title="År")
+    expected: Measure | None = Field(None, title="Förväntat bidrag")
+    realised: Measure | None = Field(None, title="Uppnått bidrag")
+    comment: Text = Field("", title="Kommentar")
+
+
 class RealisationPlan(Record):
     items: list[PlanItem] = Field(default_factory=list, max_length=MAX_ROWS, title="Nyttor i planen")
     activities: list[Activity] = Field(default_factory=list, max_length=MAX_ROWS, title="Aktiviteter")
     prerequisites: list[Text] = Field(default_factory=list, max_length=MAX_ROWS, title="Förutsättningar")
     behaviour_changes: list[Text] = Field(default_factory=list, max_length=MAX_ROWS, title="Beteendeförändringar")
     risks: list[Risk] = Field(default_factory=list, max_length=MAX_ROWS, title="Risker")
+    indicators: list[IndicatorContribution] = Field(default_factory=list, max_length=MAX_ROWS, title="Indikatorer")
     reporting: Text = Field("", title="När ska det rapporteras?")
     approved_by: ShortText = Field("", title="Godkänd av (beställare)")
     approved_date: dt.date | None = Field(None, title="Godkänd datum")
@@ -261,7 +275,7 @@ class RealisationPlan(Record):
 
 class Assessment(Record):
     document_type: Literal["nyttolib.assessment"] = Field(DOCUMENT_TYPE, title="Dokumenttyp")
-    schema_version: Literal[2] = Field(SCHEMA_VERSION, title="Schemaversion")
+    schema_version: Literal[3] = Field(SCHEMA_VERSION, title="Schemaversion")
     id: Identifier | None = Field(None, title="Id")
     initiative: Initiative = Field(default_factory=Initiative, title="Om initiativet")
     prerequisites: dict[Reference, PrerequisiteAnswer] = Field(

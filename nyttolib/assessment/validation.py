@@ -203,6 +203,17 @@ def check_references(assessment: Assessment, content: Content) -> list[Problem]:
             problems += _choice(key, content.steps.plan_questions, (*loc, "answers"), "okänd fråga", content)
         for key in item.seven_questions:
             problems += _choice(key, content.steps.seven_questions, (*loc, "seven_questions"), "okänd fråga", content)
+        problems += _choice(
+            item.measurement_interval,
+            content.portfolio.measurement_intervals,
+            (*loc, "measurement_interval"),
+            "okänt mätintervall",
+            content,
+        )
+    problems += _unique([row.id for row in plan.indicators], ("plan", "indicators"), content)
+    for index, row in enumerate(plan.indicators):
+        loc = ("plan", "indicators", index, "indicator")
+        problems += _choice(row.indicator, content.portfolio.indicators, loc, "okänd indikator", content)
     return problems
 
 

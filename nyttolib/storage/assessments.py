@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.migrations import migrate
+from nyttolib.assessment.model import SCHEMA_VERSION, Assessment
 from nyttolib.assessment.validation import describe_location
 from nyttolib.messages import error_text
 from nyttolib.storage.database import DatabaseStore, StoreError, now
@@ -140,6 +142,19 @@ def _check_loads(text: str) -> None:
         raise StoreError(f"Bedömningen kan inte sparas: {where}: {error_text(error)}") from None
 
 
+def read_revision(assessment_id: str, revision: int, text: str) -> Assessment:
+    """A stored revision as an assessment; one saved by an older nyttolib is migrated as it is read."""
+    try:
+        document = json.loads(text)
+        if isinstance(document, dict) and document.get("schema_version") != SCHEMA_VERSION:
+            document, _ = migrate(document)
+        return Assessment.model_validate(document)
+    except ValidationError as exc:
+        raise UnreadableError(assessment_id, revision, exc) from None
+    except ValueError as exc:  # not JSON, or a schema version this nyttolib cannot read
+        raise StoreError(f"Revision {revision} av bedömningen '{assessment_id}' går inte att läsa: {exc}") from None
+
+
 class Store(DatabaseStore):
     """Assessments in one SQLite database; safe to use from several processes at once."""
 
@@ -205,7 +220,12 @@ class Store(DatabaseStore):
                     text,
                 ),
             )
+            self._after_save(db, assessment_id, revision, assessment.model_copy(update={"id": assessment_id}))
         return Saved(assessment_id, revision, saved_at)
+
+    def _after_save(self, db: sqlite3.Connection, assessment_id: str, revision: int, assessment: Assessment) -> None:
+        """Called inside the save's transaction: a store that keeps figures derived from the document
+        (the portfolio's summary row) writes them here, so they are saved with the revision or not at all."""
 
     def import_assessment(
         self,
@@ -258,10 +278,7 @@ class Store(DatabaseStore):
         if row is None:
             which = f"revision {revision} av " if revision is not None else ""
             raise NotFoundError(f"Det finns ingen {which}bedömning med id '{assessment_id}'.")
-        try:
-            return Assessment.model_validate_json(row[0]), row[1]
-        except ValidationError as exc:
-            raise UnreadableError(assessment_id, row[1], exc) from None
+        return read_revision(assessment_id, row[1], row[0]), row[1]
 
     def head_revision(self, assessment_id: str) -> int:
         row = self._database.row(
