@@ -131,6 +131,10 @@ def _parser() -> argparse.ArgumentParser:
         "--participants", type=int, default=30, metavar="N", help="antal deltagare att ha kärnor redo för (30)"
     )
 
+    from nyttolib.portfolio.cli import add_parser as add_portfolio_parser
+
+    add_portfolio_parser(commands, _Parser)
+
     workshop = commands.add_parser("workshop", help="mognadsanalys i workshop: skapa, lista, exportera, jämföra")
     actions = workshop.add_subparsers(dest="action", required=True, metavar="ÅTGÄRD", parser_class=_Parser)
     create = actions.add_parser("create", help="skapa en workshop och skriv ut deltagarkod och ledarkod")
@@ -244,6 +248,11 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
             open_browser=not args.no_browser,
             allowed_hosts=args.allow_host,
         )
+
+    if args.command == "portfolio":
+        from nyttolib.portfolio.cli import portfolio_command
+
+        return portfolio_command(args, content, out, err)
 
     if args.command == "workshop":
         from nyttolib.survey.cli import workshop_command
