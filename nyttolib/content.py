@@ -234,6 +234,9 @@ class PrintLimits(_Content):
     rows: int = Field(80, ge=20)
     characters: int = Field(8_000, ge=2_000)
     plan_item_rows: int = Field(8, ge=1)
+    #: The portfolio report's PDF: rows of each table of initiatives, characters of a name in them.
+    portfolio_rows: int = Field(100, ge=20)
+    portfolio_text: int = Field(80, ge=40)
     notice: str = (
         "Utskriften är förkortad: de längsta listorna och texterna visas delvis, och det står vid var och en. "
         "Hela beslutsunderlaget finns i HTML-versionen och i bedömningen."

@@ -2,7 +2,7 @@
 never recalculate show the figures.
 
 openpyxl writes every formula with an empty `<v/>`. Here the workbook's formulas are evaluated (the
-small set of functions nyttolib writes: arithmetic, comparison, SUM, SUMIF, IF, NPV, tokenised by
+small set of functions nyttolib writes: arithmetic, comparison, SUM, SUMIF, COUNTIF, COUNTA, IF, NPV, tokenised by
 openpyxl's own formula tokenizer), and the results are written into the `<v>` elements of the sheet
 XML, as ECMA-376 describes (`t="str"` for text results, `t="e"` for errors). Excel and LibreOffice
 still recalculate on opening (openpyxl sets fullCalcOnLoad); the tests compare the cached values with
@@ -202,6 +202,8 @@ def _numbers(values: list[Any]) -> list[float]:
 
 def _compare(left: Any, operator: str, right: Any) -> bool:
     if isinstance(left, str) or isinstance(right, str):
+        # An empty cell compared with text is the empty text (Excel: =A1="" is TRUE for an empty A1).
+        left, right = ("" if left is None else left), ("" if right is None else right)
         if not (isinstance(left, str) and isinstance(right, str)):
             return operator == "<>"  # text never equals a number
         left, right = left.casefold(), right.casefold()
@@ -371,18 +373,48 @@ def _if(arguments: list[Thunk]) -> Any:
     return arguments[2]() if len(arguments) == 3 else False
 
 
+def _matches(value: Any, wanted: Any) -> bool:
+    """SUMIF's and COUNTIF's plain criterion: text equal but for case, or a number equal to a number."""
+    if isinstance(wanted, str):
+        return isinstance(value, str) and value.casefold() == wanted.casefold()
+    return isinstance(value, int | float) and not isinstance(value, bool) and float(value) == float(wanted)
+
+
+def _plain_criterion(wanted: Any, name: str) -> None:
+    """Only the criteria nyttolib writes: a text (no comparison operator, no wildcard) or a number."""
+    if isinstance(wanted, str):
+        if wanted[:1] in ("<", ">", "=") or any(ch in wanted for ch in "*?~"):
+            raise _Unsupported(name)
+    elif not isinstance(wanted, int | float) or isinstance(wanted, bool):
+        raise _Unsupported(name)
+
+
 def _sumif(arguments: list[Thunk]) -> float:
     if len(arguments) != 3:
         raise _Unsupported("SUMIF")
     criteria, wanted, summed = (argument() for argument in arguments)
     criteria = criteria if isinstance(criteria, list) else [criteria]
     summed = summed if isinstance(summed, list) else [summed]
-    if not isinstance(wanted, str) or wanted[:1] in ("<", ">", "=") or len(summed) != len(criteria):
-        raise _Unsupported("SUMIF")  # only the plain text criterion nyttolib writes
-    chosen = [
-        s for c, s in zip(criteria, summed, strict=True) if isinstance(c, str) and c.casefold() == wanted.casefold()
-    ]
+    _plain_criterion(wanted, "SUMIF")
+    if len(summed) != len(criteria):
+        raise _Unsupported("SUMIF")
+    chosen = [s for c, s in zip(criteria, summed, strict=True) if _matches(c, wanted)]
     return math.fsum(_numbers(chosen))
+
+
+def _countif(arguments: list[Thunk]) -> int:
+    if len(arguments) != 2:
+        raise _Unsupported("COUNTIF")
+    values, wanted = (argument() for argument in arguments)
+    _plain_criterion(wanted, "COUNTIF")
+    return sum(1 for value in (values if isinstance(values, list) else [values]) if _matches(value, wanted))
+
+
+def _counta(arguments: list[Thunk]) -> int:
+    """Cells that are not empty (an empty text counts, as in Excel)."""
+    values = [argument() for argument in arguments]
+    flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+    return sum(1 for value in flat if value is not None)
 
 
 def _npv(arguments: list[Thunk]) -> float:
@@ -395,7 +427,14 @@ def _npv(arguments: list[Thunk]) -> float:
     return sum(flow / (1 + rate) ** (year + 1) for year, flow in enumerate(flows))
 
 
-_FUNCTIONS: dict[str, Callable[[list[Thunk]], Any]] = {"SUM": _sum, "IF": _if, "SUMIF": _sumif, "NPV": _npv}
+_FUNCTIONS: dict[str, Callable[[list[Thunk]], Any]] = {
+    "SUM": _sum,
+    "IF": _if,
+    "SUMIF": _sumif,
+    "COUNTIF": _countif,
+    "COUNTA": _counta,
+    "NPV": _npv,
+}
 
 
 def cached_values(book: Any) -> dict[str, dict[str, Any]]:

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from nyttolib.content import Content
 from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK
+from nyttolib.portfolio import cli_views
 from nyttolib.portfolio.store import PortfolioStore
 
 
@@ -19,6 +20,7 @@ def add_parser(commands: argparse._SubParsersAction, parser_class: type[argparse
     )
     actions = portfolio.add_subparsers(dest="action", required=True, metavar="ÅTGÄRD", parser_class=parser_class)
     actions.add_parser("rebuild", help="räkna om portföljens rader från bedömningarnas senaste revisioner")
+    cli_views.add_parsers(actions)
 
 
 def _rebuild(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: TextIO) -> int:
@@ -32,6 +34,7 @@ def _rebuild(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: 
 
 ACTIONS: dict[str, Callable[[argparse.Namespace, PortfolioStore, TextIO, TextIO], int]] = {
     "rebuild": _rebuild,
+    **cli_views.ACTIONS,
 }
 
 

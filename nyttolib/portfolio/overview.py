@@ -1,0 +1,182 @@
+"""The portfolio at a glance: the figures `nyttolib portfolio summary` prints and the portfolio report
+shows, computed once from the summary rows (never from the documents) over the filtered initiatives.
+
+The CLI's JSON, its text and the report's sections all read one `Overview`, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from nyttolib.content import Content
+from nyttolib.portfolio import queries
+from nyttolib.portfolio.queries import Filters, Funding
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An assessment whose newest revision does not open: it is in the portfolio, without figures."""
+
+    id: str
+    name: str
+    message: str
+
+
+@dataclass
+class Overview:
+    """The filtered portfolio's tables (pandas frames from `nyttolib.portfolio.queries`)."""
+
+    rows: list[dict[str, Any]]
+    table: pd.DataFrame
+    funnel: pd.DataFrame
+    balance: pd.DataFrame
+    per_year: pd.DataFrame
+    by_year: pd.DataFrame
+    funding: Funding
+    indicators: pd.DataFrame
+    filters: Filters
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.table)
+
+    @property
+    def total_cost_kr(self) -> float:
+        return float(self.table["cost_kr"].sum())
+
+    @property
+    def net_kr(self) -> float:
+        return float(self.table["net_kr"].sum())
+
+    @property
+    def annual_realisable_net_kr(self) -> float:
+        return float(self.table["annual_realisable_net_kr"].sum())
+
+
+def overview(
+    rows: list[dict[str, Any]], content: Content, filters: Filters | None = None, budget_kr: float | None = None
+) -> Overview:
+    """Everything the summary and the report show, over the initiatives that match `filters`."""
+    filters = filters or Filters()
+    everything = queries.frame(rows, content)
+    table = queries.sort(queries.apply_filters(everything, filters), "stage_label")
+    unreadable = [
+        Unreadable(row["id"], row.get("name") or "", row["unreadable"]) for row in rows if row.get("unreadable")
+    ]
+    return Overview(
+        rows=rows,
+        table=table,
+        funnel=queries.funnel(table, content),
+        balance=queries.balance(table, content),
+        per_year=queries.per_year(rows, table),
+        by_year=queries.listing_summary(table)["by_year"],
+        funding=queries.central_funding(table, budget_kr),
+        indicators=queries.indicator_totals(rows, table, content),
+        filters=filters,
+        unreadable=unreadable,
+    )
+
+
+def axis_positions(view: Overview, content: Content) -> list[dict[str, Any]]:
+    """Per axis of the balance: where the portfolio lies (0 % = all left, 100 % = all right), counted and
+    cost-weighted, and how many initiatives are not placed on it."""
+    table = view.table
+    found = []
+    for axis in content.classification.axes:
+        column = table[f"axis_{axis.id}"] if len(table) else None
+        classified = int(column.notna().sum()) if column is not None else 0
+        found.append(
+            {
+                "axis": axis.id,
+                "left": axis.left,
+                "right": axis.right,
+                "right_share_percent": queries.right_share(column) if column is not None else None,
+                "right_share_cost_percent": queries.right_share(column, table["cost_kr"])
+                if column is not None
+                else None,
+                "classified": classified,
+                "unclassified": len(table) - classified,
+            }
+        )
+    return found
+
+
+def _year(value: Any) -> int | None:
+    """A year as a plain JSON integer; pandas' missing values (NA, NaN) as None."""
+    import pandas as pd
+
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def summary_json(view: Overview, content: Content) -> dict[str, Any]:
+    """The overview as plain JSON (`nyttolib portfolio summary --json`): amounts in kronor."""
+    funding = view.funding
+    balance = []
+    for position in axis_positions(view, content):
+        cells = view.balance[view.balance["axis"] == position["axis"]] if len(view.balance) else []
+        balance.append(
+            {
+                **position,
+                "cells": [
+                    {
+                        "level": int(cell["level"]),
+                        "label": cell["cell"],
+                        "count": int(cell["count"]),
+                        "count_percent": float(cell["count_percent"]),
+                        "cost_kr": float(cell["cost_kr"]),
+                        "cost_percent": float(cell["cost_percent"]),
+                    }
+                    for _, cell in (cells.iterrows() if len(cells) else [])
+                ],
+            }
+        )
+    return {
+        "count": view.count,
+        "total_cost_kr": view.total_cost_kr,
+        "net_kr": view.net_kr,
+        "annual_realisable_net_kr": view.annual_realisable_net_kr,
+        "by_stage": [
+            {"stage": r["stage"] or None, "label": r["label"], "count": int(r["count"]), "cost_kr": float(r["cost_kr"])}
+            for r in view.funnel.to_dict("records")
+        ],
+        "by_year": [
+            {"year": _year(r["year"]), "count": int(r["count"]), "cost_kr": float(r["cost_kr"])}
+            for r in view.by_year.to_dict("records")
+        ],
+        "per_calendar_year": [
+            {
+                "year": int(r["year"]),
+                "cost_kr": float(r["cost_kr"]),
+                "realisable_benefit_kr": float(r["realisable_benefit_kr"]),
+                "realised_benefit_kr": float(r["realised_benefit_kr"]),
+                "net_kr": float(r["net_kr"]),
+            }
+            for r in view.per_year.to_dict("records")
+        ],
+        "calculations_without_year": int(view.per_year.attrs.get("unplaced", 0)),
+        "balance": balance,
+        "central_funding": {
+            "used_kr": funding.used_kr,
+            "budget_kr": funding.budget_kr,
+            "left_kr": funding.left_kr,
+            "used_percent": funding.used_percent,
+        },
+        "indicators": [
+            {
+                "indicator": r["indicator"],
+                "label": r["label"],
+                "unit": r["unit"],
+                "year": _year(r["year"]),
+                "expected": float(r["expected"]),
+                "realised": float(r["realised"]),
+                "initiatives": int(r["initiatives"]),
+            }
+            for r in view.indicators.to_dict("records")
+        ],
+        "unreadable": [{"id": u.id, "name": u.name, "message": u.message} for u in view.unreadable],
+    }
