@@ -49,52 +49,78 @@ def valuation_text(valuation: dict[str, Any], content: Content) -> str:
 
 
 def frame(rows: list[dict[str, Any]], content: Content) -> pd.DataFrame:
-    """One row per initiative with the table's columns, labels from the content, and orders for sorting."""
+    """One row per initiative with the table's columns, labels from the content, and orders for sorting.
+
+    Built from one tuple per row with every label looked up once per value (not once per row), since a
+    region's portfolio has a hundred thousand rows: building a dict per row took most of the summary."""
     import pandas as pd
 
     stages, stage_order = _choices(content.initiative.portfolio_stages)
     kinds, _ = _choices(content.initiative.kinds)
     classes = {c.id: c for c in content.initiative.priority_classes}
-    lights = content.settings.traffic_light.labels
-    records = []
+    labels = content.settings.traffic_light.labels
+    axes = [axis.id for axis in content.classification.axes]
+    criteria = [c.id for c in content.initiative.valuation_criteria]
+    no_stage = (NO_STAGE, len(stage_order))
+    stage_of = {stage_id: (label, stage_order[stage_id]) for stage_id, label in stages.items()}
+    priority_of = {class_id: (c.label, c.rank) for class_id, c in classes.items()}
+    light_of = {colour: (getattr(labels, colour), LIGHT_ORDER.index(colour)) for colour in LIGHT_ORDER}
+    valuation_texts: dict[tuple[Any, ...], str] = {}
+    columns = _frame_columns(content)
+    width = len(columns)
+    records: list[tuple[Any, ...]] = []
     for row in rows:
         if row.get("unreadable"):
-            records.append({"id": row["id"], "name": row.get("name", ""), "unreadable": row["unreadable"]})
+            unreadable = [None] * width
+            unreadable[0], unreadable[4], unreadable[-1] = row["id"], row.get("name", ""), row["unreadable"]
+            records.append(tuple(unreadable))
             continue
-        priority = classes.get(row.get("priority_class") or "")
+        stage = row.get("stage")
+        kind = row.get("kind")
+        priority = row.get("priority_class")
+        light = row.get("light") or "none"
+        valuation = row.get("valuation") or {}
+        levels = tuple(valuation.get(key) for key in criteria)
+        text = valuation_texts.get(levels)
+        if text is None:
+            text = valuation_texts[levels] = valuation_text(valuation, content)
+        classification = row.get("classification") or {}
+        stage_label, order = stage_of.get(stage or "", no_stage)
+        priority_label, rank = priority_of.get(priority or "", (NO_VALUE, None))
+        light_label, light_order = light_of[light]
         records.append(
-            {
-                "id": row["id"],
-                "revision": row.get("revision"),
-                "number": row.get("number") or "",
-                "year": row.get("year"),
-                "name": row.get("name") or "",
-                "department": row.get("department") or "",
-                "owner": row.get("owner") or "",
-                "project_number": row.get("project_number") or "",
-                "stage": row.get("stage"),
-                "stage_label": stages.get(row.get("stage") or "", NO_STAGE),
-                "stage_order": stage_order.get(row.get("stage") or "", len(stage_order)),
-                "kind": row.get("kind"),
-                "kind_label": kinds.get(row.get("kind") or "", NO_VALUE),
-                "priority_class": row.get("priority_class"),
-                "priority_label": priority.label if priority else NO_VALUE,
-                "priority_rank": priority.rank if priority else None,
-                "valuation_text": valuation_text(row.get("valuation") or {}, content),
-                "cost_kr": cost_of(row),
-                "central_funding_kr": row.get("central_funding_kr") or 0.0,
-                "net_kr": row.get("net_kr") or 0.0,
-                "annual_realisable_net_kr": row.get("annual_realisable_net_kr") or 0.0,
-                "completeness_percent": row.get("completeness_percent") or 0.0,
-                "light": row.get("light") or "none",
-                "light_label": getattr(lights, row.get("light") or "none"),
-                "light_order": LIGHT_ORDER.index(row.get("light") or "none"),
-                **{f"axis_{axis}": level for axis, level in (row.get("classification") or {}).items()},
-                **{f"valuation_{key}": level for key, level in (row.get("valuation") or {}).items()},
-                "unreadable": None,
-            }
+            (
+                row["id"],
+                row.get("revision"),
+                row.get("number") or "",
+                row.get("year"),
+                row.get("name") or "",
+                row.get("department") or "",
+                row.get("owner") or "",
+                row.get("project_number") or "",
+                stage,
+                stage_label,
+                order,
+                kind,
+                kinds.get(kind or "", NO_VALUE),
+                priority,
+                priority_label,
+                rank,
+                text,
+                cost_of(row),
+                row.get("central_funding_kr") or 0.0,
+                row.get("net_kr") or 0.0,
+                row.get("annual_realisable_net_kr") or 0.0,
+                row.get("completeness_percent") or 0.0,
+                light,
+                light_label,
+                light_order,
+                *(classification.get(axis) for axis in axes),
+                *levels,
+                None,
+            )
         )
-    table = pd.DataFrame.from_records(records, columns=_frame_columns(content))
+    table = pd.DataFrame.from_records(records, columns=columns)
     return table.astype({"year": "Int64", "priority_rank": "Int64"})
 
 
@@ -307,7 +333,7 @@ def right_share(axis_levels: pd.Series, weights: pd.Series | None = None) -> flo
 
 
 def _ids(table: pd.DataFrame) -> set[str]:
-    return set(table.loc[table["unreadable"].isna(), "id"])
+    return set(table.loc[table["unreadable"].isna(), "id"].tolist())
 
 
 def per_year(rows: list[dict[str, Any]], table: pd.DataFrame) -> pd.DataFrame:
@@ -316,7 +342,7 @@ def per_year(rows: list[dict[str, Any]], table: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     wanted = _ids(table)
-    totals: dict[int, dict[str, float]] = {}
+    sums = {"cost_per_year": {}, "realisable_benefit_per_year": {}, "realised_benefit_per_year": {}}
     unplaced = 0
     for row in rows:
         if row["id"] not in wanted:
@@ -326,16 +352,20 @@ def per_year(rows: list[dict[str, Any]], table: pd.DataFrame) -> pd.DataFrame:
                 row.get("realisable_benefit_per_year", {}).values()
             )
             continue
-        for key, column in (
-            ("cost_per_year", "cost_kr"),
-            ("realisable_benefit_per_year", "realisable_benefit_kr"),
-            ("realised_benefit_per_year", "realised_benefit_kr"),
-        ):
+        for key, found in sums.items():  # summed by the text keys first: one int() per year, not per row
             for year, value in row.get(key, {}).items():
-                bucket = totals.setdefault(
-                    int(year), {"cost_kr": 0.0, "realisable_benefit_kr": 0.0, "realised_benefit_kr": 0.0}
-                )
-                bucket[column] += value
+                found[year] = found.get(year, 0.0) + value
+    totals: dict[int, dict[str, float]] = {}
+    for key, column in (
+        ("cost_per_year", "cost_kr"),
+        ("realisable_benefit_per_year", "realisable_benefit_kr"),
+        ("realised_benefit_per_year", "realised_benefit_kr"),
+    ):
+        for year, value in sums[key].items():
+            bucket = totals.setdefault(
+                int(year), {"cost_kr": 0.0, "realisable_benefit_kr": 0.0, "realised_benefit_kr": 0.0}
+            )
+            bucket[column] += value
     records = [{"year": year, **values} for year, values in sorted(totals.items())]
     result = pd.DataFrame.from_records(
         records, columns=["year", "cost_kr", "realisable_benefit_kr", "realised_benefit_kr"]
