@@ -310,21 +310,28 @@ def _ids(table: pd.DataFrame) -> set[str]:
     return set(table.loc[table["unreadable"].isna(), "id"])
 
 
+_YEARLY = ("cost_per_year", "realisable_benefit_per_year", "realised_benefit_per_year")
+
+
+def _has_calculation(row: dict[str, Any]) -> bool:
+    """An initiative whose calculation has any figure (an empty one adds only zero years)."""
+    return any(any(row.get(key, {}).values()) for key in _YEARLY)
+
+
 def per_year(rows: list[dict[str, Any]], table: pd.DataFrame) -> pd.DataFrame:
     """Costs, planned realisable benefit and realised benefit per calendar year across the initiatives in
-    `table` (the filtered frame). Calculations without a known first year are counted in `unplaced`."""
+    `table` (the filtered frame). Calculations without a known first year are counted in `unplaced`;
+    the years are those some calculation has a figure for."""
     import pandas as pd
 
     wanted = _ids(table)
     totals: dict[int, dict[str, float]] = {}
     unplaced = 0
     for row in rows:
-        if row["id"] not in wanted:
+        if row["id"] not in wanted or not _has_calculation(row):
             continue
         if row.get("calculation_start") is None:
-            unplaced += any(row.get("cost_per_year", {}).values()) or any(
-                row.get("realisable_benefit_per_year", {}).values()
-            )
+            unplaced += 1
             continue
         for key, column in (
             ("cost_per_year", "cost_kr"),
