@@ -71,8 +71,8 @@ def portfolio(tmp_path, content):
         for assessment in (a, b, c):
             store.save(assessment)
         store.delete(store.save(d).id)
-        rows = store.portfolio_rows()
-    return rows, q.frame(rows, content)
+        data = store.portfolio_data()
+        yield data, q.frame(data, content)
 
 
 def test_the_frame_has_the_initiatives_but_not_the_deleted(portfolio):
@@ -158,3 +158,17 @@ def test_filter_options_offer_only_what_occurs(portfolio, content):
     assert [value for _, value in options["stages"]] == ["steg_1", "beslutade"]
     assert options["departments"] == [("Skola", "Skola"), ("Socialtjänst", "Socialtjänst")]
     assert ("Ingen typ angiven", q.UNSET) in options["kinds"]
+
+
+def test_stored_rows_are_the_rows_computed_from_the_documents(tmp_path, content, examples):
+    """The tables give back exactly the summary row of each example (put together from its parts)."""
+    from nyttolib.portfolio.rows import summary_row
+
+    with PortfolioStore(tmp_path / "data", content) as store:
+        for assessment in examples:
+            store.save(assessment)
+        stored = {row["id"]: row for row in store.portfolio_rows(plans=True)}
+    for assessment in examples:
+        row = dict(stored[assessment.id])
+        assert (row.pop("revision"), row.pop("deleted")) == (1, False) and row.pop("saved_at")
+        assert row == summary_row(assessment, content)
