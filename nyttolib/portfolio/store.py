@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,7 @@ from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content, load_content
 from nyttolib.portfolio.rows import content_fingerprint, row_text, summary_row
 from nyttolib.storage.assessments import ConflictError, Saved, Store, read_revision
-from nyttolib.storage.database import StoreError
+from nyttolib.storage.database import StoreError, now
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS portfolio_rows (
@@ -43,6 +44,17 @@ _READ = (
 class Rebuilt:
     rows: int
     unreadable: list[str]
+
+
+@dataclass(frozen=True)
+class PendingSave:
+    """One document of a `save_many`: new (no id, or an id not stored yet) or a new revision of
+    `expected_revision`."""
+
+    assessment: Assessment
+    expected_revision: int | None = None
+    note: str = ""
+    completeness_percent: float | None = None
 
 
 class PortfolioStore(Store):
@@ -151,6 +163,28 @@ class PortfolioStore(Store):
         ]
         unreadable = self._refresh(heads)
         return Rebuilt(len(heads), unreadable)
+
+    def save_many(self, pending: Sequence[PendingSave]) -> list[Saved]:
+        """Save several documents in ONE write transaction, each as a new revision with its summary
+        row: all of them are saved or none (an imported listing never half-written). A conflict on any
+        of them (ConflictError) saves none."""
+        prepared = [self._prepare_save(item.assessment) for item in pending]  # every check before writing
+        saved_at = now()
+        saved = []
+        with self._write() as db:
+            for item, (assessment_id, text) in zip(pending, prepared, strict=True):
+                revision = self._write_revision(
+                    db,
+                    item.assessment,
+                    assessment_id,
+                    text,
+                    saved_at,
+                    item.expected_revision,
+                    item.note,
+                    item.completeness_percent,
+                )
+                saved.append(Saved(assessment_id, revision, saved_at))
+        return saved
 
     def change_portfolio_fields(
         self, assessment_id: str, *, expected_revision: int | None = None, note: str = "", **fields: str | None
