@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -209,6 +210,17 @@ def test_every_bad_cell_is_reported_with_its_row_and_column(tmp_path, content):
     assert "utan e-notation" in texts[4]
 
 
+def test_a_file_full_of_mistakes_names_the_first_hundred(tmp_path, content):
+    rows = [[f"24-{index:03d}", 2024, "x", "", "tvåhundra kr", ""] for index in range(150)]
+    with pytest.raises(ListingError) as raised:
+        read_listing(write_csv(tmp_path / "fel.csv", rows), content)
+    assert len(raised.value.problems) == 150
+    lines = str(raised.value).splitlines()
+    assert len(lines) == 1 + 100 + 1
+    assert lines[100].startswith("- Rad 101, kolumn E")
+    assert lines[-1] == "- … och 50 fel till; rätta dessa först och försök igen."
+
+
 def test_a_reimport_updates_by_nr_as_new_revisions_and_keeps_every_other_field(tmp_path, store, content):
     import_file(write_xlsx(tmp_path / "first.xlsx", SEED_ROWS), store, content)
     ids = {row["number"]: row["id"] for row in store.portfolio_rows()}
@@ -347,6 +359,40 @@ def test_hostile_cells_are_data_or_a_message_never_code(tmp_path, store, content
         read_listing(tmp_path / "formula.xlsx", content)
 
 
+def test_formulas_saved_by_a_spreadsheet_program_give_their_values(tmp_path, store, content):
+    """Excel and LibreOffice save each formula's result beside it: the import reads the result."""
+    soffice = shutil.which("soffice")
+    if not soffice:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (libreoffice-calc) saknas: .ci/run ska installera det")
+        pytest.skip("LibreOffice is not installed")
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(["22-04", 2022, "SBK Parkeringstillstånd", 11773, "=2000000+114575", "=E2/5"])
+    book.save(tmp_path / "formler.xlsx")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path / "sparad"),
+            str(tmp_path / "formler.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    import_file(tmp_path / "sparad" / "formler.xlsx", store, content)
+    (row,) = store.portfolio_rows()
+    # 2 000 000 + 114 575 = 2 114 575; a fifth of it is 422 915
+    assert (row["total_cost_kr"], row["central_funding_kr"], row["project_number"]) == (2_114_575, 422_915, "11773")
+
+
 def test_a_line_break_in_a_cell_is_a_space_and_excel_dates_are_explained(tmp_path, content):
     import datetime as dt
 
@@ -390,6 +436,7 @@ def test_save_many_is_one_transaction(store, content, invoice):
 def test_a_conflicting_save_between_plan_and_apply_writes_nothing(tmp_path, store, content):
     import_file(write_xlsx(tmp_path / "first.xlsx", SEED_ROWS), store, content)
     changed = [list(row) for row in SEED_ROWS]
+    changed[0][4] = "2 100 000 kr"  # saved before the conflicting row: it must not stay saved
     changed[3][4] = "2 200 000 kr"
     changed.append(["24-01", 2024, "Ny", "", "", ""])
     plan = plan_import(read_listing(write_xlsx(tmp_path / "second.xlsx", changed), content), store)
@@ -401,6 +448,7 @@ def test_a_conflicting_save_between_plan_and_apply_writes_nothing(tmp_path, stor
         apply_import(plan, store)
     assert revision_count(store) == before
     assert len(store.portfolio_rows()) == 15
+    assert {row["number"]: row["total_cost_kr"] for row in store.portfolio_rows()}["21-11"] == 2_021_000
 
 
 # --- the amount parser ------------------------------------------------------------------------------

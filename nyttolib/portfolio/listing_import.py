@@ -32,7 +32,6 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from nyttolib.assessment.completeness import completeness
 from nyttolib.assessment.model import Assessment, FundingLine, Initiative
 from nyttolib.content import Content
 from nyttolib.formatting import kr
@@ -45,6 +44,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024  # a listing of a region's 100 000 initiatives
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks into much more
 HEADER_SEARCH_ROWS = 50  # the listing's header may sit below a title band (as in seed 000)
 SHOWN_VALUE_CHARS = 60
+SHOWN_PROBLEMS = 100  # a region's listing with one mistake copied down a column: the first hundred say it
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,11 @@ class ListingError(Exception):
         self.source = source
         self.problems = problems
         self.notices = notices or []
-        lines = "\n".join(f"- {problem}" for problem in problems)
-        super().__init__(f"{source}: listan importerades inte och inget sparades:\n{lines}")
+        lines = [f"- {problem}" for problem in problems[:SHOWN_PROBLEMS]]
+        if len(problems) > SHOWN_PROBLEMS:
+            lines.append(f"- … och {len(problems) - SHOWN_PROBLEMS} fel till; rätta dessa först och försök igen.")
+        text = "\n".join(lines)
+        super().__init__(f"{source}: listan importerades inte och inget sparades:\n{text}")
 
 
 @dataclass(frozen=True)
@@ -273,8 +276,9 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Rows]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
                 raise _FileProblem("Filen packas upp till mer än 500 MB och kan inte vara en portföljlista.")
+            has_formulas = _has_formulas(archive)
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False) if has_formulas else None
     except _FileProblem:
         raise
     except Exception:  # a damaged or foreign file: openpyxl raises many kinds
@@ -288,14 +292,30 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Rows]]:
         sheets.remove(active)
         sheets.insert(0, active)
     for sheet in sheets:
-        yield sheet.title, _sheet_rows(sheet, formulas[sheet.title])
+        yield sheet.title, _sheet_rows(sheet, formulas[sheet.title] if formulas else None)
 
 
-def _sheet_rows(sheet: Any, formula_sheet: Any) -> Rows:
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(archive: zipfile.ZipFile) -> bool:
+    """Whether any sheet has a formula element (reading the formulas is a second pass over the file)."""
+    for info in archive.infolist():
+        if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
+            continue
+        with archive.open(info) as stream:
+            tail = b""
+            while chunk := stream.read(1 << 20):
+                if _FORMULA.search(tail + chunk):
+                    return True
+                tail = chunk[-16:]
+    return False
+
+
+def _sheet_rows(sheet: Any, formula_sheet: Any | None) -> Rows:
     sheet.reset_dimensions()  # a writer's stated size may be wrong: read every row there is
-    formula_sheet.reset_dimensions()
     try:
-        found = _formula_cells(formula_sheet)
+        found = _formula_cells(formula_sheet) if formula_sheet is not None else set()
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             yield number, [_excel_cell(cell, found) for cell in cells]
     except Exception:  # a damaged sheet: openpyxl raises many kinds
@@ -304,6 +324,7 @@ def _sheet_rows(sheet: Any, formula_sheet: Any) -> Rows:
 
 def _formula_cells(sheet: Any) -> set[tuple[int, int]]:
     """Where the sheet has formulas: with no saved value, openpyxl reads such a cell as empty."""
+    sheet.reset_dimensions()
     return {
         (cell.row, cell.column)
         for cells in sheet.iter_rows()
@@ -374,7 +395,7 @@ class _Header:
 def _header_of(number: int, cells: list[object]) -> _Header:
     header = _Header(number, {}, {})
     for index, cell in enumerate(cells):
-        title = _LINE_BREAKS.sub(" ", cell).strip(_TRIM) if isinstance(cell, str) else ""
+        title = "" if cell is None or isinstance(cell, _Special) else _LINE_BREAKS.sub(" ", str(cell)).strip(_TRIM)
         if not title:
             continue
         column = _BY_KEY.get(column_key(title))
@@ -703,18 +724,12 @@ def plan_import(listing: Listing, store: PortfolioStore) -> ImportPlan:
 
 
 def apply_import(plan: ImportPlan, store: PortfolioStore) -> list[Saved]:
-    """Save every new assessment and changed revision in one transaction (all or nothing)."""
+    """Save every new assessment and changed revision in one transaction (all or nothing); each
+    revision's completeness is its summary row's."""
     pending = []
     for planned in plan.rows:
         if planned.how == "unchanged":
             continue
         note = f"Importerad från portföljlistan {plan.listing.source}, rad {planned.row.row}"
-        pending.append(
-            PendingSave(
-                planned.assessment,
-                expected_revision=planned.revision,
-                note=note,
-                completeness_percent=completeness(planned.assessment, store.content).percent,
-            )
-        )
+        pending.append(PendingSave(planned.assessment, expected_revision=planned.revision, note=note))
     return store.save_many(pending) if pending else []

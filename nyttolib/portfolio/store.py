@@ -167,22 +167,22 @@ class PortfolioStore(Store):
     def save_many(self, pending: Sequence[PendingSave]) -> list[Saved]:
         """Save several documents in ONE write transaction, each as a new revision with its summary
         row: all of them are saved or none (an imported listing never half-written). A conflict on any
-        of them (ConflictError) saves none."""
-        prepared = [self._prepare_save(item.assessment) for item in pending]  # every check before writing
+        of them (ConflictError) saves none. The rows are computed before the transaction, so the
+        database is locked only while writing; a pending save without a completeness gets the row's."""
+        prepared = []
+        for item in pending:  # every check and figure before writing
+            assessment_id, text = self._prepare_save(item.assessment)
+            row = summary_row(item.assessment.model_copy(update={"id": assessment_id}), self.content)
+            prepared.append((assessment_id, text, row))
         saved_at = now()
         saved = []
         with self._write() as db:
-            for item, (assessment_id, text) in zip(pending, prepared, strict=True):
+            for item, (assessment_id, text, row) in zip(pending, prepared, strict=True):
+                done = row["completeness_percent"] if item.completeness_percent is None else item.completeness_percent
                 revision = self._write_revision(
-                    db,
-                    item.assessment,
-                    assessment_id,
-                    text,
-                    saved_at,
-                    item.expected_revision,
-                    item.note,
-                    item.completeness_percent,
+                    db, item.assessment, assessment_id, text, saved_at, item.expected_revision, item.note, done
                 )
+                self._write_row(db, assessment_id, revision, row)
                 saved.append(Saved(assessment_id, revision, saved_at))
         return saved
 

@@ -193,6 +193,7 @@ class Store(DatabaseStore):
             revision = self._write_revision(
                 db, assessment, assessment_id, text, saved_at, expected_revision, note, completeness_percent
             )
+            self._after_save(db, assessment_id, revision, assessment.model_copy(update={"id": assessment_id}))
         return Saved(assessment_id, revision, saved_at)
 
     def _prepare_save(self, assessment: Assessment) -> tuple[str, str]:
@@ -214,7 +215,8 @@ class Store(DatabaseStore):
         note: str,
         completeness_percent: float | None,
     ) -> int:
-        """Add one revision inside the caller's write transaction; returns its number."""
+        """Add one revision inside the caller's write transaction (which then calls `_after_save`);
+        returns its number."""
         row = db.execute("SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
         head = row[0] if row else 0
         if expected_revision is not None and expected_revision != head:
@@ -242,7 +244,6 @@ class Store(DatabaseStore):
                 text,
             ),
         )
-        self._after_save(db, assessment_id, revision, assessment.model_copy(update={"id": assessment_id}))
         return revision
 
     def _after_save(self, db: sqlite3.Connection, assessment_id: str, revision: int, assessment: Assessment) -> None:
