@@ -532,7 +532,7 @@ def test_cli_dry_run_shows_what_would_change_field_by_field_and_writes_nothing(t
     assert "    2%-aren (centrala medel): (tomt) → 250 000 kr\n" in out
     assert "Rad 19: Ny: 24-01 Digital<U+202E>anmälan\n" in out  # a bidi override cannot reverse the line
     assert "    Kostnad (totalt): 1 500 000 kr\n" in out
-    assert "Provkörning: inget sparades. Importen skulle ge 1 nya, 1 ändrade och 14 oförändrade." in out
+    assert "Provkörning: inget sparades. Importen skulle ge 1 ny, 1 ändrad och 14 oförändrade." in out
     with PortfolioStore(data, content) as store:
         assert revision_count(store) == before
         assert len(store.portfolio_rows()) == 15

@@ -25,7 +25,7 @@ def add_parser(commands: argparse._SubParsersAction, parser_class: type[argparse
     listing = actions.add_parser(
         "import", help="importera en portföljlista (.xlsx eller .csv): en ny bedömning per Nr, eller en ny revision"
     )
-    listing.add_argument("file", metavar="FIL")
+    listing.add_argument("file", metavar="FIL", help="portföljlistan: .xlsx eller .csv med Nr, År, Utvecklingsärende …")
     listing.add_argument("--dry-run", action="store_true", help="visa vad som skulle skapas och ändras; spara inget")
 
 
@@ -51,19 +51,26 @@ def _import_listing(args: argparse.Namespace, store: PortfolioStore, out: TextIO
             print(f"Observera: {notice}", file=err)
         return EXIT_INVALID
     sheet = f" (bladet ”{listing.sheet}”)" if listing.sheet else ""
-    print(f"Portföljlistan {listing.source}{sheet}: {len(listing.rows)} rader.", file=out)
+    rows = "1 rad" if len(listing.rows) == 1 else f"{len(listing.rows)} rader"
+    print(f"Portföljlistan {listing.source}{sheet}: {rows}.", file=out)
     for planned in plan.rows:
         if planned.how != "unchanged":  # counted below; 450 unchanged rows would hide the changes
             _print_planned(planned, out)
     for notice in listing.unknown_columns:
         print(f"Observera: {notice}", file=err)
-    counts = f"{plan.count('new')} nya, {plan.count('changed')} ändrade och {plan.count('unchanged')} oförändrade"
+    new = _counted(plan.count("new"), "ny", "nya")
+    changed = _counted(plan.count("changed"), "ändrad", "ändrade")
+    counts = f"{new}, {changed} och {_counted(plan.count('unchanged'), 'oförändrad', 'oförändrade')}"
     if args.dry_run:
         print(f"Provkörning: inget sparades. Importen skulle ge {counts}.", file=out)
         return EXIT_OK
     saved = apply_import(plan, store)
-    print(f"Importerat: {counts} ({len(saved)} nya revisioner).", file=out)
+    print(f"Importerat: {counts} ({_counted(len(saved), 'ny revision', 'nya revisioner')}).", file=out)
     return EXIT_OK
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 _HOW = {"new": "Ny", "changed": "Ändras", "unchanged": "Oförändrad"}
