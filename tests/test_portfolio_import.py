@@ -161,6 +161,20 @@ def test_the_seed_listing_gives_the_hand_computed_counts_and_sums_per_year(tmp_p
     assert store.load(rows["21-11"]["id"])[0].initiative.portfolio.funding == []  # no 2%-aren: no line
 
 
+def test_every_imported_assessment_opens_in_the_form_as_a_new_one_would(tmp_path, store, content):
+    from nyttolib.app.form import AssessmentForm
+    from nyttolib.app.session import AssessmentSession, new_assessment
+
+    import_file(write_xlsx(tmp_path / "portfolj.xlsx", SEED_ROWS, numeric=True), store, content)
+    blank = new_assessment(content)
+    for row in store.portfolio_rows():
+        session = AssessmentSession(store, content, row["id"], scheduler=lambda _delay, callback: callback())
+        assert session.assessment.calculation == blank.calculation  # default hourly rates and years
+        form = AssessmentForm(session)
+        assert form.session.assessment.initiative.name == row["name"]
+        assert session.status == "saved"
+
+
 BAD_ROWS = [
     (["22-99", 2022, "Ny tjänst", "", "tvåhundra kr", ""], "Rad 19, kolumn E ”Kostnad (totalt)”: ”tvåhundra kr”"),
     (["22-99", "20x1", "Ny tjänst", "", "1 000 kr", ""], "Rad 19, kolumn B ”År”: ”20x1”"),

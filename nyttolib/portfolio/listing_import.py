@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from nyttolib.assessment.documents import blank_assessment
 from nyttolib.assessment.model import Assessment, FundingLine, Initiative
 from nyttolib.content import Content
 from nyttolib.formatting import kr
@@ -697,6 +698,7 @@ def plan_import(listing: Listing, store: PortfolioStore) -> ImportPlan:
     planned: list[PlannedRow] = []
     problems: list[CellProblem] = []
     empty = Initiative()
+    blank = blank_assessment(store.content)  # as the form starts a new assessment: default rates and years
     for row in listing.rows:
         matches = existing.get(row.number.casefold(), [])
         if len(matches) > 1:
@@ -706,7 +708,7 @@ def plan_import(listing: Listing, store: PortfolioStore) -> ImportPlan:
             continue
         if not matches:
             initiative = _with_row(empty, row, listing.columns, source_id)
-            assessment = Assessment(initiative=initiative)
+            assessment = blank.model_copy(update={"initiative": initiative}, deep=True)
             planned.append(PlannedRow(row, "new", assessment, None, None, _changes(empty, initiative, source_id)))
             continue
         assessment_id = matches[0]["id"]
