@@ -368,9 +368,16 @@ def test_hostile_cells_are_data_or_a_message_never_code(tmp_path, store, content
     book = Workbook()
     book.active.append(HEADER)
     book.active.append(["4", 2024, "Summa", None, "=SUM(E3:E9)", None])  # a formula Excel never calculated
+    book.active.append(["5", 2024, "#REF!", None, "#VALUE!", None])  # cells showing Excel's errors
     book.save(tmp_path / "formula.xlsx")
-    with pytest.raises(ListingError, match="Rad 2, kolumn E ”Kostnad \\(totalt\\)”: Cellen har en formel men inget"):
+    with pytest.raises(ListingError) as raised:
         read_listing(tmp_path / "formula.xlsx", content)
+    assert [str(problem) for problem in raised.value.problems] == [
+        "Rad 2, kolumn E ”Kostnad (totalt)”: Cellen har en formel men inget uträknat värde (filen är inte sparad "
+        "av Excel); öppna och spara den i Excel eller LibreOffice, eller skriv värdet",
+        "Rad 3, kolumn C ”Utvecklingsärende”: Cellen visar ett fel i Excel (#REF!); rätta den eller skriv värdet",
+        "Rad 3, kolumn E ”Kostnad (totalt)”: Cellen visar ett fel i Excel (#VALUE!); rätta den eller skriv värdet",
+    ]
 
 
 def test_formulas_saved_by_a_spreadsheet_program_give_their_values(tmp_path, store, content):
