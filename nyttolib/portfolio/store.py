@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,13 +21,24 @@ from nyttolib.content import Content, load_content
 from nyttolib.portfolio.rows import content_fingerprint, summary_row
 from nyttolib.portfolio.tables import SCHEMA, PortfolioData, read_frames, read_rows, write_row
 from nyttolib.storage.assessments import ConflictError, Saved, Store, read_revision
-from nyttolib.storage.database import StoreError
+from nyttolib.storage.database import StoreError, now
 
 
 @dataclass(frozen=True)
 class Rebuilt:
     rows: int
     unreadable: list[str]
+
+
+@dataclass(frozen=True)
+class PendingSave:
+    """One document of a `save_many`: new (no id, or an id not stored yet) or a new revision of
+    `expected_revision`."""
+
+    assessment: Assessment
+    expected_revision: int | None = None
+    note: str = ""
+    completeness_percent: float | None = None
 
 
 class PortfolioStore(Store):
@@ -123,6 +135,28 @@ class PortfolioStore(Store):
         ]
         unreadable = self._refresh(heads)
         return Rebuilt(len(heads), unreadable)
+
+    def save_many(self, pending: Sequence[PendingSave]) -> list[Saved]:
+        """Save several documents in ONE write transaction, each as a new revision with its summary
+        row: all of them are saved or none (an imported listing never half-written). A conflict on any
+        of them (ConflictError) saves none. The rows are computed before the transaction, so the
+        database is locked only while writing; a pending save without a completeness gets the row's."""
+        prepared = []
+        for item in pending:  # every check and figure before writing
+            assessment_id, text = self._prepare_save(item.assessment)
+            row = summary_row(item.assessment.model_copy(update={"id": assessment_id}), self.content)
+            prepared.append((assessment_id, text, row))
+        saved_at = now()
+        saved = []
+        with self._write() as db:
+            for item, (assessment_id, text, row) in zip(pending, prepared, strict=True):
+                done = row["completeness_percent"] if item.completeness_percent is None else item.completeness_percent
+                revision = self._write_revision(
+                    db, item.assessment, assessment_id, text, saved_at, item.expected_revision, item.note, done
+                )
+                self._write_row(db, assessment_id, revision, row)
+                saved.append(Saved(assessment_id, revision, saved_at))
+        return saved
 
     def change_portfolio_fields(
         self, assessment_id: str, *, expected_revision: int | None = None, note: str = "", **fields: str | None
