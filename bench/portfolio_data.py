@@ -17,6 +17,7 @@ Used by bench/bench_portfolio_summary.py and by the prioritisation benchmark; im
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -32,6 +33,7 @@ from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content, load_content
 from nyttolib.portfolio.rows import content_fingerprint
 from nyttolib.portfolio.store import PortfolioStore
+from nyttolib.portfolio.tables import SCHEMA
 from nyttolib.storage.assessments import now
 
 #: Raised when the generated documents change, so that a cached portfolio is built again.
@@ -97,9 +99,11 @@ class Parameters:
 
     def key(self, content: Content) -> str:
         """The cache folder's name: the parameters, the generator's version and the content's fingerprint
-        (rows made with other content would all be recomputed on the first read)."""
+        (rows made with other content would all be recomputed on the first read) and the tables' layout."""
         long = "-long" if self.long_names else ""
-        return f"portfolio-v{GENERATOR_VERSION}-n{self.count}-s{self.seed}{long}-{content_fingerprint(content)}"
+        schema = hashlib.sha256(SCHEMA.encode()).hexdigest()[:8]  # the store's tables: another layout, another cache
+        fingerprint = content_fingerprint(content)
+        return f"portfolio-v{GENERATOR_VERSION}-n{self.count}-s{self.seed}{long}-{fingerprint}-{schema}"
 
 
 def _name(rng: random.Random, index: int, long_names: bool) -> str:

@@ -23,8 +23,9 @@ from pydantic import BaseModel, ValidationError
 
 from nyttolib.assessment import merge
 from nyttolib.assessment.completeness import completeness, draft_path
+from nyttolib.assessment.documents import blank_assessment
 from nyttolib.assessment.merge import Choice, Conflict, MergePath
-from nyttolib.assessment.model import Assessment, Calculation
+from nyttolib.assessment.model import Assessment
 from nyttolib.autosave import Scheduler, asyncio_scheduler
 from nyttolib.content import Content
 from nyttolib.messages import error_text
@@ -104,9 +105,7 @@ def field_exists(document: Any, loc: Path) -> bool:
 
 def new_assessment(content: Content) -> Assessment:
     """A blank assessment with the content's default hourly rates and the minimum number of years."""
-    rates = {rate.id: rate.kr_per_hour for rate in content.settings.hourly_rates}
-    calculation = Calculation(years=content.settings.minimum_years, hourly_rates=rates)
-    return Assessment(id=uuid.uuid4().hex, calculation=calculation)
+    return blank_assessment(content).model_copy(update={"id": uuid.uuid4().hex})
 
 
 def _flush_at_exit(reference: weakref.ref) -> None:

@@ -1,4 +1,4 @@
-"""Assessments as `.json` files: read with clear Swedish messages, written atomically."""
+"""Assessments as `.json` files: read with clear Swedish messages, written atomically; and a new, blank one."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.model import Assessment, Calculation
 from nyttolib.assessment.validation import Problem, ValidationResult, validate_document
 from nyttolib.content import Content
 
@@ -162,3 +162,10 @@ def assessment_json(assessment: Assessment) -> str:
 
 def write_assessment_file(path: str | os.PathLike[str], assessment: Assessment) -> Path:
     return write_text_atomically(path, assessment_json(assessment))
+
+
+def blank_assessment(content: Content) -> Assessment:
+    """A new assessment as the form starts one: the content's default hourly rates and the minimum number
+    of years, no id yet (the form's new assessment and an imported listing's new initiatives alike)."""
+    rates = {rate.id: rate.kr_per_hour for rate in content.settings.hourly_rates}
+    return Assessment(calculation=Calculation(years=content.settings.minimum_years, hourly_rates=rates))

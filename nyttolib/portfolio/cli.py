@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from nyttolib.content import Content
 from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK
 from nyttolib.portfolio import cli_views
 from nyttolib.portfolio.store import PortfolioStore
+
+if TYPE_CHECKING:
+    from nyttolib.portfolio.listing_import import PlannedRow
 
 
 def add_parser(commands: argparse._SubParsersAction, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -21,6 +24,11 @@ def add_parser(commands: argparse._SubParsersAction, parser_class: type[argparse
     actions = portfolio.add_subparsers(dest="action", required=True, metavar="ÅTGÄRD", parser_class=parser_class)
     actions.add_parser("rebuild", help="räkna om portföljens rader från bedömningarnas senaste revisioner")
     cli_views.add_parsers(actions)
+    listing = actions.add_parser(
+        "import", help="importera en portföljlista (.xlsx eller .csv): en ny bedömning per Nr, eller en ny revision"
+    )
+    listing.add_argument("file", metavar="FIL", help="portföljlistan: .xlsx eller .csv med Nr, År, Utvecklingsärende …")
+    listing.add_argument("--dry-run", action="store_true", help="visa vad som skulle skapas och ändras; spara inget")
 
 
 def _rebuild(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: TextIO) -> int:
@@ -32,9 +40,59 @@ def _rebuild(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: 
     return EXIT_INVALID if rebuilt.unreadable else EXIT_OK
 
 
+def _import_listing(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: TextIO) -> int:
+    """`portfolio import FIL [--dry-run]`: every row valid, or nothing written (exit 1)."""
+    from nyttolib.portfolio.listing_import import ListingError, apply_import, plan_import, read_listing
+
+    try:
+        listing = read_listing(args.file, store.content)
+        plan = plan_import(listing, store)
+    except ListingError as exc:
+        print(exc, file=err)
+        for notice in exc.notices:
+            print(f"Observera: {notice}", file=err)
+        return EXIT_INVALID
+    sheet = f" (bladet ”{listing.sheet}”)" if listing.sheet else ""
+    rows = "1 rad" if len(listing.rows) == 1 else f"{len(listing.rows)} rader"
+    print(f"Portföljlistan {listing.source}{sheet}: {rows}.", file=out)
+    for planned in plan.rows:
+        if planned.how != "unchanged":  # counted below; 450 unchanged rows would hide the changes
+            _print_planned(planned, out)
+    for notice in listing.unknown_columns:
+        print(f"Observera: {notice}", file=err)
+    new = _counted(plan.count("new"), "ny", "nya")
+    changed = _counted(plan.count("changed"), "ändrad", "ändrade")
+    counts = f"{new}, {changed} och {_counted(plan.count('unchanged'), 'oförändrad', 'oförändrade')}"
+    if args.dry_run:
+        print(f"Provkörning: inget sparades. Importen skulle ge {counts}.", file=out)
+        return EXIT_OK
+    saved = apply_import(plan, store)
+    print(f"Importerat: {counts} ({_counted(len(saved), 'ny revision', 'nya revisioner')}).", file=out)
+    return EXIT_OK
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+_HOW = {"new": "Ny", "changed": "Ändras", "unchanged": "Oförändrad"}
+
+
+def _print_planned(planned: PlannedRow, out: TextIO) -> None:
+    row = planned.row
+    where = f" – bedömning {planned.assessment_id[:12]}, revision {planned.revision}" if planned.assessment_id else ""
+    print(f"Rad {row.row}: {_HOW[planned.how]}: {row.number} {row.name}{where}", file=out)
+    for change in planned.changes:
+        if planned.how != "new":
+            print(f"    {change.label}: {change.old} → {change.new}", file=out)
+        elif change.label not in ("Nr", "Utvecklingsärende"):  # already on the row's line
+            print(f"    {change.label}: {change.new}", file=out)
+
+
 ACTIONS: dict[str, Callable[[argparse.Namespace, PortfolioStore, TextIO, TextIO], int]] = {
     "rebuild": _rebuild,
     **cli_views.ACTIONS,
+    "import": _import_listing,
 }
 
 

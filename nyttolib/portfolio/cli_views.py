@@ -10,7 +10,6 @@ move the cursor or break the table's columns.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import re
 from collections.abc import Callable
@@ -76,9 +75,9 @@ def _ids(given: list[str], choices: list[Any], what: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(given))
 
 
-def _departments(given: list[str], rows: list[dict[str, Any]]) -> tuple[str, ...]:
+def _departments(given: list[str], known_values: Any) -> tuple[str, ...]:
     """Verksamheter as typed, matched to those in the portfolio regardless of case and outer spaces."""
-    known = sorted({row.get("department") or "" for row in rows if not row.get("unreadable")} - {""})
+    known = sorted({value for value in known_values if isinstance(value, str) and value})
     by_key = {name.casefold(): name for name in known}
     found, unknown = [], []
     for value in given:
@@ -104,11 +103,13 @@ def _lights(given: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen))
 
 
-def filters_from(args: argparse.Namespace, content: Content, rows: list[dict[str, Any]]) -> Filters:
+def filters_from(args: argparse.Namespace, content: Content, data: Any) -> Filters:
+    """The filters the arguments give; `data` is the store's portfolio_data() (its verksamheter)."""
     ic = content.initiative
+    readable = data.table[data.table["unreadable"].isna()]
     return Filters(
         years=tuple(dict.fromkeys(args.year)),
-        departments=_departments(args.department, rows),
+        departments=_departments(args.department, readable["department"].tolist()) if args.department else (),
         stages=_ids(args.stage, ic.portfolio_stages, "steg"),
         kinds=_ids(args.kind, ic.kinds, "typ"),
         priority_classes=_ids(args.priority, ic.priority_classes, "prioriteringsgrund"),
@@ -216,17 +217,15 @@ def _list(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: Tex
     from nyttolib.portfolio.overview import overview
 
     content = store.content
-    rows = store.portfolio_rows()
-    view = overview(rows, content, filters_from(args, content, rows))
+    data = store.portfolio_data()
+    view = overview(data, content, filters_from(args, content, data))
     records = view.table.to_dict("records")
     if args.json:
         print(json_text(_list_json(records, content)), file=out)
         return EXIT_OK
     if not records:
-        print(
-            "Inga initiativ i urvalet." if rows else f"Portföljen är tom: inga bedömningar i {store.directory}.",
-            file=out,
-        )
+        empty = f"Portföljen är tom: inga bedömningar i {store.directory}."
+        print("Inga initiativ i urvalet." if len(data.table) else empty, file=out)
         return EXIT_OK
     for text in table_lines(records):
         print(text, file=out)
@@ -311,8 +310,8 @@ def _summary(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: 
     from nyttolib.portfolio.overview import overview, summary_json
 
     content = store.content
-    rows = store.portfolio_rows()
-    view = overview(rows, content, filters_from(args, content, rows), _budget(args.budget))
+    data = store.portfolio_data()
+    view = overview(data, content, filters_from(args, content, data), _budget(args.budget))
     if args.json:
         print(json_text(summary_json(view, content)), file=out)
     else:
@@ -325,28 +324,11 @@ def _summary(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: 
 # -- export ------------------------------------------------------------------------------------------
 
 
-def contributed_sections(view: Any, content: Content) -> dict[str, Any]:
-    """The report's sections from the prioritisation and the benefit register, where those modules are
-    installed: each provides `report_section(view, content) -> ReportSection | None`."""
-    found: dict[str, Any] = {}
-    for name in ("prioritisation", "register"):
-        module_name = f"nyttolib.portfolio.{name}"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            found[name] = None
-            continue
-        make = getattr(module, "report_section", None)
-        found[name] = make(view, content) if make else None
-    return found
-
-
 def _export(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: TextIO) -> int:
     from nyttolib.exports.batch import parse_formats
     from nyttolib.portfolio.export import FORMATS, write_exports
     from nyttolib.portfolio.overview import overview
+    from nyttolib.portfolio.report_sections import contributed_sections
 
     try:
         formats = parse_formats(args.format, FORMATS)
@@ -354,8 +336,9 @@ def _export(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: T
         print(f"nyttolib portfolio export: {exc}", file=err)
         return EXIT_USAGE
     content = store.content
-    rows = store.portfolio_rows(plans=True)
-    view = overview(rows, content, filters_from(args, content, rows), _budget(args.budget))
+    data = store.portfolio_data()
+    filters = filters_from(args, content, data)
+    view = overview(data, content, filters, _budget(args.budget), rows=store.portfolio_rows(plans=True))
     written = write_exports(view, content, formats, Path(args.out), **contributed_sections(view, content))
     print(f"Portföljen ({view.count} initiativ) är exporterad till {args.out} ({len(written)} filer):", file=out)
     for path in written:

@@ -98,22 +98,25 @@ def _level(value: Any) -> int | None:
 
 
 def table_records(view: Overview) -> list[dict[str, Any]]:
-    """The filtered table's rows with what the files need that the frame leaves out (the listing's own
-    cost, the calculation's cost), in the report's order (stages, then Nr)."""
-    by_id = {row["id"]: row for row in view.rows}
+    """The filtered table's rows in the report's order (stages, then Nr), År as a plain integer."""
     records = []
     for record in view.table.to_dict("records"):
-        row = by_id[record["id"]]
         year = record["year"]
         records.append(
             {
                 **record,
                 "year": None if year is None or str(year) == "<NA>" else int(year),
-                "total_cost_kr": row.get("total_cost_kr"),
-                "calculation_cost_kr": row.get("calculation_cost_kr") or 0.0,
+                "total_cost_kr": _number_or_none(record.get("total_cost_kr")),
+                "calculation_cost_kr": _number_or_none(record.get("calculation_cost_kr")) or 0.0,
             }
         )
     return records
+
+
+def _number_or_none(value: Any) -> float | None:
+    import pandas as pd
+
+    return None if value is None or pd.isna(value) else float(value)
 
 
 # -- csv ---------------------------------------------------------------------------------------------
@@ -199,8 +202,9 @@ def table_xlsx(view: Overview, content: Content) -> bytes:
     if records:
         sheet.auto_filter.ref = sheet.dimensions
     _summary_sheet(book, view, content, columns, len(records))
-    _per_year_sheet(book, view, records, "Kostnader per år", "cost_per_year")
-    _per_year_sheet(book, view, records, "Realiserbar nytta per år", "realisable_benefit_per_year")
+    if view.rows:
+        _per_year_sheet(book, view, records, "Kostnader per år", "cost_per_year")
+        _per_year_sheet(book, view, records, "Realiserbar nytta per år", "realisable_benefit_per_year")
     buffer = io.BytesIO()
     book.save(buffer)
     return with_cached_values(buffer.getvalue(), cached_values(book))
@@ -267,7 +271,8 @@ def _summary_sheet(book: Any, view: Overview, content: Content, columns: list[Ta
 
 
 def _per_year_sheet(book: Any, view: Overview, records: list[dict[str, Any]], title: str, key: str) -> None:
-    """One row per initiative and one column per calendar year, each row and column summed by formula."""
+    """One row per initiative and one column per calendar year, each row and column summed by formula
+    (from the summary rows the view was made with; the workbook has these sheets only when it has them)."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -281,7 +286,7 @@ def _per_year_sheet(book: Any, view: Overview, records: list[dict[str, Any]], ti
     for index, heading in enumerate(headings, start=1):
         write_text(sheet.cell(row=1, column=index), heading)
         sheet.cell(row=1, column=index).font = bold
-    placed = [r for r in records if by_id[r["id"]].get("calculation_start") is not None]
+    placed = [r for r in records if r["id"] in by_id and by_id[r["id"]].get("calculation_start") is not None]
     first_year_column, last = 3, 2 + len(years)
     for row_index, record in enumerate(placed, start=2):
         write_text(sheet.cell(row=row_index, column=1), record["number"])

@@ -16,6 +16,8 @@ from nyttolib.portfolio.queries import Filters, Funding
 if TYPE_CHECKING:
     import pandas as pd
 
+    from nyttolib.portfolio.tables import PortfolioData
+
 
 @dataclass(frozen=True)
 class Unreadable:
@@ -28,7 +30,9 @@ class Unreadable:
 
 @dataclass
 class Overview:
-    """The filtered portfolio's tables (pandas frames from `nyttolib.portfolio.queries`)."""
+    """The filtered portfolio's tables (pandas frames from `nyttolib.portfolio.queries`); `rows` are the
+    summary rows as dicts where the caller read them (the export's per-year sheets and the register need
+    them; the summary does not)."""
 
     rows: list[dict[str, Any]]
     table: pd.DataFrame
@@ -59,24 +63,32 @@ class Overview:
 
 
 def overview(
-    rows: list[dict[str, Any]], content: Content, filters: Filters | None = None, budget_kr: float | None = None
+    data: PortfolioData,
+    content: Content,
+    filters: Filters | None = None,
+    budget_kr: float | None = None,
+    rows: list[dict[str, Any]] | None = None,
 ) -> Overview:
-    """Everything the summary and the report show, over the initiatives that match `filters`."""
+    """Everything the summary and the report show, over the initiatives that match `filters`. `data` is
+    the store's `portfolio_data()`, read while the store is open (the per-year and indicator totals are
+    summed by SQLite)."""
     filters = filters or Filters()
-    everything = queries.frame(rows, content)
+    everything = queries.frame(data, content)
     table = queries.sort(queries.apply_filters(everything, filters), "stage_label")
+    broken = everything[everything["unreadable"].notna()]
     unreadable = [
-        Unreadable(row["id"], row.get("name") or "", row["unreadable"]) for row in rows if row.get("unreadable")
+        Unreadable(assessment_id, name or "", message)
+        for assessment_id, name, message in zip(broken["id"], broken["name"], broken["unreadable"], strict=True)
     ]
     return Overview(
-        rows=rows,
+        rows=rows or [],
         table=table,
         funnel=queries.funnel(table, content),
         balance=queries.balance(table, content),
-        per_year=queries.per_year(rows, table),
+        per_year=queries.per_year(data, table),
         by_year=queries.listing_summary(table)["by_year"],
         funding=queries.central_funding(table, budget_kr),
-        indicators=queries.indicator_totals(rows, table, content),
+        indicators=queries.indicator_totals(data, table, content),
         filters=filters,
         unreadable=unreadable,
     )

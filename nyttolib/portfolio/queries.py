@@ -1,6 +1,6 @@
 """The portfolio as tables: the initiatives, the filters, the stage funnel, the balance, the years and the
-indicators. pandas does the tables (group-bys over the summary rows); every function takes the rows the
-store gives (`PortfolioStore.portfolio_rows`) or the frame made of them, never the documents.
+indicators. pandas does the tables (group-bys over the summary rows); every function takes the tables the
+store gives (`PortfolioStore.portfolio_data`) or the frame made of them, never the documents.
 
 Column names are English identifiers; `COLUMNS` gives the Swedish headings users read.
 """
@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from nyttolib.content import Content
-from nyttolib.portfolio.rows import LIGHT_ORDER, cost_of
+from nyttolib.portfolio.rows import LIGHT_ORDER
+from nyttolib.portfolio.tables import PortfolioData
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,124 +38,55 @@ NO_VALUE = "–"
 NO_STAGE = "Inget steg angivet"
 
 
-def _choices(choices: list[Any]) -> tuple[dict[str, str], dict[str, int]]:
-    return {c.id: c.label for c in choices}, {c.id: index for index, c in enumerate(choices)}
+def _labels(values: pd.Series, choices: list[Any], missing: str) -> pd.Series:
+    return values.map({c.id: c.label for c in choices}).fillna(missing)
 
 
-def valuation_text(valuation: dict[str, Any], content: Content) -> str:
-    """The four levels in the content's order, e.g. "5 · 3 · 3 · 1" ("–" for a criterion not valued)."""
-    if not any(valuation.get(c.id) for c in content.initiative.valuation_criteria):
-        return NO_VALUE
-    return " · ".join(str(valuation.get(c.id) or NO_VALUE) for c in content.initiative.valuation_criteria)
+def _order(values: pd.Series, choices: list[Any]) -> pd.Series:
+    return values.map({c.id: index for index, c in enumerate(choices)}).fillna(len(choices)).astype(int)
 
 
-def frame(rows: list[dict[str, Any]], content: Content) -> pd.DataFrame:
-    """One row per initiative with the table's columns, labels from the content, and orders for sorting.
+def _valuation_texts(table: pd.DataFrame, content: Content) -> pd.Series:
+    """The four levels in the content's order, e.g. "5 · 3 · 3 · 1" ("–" for a criterion not valued, and
+    just "–" when none is)."""
+    columns = [table[f"valuation_{c.id}"] for c in content.initiative.valuation_criteria]
+    texts = [column.astype("Int64").astype(str).replace("<NA>", NO_VALUE) for column in columns]
+    joined = texts[0].str.cat(texts[1:], sep=" · ") if len(texts) > 1 else texts[0]
+    valued = table[[f"valuation_{c.id}" for c in content.initiative.valuation_criteria]].notna().any(axis=1)
+    return joined.where(valued, NO_VALUE)
 
-    Built from one tuple per row with every label looked up once per value (not once per row), since a
-    region's portfolio has a hundred thousand rows: building a dict per row took most of the summary."""
+
+def frame(data: PortfolioData, content: Content) -> pd.DataFrame:
+    """One row per initiative with the table's columns, labels from the content, and orders for sorting."""
     import pandas as pd
 
-    stages, stage_order = _choices(content.initiative.portfolio_stages)
-    kinds, _ = _choices(content.initiative.kinds)
-    classes = {c.id: c for c in content.initiative.priority_classes}
-    labels = content.settings.traffic_light.labels
-    axes = [axis.id for axis in content.classification.axes]
-    criteria = [c.id for c in content.initiative.valuation_criteria]
-    no_stage = (NO_STAGE, len(stage_order))
-    stage_of = {stage_id: (label, stage_order[stage_id]) for stage_id, label in stages.items()}
-    priority_of = {class_id: (c.label, c.rank) for class_id, c in classes.items()}
-    light_of = {colour: (getattr(labels, colour), LIGHT_ORDER.index(colour)) for colour in LIGHT_ORDER}
-    valuation_texts: dict[tuple[Any, ...], str] = {}
-    columns = _frame_columns(content)
-    width = len(columns)
-    records: list[tuple[Any, ...]] = []
-    for row in rows:
-        if row.get("unreadable"):
-            unreadable = [None] * width
-            unreadable[0], unreadable[4], unreadable[-1] = row["id"], row.get("name", ""), row["unreadable"]
-            records.append(tuple(unreadable))
-            continue
-        stage = row.get("stage")
-        kind = row.get("kind")
-        priority = row.get("priority_class")
-        light = row.get("light") or "none"
-        valuation = row.get("valuation") or {}
-        levels = tuple(valuation.get(key) for key in criteria)
-        text = valuation_texts.get(levels)
-        if text is None:
-            text = valuation_texts[levels] = valuation_text(valuation, content)
-        classification = row.get("classification") or {}
-        stage_label, order = stage_of.get(stage or "", no_stage)
-        priority_label, rank = priority_of.get(priority or "", (NO_VALUE, None))
-        light_label, light_order = light_of[light]
-        records.append(
-            (
-                row["id"],
-                row.get("revision"),
-                row.get("number") or "",
-                row.get("year"),
-                row.get("name") or "",
-                row.get("department") or "",
-                row.get("owner") or "",
-                row.get("project_number") or "",
-                stage,
-                stage_label,
-                order,
-                kind,
-                kinds.get(kind or "", NO_VALUE),
-                priority,
-                priority_label,
-                rank,
-                text,
-                cost_of(row),
-                row.get("central_funding_kr") or 0.0,
-                row.get("net_kr") or 0.0,
-                row.get("annual_realisable_net_kr") or 0.0,
-                row.get("completeness_percent") or 0.0,
-                light,
-                light_label,
-                light_order,
-                *(classification.get(axis) for axis in axes),
-                *levels,
-                None,
-            )
-        )
-    table = pd.DataFrame.from_records(records, columns=columns)
-    return table.astype({"year": "Int64", "priority_rank": "Int64"})
+    table = data.table.copy()
+    for column in _level_columns(content):
+        if column not in table:
+            table[column] = pd.Series(dtype="float64")
+    ini = content.initiative
+    for column in ("number", "name", "department", "owner", "project_number"):
+        table[column] = table[column].fillna("")
+    table["stage_label"] = _labels(table["stage"], ini.portfolio_stages, NO_STAGE)
+    table["stage_order"] = _order(table["stage"], ini.portfolio_stages)
+    table["kind_label"] = _labels(table["kind"], ini.kinds, NO_VALUE)
+    table["priority_label"] = _labels(table["priority_class"], ini.priority_classes, NO_VALUE)
+    table["priority_rank"] = table["priority_class"].map({c.id: c.rank for c in ini.priority_classes}).astype("Int64")
+    table["valuation_text"] = _valuation_texts(table, content)
+    table["cost_kr"] = table["total_cost_kr"].fillna(table["calculation_cost_kr"]).fillna(0.0)
+    for column in ("central_funding_kr", "net_kr", "annual_realisable_net_kr", "completeness_percent"):
+        table[column] = table[column].fillna(0.0)
+    lights = content.settings.traffic_light.labels
+    table["light"] = table["light"].fillna("none")
+    table["light_label"] = table["light"].map({colour: getattr(lights, colour) for colour in LIGHT_ORDER})
+    table["light_order"] = table["light"].map({colour: index for index, colour in enumerate(LIGHT_ORDER)})
+    table["year"] = table["year"].astype("Int64")
+    return table
 
 
-def _frame_columns(content: Content) -> list[str]:
-    base = [
-        "id",
-        "revision",
-        "number",
-        "year",
-        "name",
-        "department",
-        "owner",
-        "project_number",
-        "stage",
-        "stage_label",
-        "stage_order",
-        "kind",
-        "kind_label",
-        "priority_class",
-        "priority_label",
-        "priority_rank",
-        "valuation_text",
-        "cost_kr",
-        "central_funding_kr",
-        "net_kr",
-        "annual_realisable_net_kr",
-        "completeness_percent",
-        "light",
-        "light_label",
-        "light_order",
-    ]
+def _level_columns(content: Content) -> list[str]:
     axes = [f"axis_{axis.id}" for axis in content.classification.axes]
-    valuation = [f"valuation_{c.id}" for c in content.initiative.valuation_criteria]
-    return [*base, *axes, *valuation, "unreadable"]
+    return [*axes, *(f"valuation_{c.id}" for c in content.initiative.valuation_criteria)]
 
 
 @dataclass(frozen=True)
@@ -332,46 +264,25 @@ def right_share(axis_levels: pd.Series, weights: pd.Series | None = None) -> flo
     return float((shares * weight).sum() / weight.sum()) if weight.sum() else None
 
 
-def _ids(table: pd.DataFrame) -> set[str]:
-    return set(table.loc[table["unreadable"].isna(), "id"].tolist())
+def _ids(table: pd.DataFrame) -> pd.Series:
+    return table.loc[table["unreadable"].isna(), "id"]
 
 
-def per_year(rows: list[dict[str, Any]], table: pd.DataFrame) -> pd.DataFrame:
+def _subset(data: PortfolioData, table: pd.DataFrame) -> pd.Series | None:
+    """The ids of `table`'s readable initiatives, or None when that is the whole portfolio (no id list)."""
+    ids = _ids(table)
+    return None if len(ids) == len(data.table) else ids
+
+
+def per_year(data: PortfolioData, table: pd.DataFrame) -> pd.DataFrame:
     """Costs, planned realisable benefit and realised benefit per calendar year across the initiatives in
-    `table` (the filtered frame). Calculations without a known first year are counted in `unplaced`."""
-    import pandas as pd
-
-    wanted = _ids(table)
-    sums = {"cost_per_year": {}, "realisable_benefit_per_year": {}, "realised_benefit_per_year": {}}
-    unplaced = 0
-    for row in rows:
-        if row["id"] not in wanted:
-            continue
-        if row.get("calculation_start") is None:
-            unplaced += any(row.get("cost_per_year", {}).values()) or any(
-                row.get("realisable_benefit_per_year", {}).values()
-            )
-            continue
-        for key, found in sums.items():  # summed by the text keys first: one int() per year, not per row
-            for year, value in row.get(key, {}).items():
-                found[year] = found.get(year, 0.0) + value
-    totals: dict[int, dict[str, float]] = {}
-    for key, column in (
-        ("cost_per_year", "cost_kr"),
-        ("realisable_benefit_per_year", "realisable_benefit_kr"),
-        ("realised_benefit_per_year", "realised_benefit_kr"),
-    ):
-        for year, value in sums[key].items():
-            bucket = totals.setdefault(
-                int(year), {"cost_kr": 0.0, "realisable_benefit_kr": 0.0, "realised_benefit_kr": 0.0}
-            )
-            bucket[column] += value
-    records = [{"year": year, **values} for year, values in sorted(totals.items())]
-    result = pd.DataFrame.from_records(
-        records, columns=["year", "cost_kr", "realisable_benefit_kr", "realised_benefit_kr"]
-    )
+    `table` (the filtered frame); the years are those some calculation has a figure for. Calculations
+    without a known first year are counted in `attrs["unplaced"]`."""
+    totals = data.year_totals(_subset(data, table))
+    placed = totals[totals["year"].notna()].astype({"year": int})
+    result = placed[["year", "cost_kr", "realisable_benefit_kr", "realised_benefit_kr"]].reset_index(drop=True)
     result["net_kr"] = result["realisable_benefit_kr"] - result["cost_kr"]
-    result.attrs["unplaced"] = int(unplaced)
+    result.attrs["unplaced"] = int(totals.loc[totals["year"].isna(), "initiatives"].sum())
     return result
 
 
@@ -408,34 +319,14 @@ def central_funding(table: pd.DataFrame, budget_kr: float | None = None) -> Fund
     return Funding(float(readable["central_funding_kr"].sum()), budget_kr)
 
 
-def indicator_totals(rows: list[dict[str, Any]], table: pd.DataFrame, content: Content) -> pd.DataFrame:
-    """Expected and realised contributions per indicator and year, summed over the initiatives in `table`;
-    every indicator of the content appears (with no years if nobody contributes)."""
-    import pandas as pd
-
-    wanted = _ids(table)
-    sums: dict[tuple[str, int | None], dict[str, float]] = {}
-    for row in rows:
-        if row["id"] not in wanted:
-            continue
-        for item in row.get("indicators", []):
-            key = (item["indicator"], item.get("year"))
-            bucket = sums.setdefault(key, {"expected": 0.0, "realised": 0.0, "initiatives": 0})
-            bucket["expected"] += item.get("expected") or 0.0
-            bucket["realised"] += item.get("realised") or 0.0
-            bucket["initiatives"] += 1
-    records = []
-    for indicator in content.portfolio.indicators:
-        years = sorted((year for ind, year in sums if ind == indicator.id), key=lambda y: (y is None, y or 0))
-        for year in years:
-            records.append(
-                {
-                    "indicator": indicator.id,
-                    "label": indicator.label,
-                    "unit": indicator.unit,
-                    "year": year,
-                    **sums[(indicator.id, year)],
-                }
-            )
-    columns = ["indicator", "label", "unit", "year", "expected", "realised", "initiatives"]
-    return pd.DataFrame.from_records(records, columns=columns)
+def indicator_totals(data: PortfolioData, table: pd.DataFrame, content: Content) -> pd.DataFrame:
+    """Expected and realised contributions per indicator and year, summed over the initiatives in `table`,
+    in the content's order of indicators (an indicator nobody contributes to has no rows)."""
+    totals = data.indicator_totals(_subset(data, table))
+    indicators = {indicator.id: (index, indicator) for index, indicator in enumerate(content.portfolio.indicators)}
+    totals = totals[totals["indicator"].isin(indicators)].copy()
+    totals["order"] = totals["indicator"].map(lambda i: indicators[i][0])
+    totals = totals.sort_values(["order", "year"], na_position="last", kind="stable").drop(columns="order")
+    totals.insert(1, "label", totals["indicator"].map(lambda i: indicators[i][1].label))
+    totals.insert(2, "unit", totals["indicator"].map(lambda i: indicators[i][1].unit))
+    return totals.astype({"year": "Int64", "initiatives": int}).reset_index(drop=True)

@@ -9,40 +9,36 @@ rows on first use.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from nyttolib.assessment.completeness import completeness
-from nyttolib.assessment.model import Assessment
+from nyttolib.assessment.model import Assessment, Valuation
 from nyttolib.content import Content, load_content
-from nyttolib.portfolio.rows import content_fingerprint, row_text, summary_row
+from nyttolib.portfolio.rows import content_fingerprint, summary_row
+from nyttolib.portfolio.tables import SCHEMA, PortfolioData, read_frames, read_rows, write_row
 from nyttolib.storage.assessments import ConflictError, Saved, Store, read_revision
-from nyttolib.storage.database import StoreError
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS portfolio_rows (
-    assessment_id TEXT PRIMARY KEY REFERENCES assessments(id),
-    revision INTEGER NOT NULL,
-    fingerprint TEXT NOT NULL,
-    summary TEXT NOT NULL,
-    plans TEXT NOT NULL
-)
-"""
-
-_READ = (
-    "SELECT a.id, a.head_revision, r.saved_at, a.deleted_at, p.revision, p.fingerprint, p.summary{plans}"
-    " FROM assessments a JOIN revisions r ON r.assessment_id = a.id AND r.revision = a.head_revision"
-    " LEFT JOIN portfolio_rows p ON p.assessment_id = a.id"
-)
+from nyttolib.storage.database import StoreError, now
 
 
 @dataclass(frozen=True)
 class Rebuilt:
     rows: int
     unreadable: list[str]
+
+
+@dataclass(frozen=True)
+class PendingSave:
+    """One document of a `save_many`: new (no id, or an id not stored yet) or a new revision of
+    `expected_revision`."""
+
+    assessment: Assessment
+    expected_revision: int | None = None
+    note: str = ""
+    completeness_percent: float | None = None
 
 
 class PortfolioStore(Store):
@@ -52,21 +48,22 @@ class PortfolioStore(Store):
         super().__init__(directory)
         self.content = content or load_content()
         self.fingerprint = content_fingerprint(self.content)
+        # The order the levels are stored in: the model's valuation criteria, the content's axes.
+        self._level_keys = {
+            "valuation": list(Valuation.model_fields),
+            "classification": [axis.id for axis in self.content.classification.axes],
+        }
         if not self._database.read_only and not self._database.damaged:
             with self._write() as db:
-                db.execute(_SCHEMA)
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
 
     def _after_save(self, db: sqlite3.Connection, assessment_id: str, revision: int, assessment: Assessment) -> None:
         self._write_row(db, assessment_id, revision, summary_row(assessment, self.content))
 
     def _write_row(self, db: sqlite3.Connection, assessment_id: str, revision: int, row: dict[str, Any]) -> None:
-        plans = row.pop("plans", [])
-        db.execute(
-            "INSERT INTO portfolio_rows (assessment_id, revision, fingerprint, summary, plans) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (assessment_id) DO UPDATE SET revision = excluded.revision,"
-            " fingerprint = excluded.fingerprint, summary = excluded.summary, plans = excluded.plans",
-            (assessment_id, revision, self.fingerprint, row_text(row), row_text(plans)),
-        )
+        write_row(db, assessment_id, revision, self.fingerprint, row, self._level_keys)
 
     def _unreadable_row(self, assessment_id: str, revision: int, message: str) -> dict[str, Any]:
         """A head revision that does not load still has its place in the portfolio, with the reason."""
@@ -89,7 +86,7 @@ class PortfolioStore(Store):
                 unreadable.append(assessment_id)
                 row = self._unreadable_row(assessment_id, revision, str(exc))
             computed.append((assessment_id, revision, row))
-        if computed and not self._database.read_only and not self._database.damaged:
+        if computed:
             with self._write() as db:
                 for assessment_id, revision, row in computed:
                     head = db.execute("SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
@@ -106,43 +103,30 @@ class PortfolioStore(Store):
         )
         return [(row[0], row[1]) for row in rows]
 
-    def portfolio_rows(self, *, plans: bool = False, include_deleted: bool = False) -> list[dict[str, Any]]:
-        """The summary row of every (not deleted) assessment, brought up to date first where needed."""
+    def _fresh(self, include_deleted: bool) -> str:
+        """Bring stale rows up to date; returns the WHERE clause for the assessments asked for."""
         stale = self._stale(include_deleted)
         if stale:
+            if self._database.read_only:
+                raise StoreError(
+                    f"Datamappen {self.directory} är skrivskyddad och portföljens sammanställning behöver räknas om "
+                    f"för {len(stale)} bedömningar. Öppna portföljen en gång där mappen är skrivbar."
+                )
             self._refresh(stale)
-        sql = _READ.format(plans=", p.plans" if plans else "")
-        if not include_deleted:
-            sql += " WHERE a.deleted_at IS NULL"
-        result = []
-        for row in self._database.rows(sql + " ORDER BY a.id"):
-            if row[6] is None:  # read-only database: rows that could not be written are computed each time
-                continue
-            summary = json.loads(row[6])
-            summary.update(revision=row[1], saved_at=row[2], deleted=row[3] is not None)
-            if plans:
-                summary["plans"] = json.loads(row[7])
-            result.append(summary)
-        if self._database.read_only and stale:
-            result = self._with_unwritten(result, stale, plans)
-        return result
+        return "" if include_deleted else " WHERE a.deleted_at IS NULL"
 
-    def _with_unwritten(self, result: list[dict[str, Any]], stale: list[tuple[str, int]], plans: bool) -> list[dict]:
-        """A read-only folder cannot store the rows it computes: use them for this read only."""
-        fresh = {}
-        for assessment_id, revision in stale:
-            text = self._database.row(
-                "SELECT document FROM revisions WHERE assessment_id = ? AND revision = ?", (assessment_id, revision)
-            )
-            try:
-                row = summary_row(read_revision(assessment_id, revision, text[0]), self.content)
-            except StoreError as exc:
-                row = self._unreadable_row(assessment_id, revision, str(exc))
-            if not plans:
-                row.pop("plans", None)
-            fresh[assessment_id] = {**row, "revision": revision}
-        kept = [row for row in result if row["id"] not in fresh]
-        return sorted(kept + list(fresh.values()), key=lambda row: row["id"])
+    def portfolio_rows(self, *, plans: bool = False, include_deleted: bool = False) -> list[dict[str, Any]]:
+        """The summary row of every (not deleted) assessment as a dict, brought up to date first where needed
+        (each row also has revision, saved_at and deleted; `plans` only when asked for)."""
+        return read_rows(self._database, self._fresh(include_deleted), (), plans, self._level_keys)
+
+    def portfolio_data(self, *, include_deleted: bool = False) -> PortfolioData:
+        """The same rows as pandas tables, fast enough for a region's hundred thousand initiatives."""
+        where = self._fresh(include_deleted)
+        try:
+            return read_frames(self._database.connection, where, self._level_keys)
+        except sqlite3.Error as exc:
+            raise self._database._failed(exc) from None
 
     def rebuild(self) -> Rebuilt:
         """Recompute every row from the newest revisions (`nyttolib portfolio rebuild`)."""
@@ -151,6 +135,28 @@ class PortfolioStore(Store):
         ]
         unreadable = self._refresh(heads)
         return Rebuilt(len(heads), unreadable)
+
+    def save_many(self, pending: Sequence[PendingSave]) -> list[Saved]:
+        """Save several documents in ONE write transaction, each as a new revision with its summary
+        row: all of them are saved or none (an imported listing never half-written). A conflict on any
+        of them (ConflictError) saves none. The rows are computed before the transaction, so the
+        database is locked only while writing; a pending save without a completeness gets the row's."""
+        prepared = []
+        for item in pending:  # every check and figure before writing
+            assessment_id, text = self._prepare_save(item.assessment)
+            row = summary_row(item.assessment.model_copy(update={"id": assessment_id}), self.content)
+            prepared.append((assessment_id, text, row))
+        saved_at = now()
+        saved = []
+        with self._write() as db:
+            for item, (assessment_id, text, row) in zip(pending, prepared, strict=True):
+                done = row["completeness_percent"] if item.completeness_percent is None else item.completeness_percent
+                revision = self._write_revision(
+                    db, item.assessment, assessment_id, text, saved_at, item.expected_revision, item.note, done
+                )
+                self._write_row(db, assessment_id, revision, row)
+                saved.append(Saved(assessment_id, revision, saved_at))
+        return saved
 
     def change_portfolio_fields(
         self, assessment_id: str, *, expected_revision: int | None = None, note: str = "", **fields: str | None

@@ -187,41 +187,64 @@ class Store(DatabaseStore):
     ) -> Saved:
         """Save as a new revision; a new assessment gets an id. With `expected_revision`, refuse if
         someone saved in between (ConflictError) instead of silently overwriting their work."""
+        assessment_id, text = self._prepare_save(assessment)
+        saved_at = now()
+        with self._write() as db:
+            revision = self._write_revision(
+                db, assessment, assessment_id, text, saved_at, expected_revision, note, completeness_percent
+            )
+            self._after_save(db, assessment_id, revision, assessment.model_copy(update={"id": assessment_id}))
+        return Saved(assessment_id, revision, saved_at)
+
+    def _prepare_save(self, assessment: Assessment) -> tuple[str, str]:
+        """The id and the stored text of a document about to be saved, checked to load again."""
         assessment_id = assessment.id or uuid.uuid4().hex
         document = assessment.model_copy(update={"id": assessment_id}).model_dump(mode="json")
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
         _check_loads(text)
-        saved_at = now()
-        with self._write() as db:
-            row = db.execute("SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
-            head = row[0] if row else 0
-            if expected_revision is not None and expected_revision != head:
-                raise ConflictError(assessment_id, expected_revision, head)
-            revision = head + 1
-            if row:
-                db.execute("UPDATE assessments SET head_revision = ? WHERE id = ?", (revision, assessment_id))
-            else:
-                db.execute(
-                    "INSERT INTO assessments (id, created_at, head_revision) VALUES (?, ?, ?)",
-                    (assessment_id, saved_at, revision),
-                )
+        return assessment_id, text
+
+    def _write_revision(
+        self,
+        db: sqlite3.Connection,
+        assessment: Assessment,
+        assessment_id: str,
+        text: str,
+        saved_at: str,
+        expected_revision: int | None,
+        note: str,
+        completeness_percent: float | None,
+    ) -> int:
+        """Add one revision inside the caller's write transaction (which then calls `_after_save`);
+        returns its number."""
+        row = db.execute("SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
+        head = row[0] if row else 0
+        if expected_revision is not None and expected_revision != head:
+            raise ConflictError(assessment_id, expected_revision, head)
+        revision = head + 1
+        if row:
+            db.execute("UPDATE assessments SET head_revision = ? WHERE id = ?", (revision, assessment_id))
+        else:
             db.execute(
-                "INSERT INTO revisions (assessment_id, revision, saved_at, schema_version, name, stage,"
-                " completeness_percent, note, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    assessment_id,
-                    revision,
-                    saved_at,
-                    assessment.schema_version,
-                    assessment.initiative.name,
-                    assessment.initiative.portfolio.stage,
-                    completeness_percent,
-                    note,
-                    text,
-                ),
+                "INSERT INTO assessments (id, created_at, head_revision) VALUES (?, ?, ?)",
+                (assessment_id, saved_at, revision),
             )
-            self._after_save(db, assessment_id, revision, assessment.model_copy(update={"id": assessment_id}))
-        return Saved(assessment_id, revision, saved_at)
+        db.execute(
+            "INSERT INTO revisions (assessment_id, revision, saved_at, schema_version, name, stage,"
+            " completeness_percent, note, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                assessment_id,
+                revision,
+                saved_at,
+                assessment.schema_version,
+                assessment.initiative.name,
+                assessment.initiative.portfolio.stage,
+                completeness_percent,
+                note,
+                text,
+            ),
+        )
+        return revision
 
     def _after_save(self, db: sqlite3.Connection, assessment_id: str, revision: int, assessment: Assessment) -> None:
         """Called inside the save's transaction: a store that keeps figures derived from the document

@@ -1,0 +1,283 @@
+"""How a summary row is kept in the database: columns, not one JSON text per row.
+
+A region's portfolio has a hundred thousand initiatives: parsing a JSON text per row costs seconds, so
+the figures are columns and the per-year figures, valuation and classification levels and indicator
+contributions are rows of their own small tables, which SQLite returns and pandas groups in a blink.
+Only a plan's details (for the benefit register) are a JSON text, read when the register asks.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The summary row's plain values, in column order (all but id, plans and the split-out parts).
+SCALARS = (
+    "number",
+    "year",
+    "name",
+    "department",
+    "owner",
+    "project_number",
+    "stage",
+    "kind",
+    "priority_class",
+    "total_cost_kr",
+    "central_funding_kr",
+    "funding_kr",
+    "calculation_start",
+    "calculation_years",
+    "calculation_cost_kr",
+    "net_kr",
+    "annual_realisable_net_kr",
+    "completeness_percent",
+    "light",
+    "approved_date",
+)
+YEARLY = {  # the row's per-year dicts and their columns
+    "cost_per_year": "cost_kr",
+    "realisable_benefit_per_year": "realisable_benefit_kr",
+    "realised_benefit_per_year": "realised_benefit_kr",
+}
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS portfolio_rows (
+    assessment_id TEXT PRIMARY KEY REFERENCES assessments(id),
+    revision INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    unreadable TEXT,
+    {", ".join(SCALARS)},
+    valuation TEXT NOT NULL DEFAULT '',
+    classification TEXT NOT NULL DEFAULT '',
+    plans TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS portfolio_years (
+    assessment_id TEXT NOT NULL REFERENCES assessments(id),
+    label TEXT NOT NULL,
+    year INTEGER,
+    cost_kr REAL NOT NULL DEFAULT 0,
+    realisable_benefit_kr REAL NOT NULL DEFAULT 0,
+    realised_benefit_kr REAL,
+    PRIMARY KEY (assessment_id, label)
+);
+CREATE TABLE IF NOT EXISTS portfolio_indicators (
+    assessment_id TEXT NOT NULL REFERENCES assessments(id),
+    position INTEGER NOT NULL,
+    indicator TEXT NOT NULL,
+    year INTEGER,
+    expected REAL,
+    realised REAL,
+    PRIMARY KEY (assessment_id, position)
+)
+"""
+CHILD_TABLES = ("portfolio_years", "portfolio_indicators")
+
+
+def levels_text(levels: dict[str, int | None], keys: list[str]) -> str:
+    """Levels as one digit per key in `keys`' order ("-": not valued), e.g. "35-1": one short column
+    that SQLite splits itself (`substr`) instead of a row per level."""
+    digits = []
+    for key in keys:
+        level = levels.get(key)
+        if level is not None and not 0 <= level <= 9:
+            raise ValueError(f"nivån {level} för {key} ryms inte i portföljens tabell (0–9)")
+        digits.append("-" if level is None else str(level))
+    return "".join(digits)
+
+
+def levels_of(text: str, keys: list[str]) -> dict[str, int | None]:
+    padded = (text or "").ljust(len(keys), "-")
+    return {key: None if digit == "-" else int(digit) for key, digit in zip(keys, padded, strict=False)}
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def level_columns(keys: dict[str, list[str]]) -> str:
+    """SQL that gives one integer column per level: valuation_<criterion>, axis_<axis>."""
+    return ", ".join(
+        f"CAST(NULLIF(substr(p.{part}, {index}, 1), '-') AS INTEGER) AS {_quoted(prefix + key)}"
+        for part, prefix in (("valuation", "valuation_"), ("classification", "axis_"))
+        for index, key in enumerate(keys[part], start=1)
+    )
+
+
+def write_row(
+    db: Any, assessment_id: str, revision: int, fingerprint: str, row: dict[str, Any], keys: dict[str, list[str]]
+) -> None:
+    """Replace the assessment's rows in every portfolio table with those of `row` (inside the caller's
+    transaction). `keys` names the valuation criteria and classification axes in their stored order."""
+    for table in CHILD_TABLES:
+        db.execute(f"DELETE FROM {table} WHERE assessment_id = ?", (assessment_id,))
+    columns = ", ".join(SCALARS)
+    marks = ", ".join("?" for _ in SCALARS)
+    db.execute(
+        f"INSERT OR REPLACE INTO portfolio_rows (assessment_id, revision, fingerprint, unreadable, {columns},"
+        f" valuation, classification, plans) VALUES (?, ?, ?, ?, {marks}, ?, ?, ?)",
+        (
+            assessment_id,
+            revision,
+            fingerprint,
+            row.get("unreadable"),
+            *(row.get(name) for name in SCALARS),
+            levels_text(row.get("valuation") or {}, keys["valuation"]),
+            levels_text(row.get("classification") or {}, keys["classification"]),
+            json.dumps(row.get("plans", []), ensure_ascii=False, separators=(",", ":"), allow_nan=False),
+        ),
+    )
+    db.executemany(
+        "INSERT INTO portfolio_years (assessment_id, label, year, cost_kr, realisable_benefit_kr,"
+        " realised_benefit_kr) VALUES (?, ?, ?, ?, ?, ?)",
+        _year_rows(assessment_id, row),
+    )
+    db.executemany(
+        "INSERT INTO portfolio_indicators (assessment_id, position, indicator, year, expected, realised)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (assessment_id, index, item["indicator"], item.get("year"), item.get("expected"), item.get("realised"))
+            for index, item in enumerate(row.get("indicators", []))
+        ],
+    )
+
+
+def _year_rows(assessment_id: str, row: dict[str, Any]) -> list[tuple]:
+    labels: dict[str, dict[str, float]] = {}
+    for key, column in YEARLY.items():
+        for label, value in (row.get(key) or {}).items():
+            labels.setdefault(label, {})[column] = value
+    return [
+        (
+            assessment_id,
+            label,
+            int(label) if label.isdigit() else None,
+            values.get("cost_kr", 0.0),
+            values.get("realisable_benefit_kr", 0.0),
+            values.get("realised_benefit_kr"),  # NULL: no measurement that year
+        )
+        for label, values in labels.items()
+    ]
+
+
+def read_rows(
+    database: Any, where: str, parameters: tuple, plans: bool, keys: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    """The summary rows as dicts, put together again from the tables (for the register and JSON output)."""
+    columns = ", ".join(f"p.{name}" for name in SCALARS)
+    found = database.rows(
+        f"SELECT a.id, a.head_revision, r.saved_at, a.deleted_at, p.unreadable, {columns}, p.valuation,"
+        " p.classification, p.plans"
+        " FROM assessments a JOIN revisions r ON r.assessment_id = a.id AND r.revision = a.head_revision"
+        f" JOIN portfolio_rows p ON p.assessment_id = a.id {where} ORDER BY a.id",
+        parameters,
+    )
+    ids = {row[0] for row in found}
+    years = _grouped(
+        database.rows(
+            "SELECT assessment_id, label, year, cost_kr, realisable_benefit_kr,"
+            " realised_benefit_kr FROM portfolio_years ORDER BY assessment_id, year, label"
+        ),
+        ids,
+    )
+    indicators = _grouped(
+        database.rows(
+            "SELECT assessment_id, indicator, year, expected, realised"
+            " FROM portfolio_indicators ORDER BY assessment_id, position"
+        ),
+        ids,
+    )
+    result = []
+    for assessment_id, head, saved_at, deleted_at, unreadable, *values in found:
+        *scalars, valuation, classification, plan_text = values
+        row: dict[str, Any] = {"id": assessment_id, **dict(zip(SCALARS, scalars, strict=True))}
+        if unreadable:
+            row = {"id": assessment_id, "name": row["name"] or "", "unreadable": unreadable}
+        else:
+            for key, column_index in zip(YEARLY, (2, 3, 4), strict=True):
+                row[key] = {y[0]: y[column_index] for y in years.get(assessment_id, []) if y[column_index] is not None}
+            row["valuation"] = levels_of(valuation, keys["valuation"])
+            row["classification"] = levels_of(classification, keys["classification"])
+            row["indicators"] = [
+                {"indicator": i, "year": y, "expected": e, "realised": r}
+                for i, y, e, r in indicators.get(assessment_id, [])
+            ]
+        if plans:
+            row["plans"] = json.loads(plan_text)
+        row.update(revision=head, saved_at=saved_at, deleted=deleted_at is not None)
+        result.append(row)
+    return result  # fmt: skip
+
+
+def _grouped(rows: list[tuple], ids: set[str]) -> dict[str, list[tuple]]:
+    grouped: dict[str, list[tuple]] = {}
+    for assessment_id, *rest in rows:
+        if assessment_id in ids:
+            grouped.setdefault(assessment_id, []).append(tuple(rest))
+    return grouped
+
+
+@dataclass(frozen=True)
+class PortfolioData:
+    """The portfolio for pandas: one row per initiative (`table`, with a column per valuation criterion
+    `valuation_<id>` and per classification axis `axis_<id>`), and the per-year figures and indicator
+    contributions summed in SQL for any set of initiatives (`year_totals`, `indicator_totals`), so a
+    region's hundred thousand initiatives never cross into Python row by row. Valid while its store is open."""
+
+    table: pd.DataFrame
+    connection: Any
+    where: str
+
+    def _with_ids(self, ids: pd.Series | None, sql: str) -> pd.DataFrame:
+        """Run `sql` (which joins `a`, the assessments, and may use {wanted}) over these initiatives."""
+        import pandas as pd
+
+        if ids is None:
+            return pd.read_sql_query(sql.format(wanted="", where=self.where), self.connection)
+        self.connection.execute("CREATE TEMP TABLE IF NOT EXISTS portfolio_wanted (id TEXT PRIMARY KEY)")
+        self.connection.execute("DELETE FROM portfolio_wanted")
+        self.connection.executemany("INSERT OR IGNORE INTO portfolio_wanted (id) VALUES (?)", ((i,) for i in ids))
+        wanted = " JOIN portfolio_wanted w ON w.id = a.id"
+        return pd.read_sql_query(sql.format(wanted=wanted, where=self.where), self.connection)
+
+    def year_totals(self, ids: pd.Series | None = None) -> pd.DataFrame:
+        """Per calendar year: cost, planned realisable and realised benefit of the initiatives `ids` (all
+        when None); only rows with a figure count, and `unplaced` (the year column empty) counts the
+        initiatives with figures but no known first year."""
+        return self._with_ids(
+            ids,
+            "SELECT y.year, SUM(y.cost_kr) AS cost_kr, SUM(y.realisable_benefit_kr) AS realisable_benefit_kr,"
+            " TOTAL(y.realised_benefit_kr) AS realised_benefit_kr, COUNT(DISTINCT y.assessment_id) AS initiatives"
+            " FROM portfolio_years y JOIN assessments a ON a.id = y.assessment_id{wanted}{where}"
+            + (" AND" if self.where else " WHERE")
+            + " (y.cost_kr != 0 OR y.realisable_benefit_kr != 0 OR COALESCE(y.realised_benefit_kr, 0) != 0)"
+            " GROUP BY y.year ORDER BY y.year IS NULL, y.year",
+        )
+
+    def indicator_totals(self, ids: pd.Series | None = None) -> pd.DataFrame:
+        """Per indicator and year: the expected and realised contributions and how many initiatives give one."""
+        return self._with_ids(
+            ids,
+            "SELECT i.indicator, i.year, TOTAL(i.expected) AS expected, TOTAL(i.realised) AS realised,"
+            " COUNT(DISTINCT i.assessment_id) AS initiatives"
+            " FROM portfolio_indicators i JOIN assessments a ON a.id = i.assessment_id{wanted}{where}"
+            " GROUP BY i.indicator, i.year ORDER BY i.indicator, i.year IS NULL, i.year",
+        )
+
+
+def read_frames(connection: Any, where: str, keys: dict[str, list[str]]) -> PortfolioData:
+    """The initiative table straight from SQL into pandas: no per-row Python work."""
+    import pandas as pd
+
+    columns = ", ".join(f"p.{name}" for name in SCALARS)
+    table = pd.read_sql_query(
+        f"SELECT a.id, a.head_revision AS revision, r.saved_at, a.deleted_at IS NOT NULL AS deleted, p.unreadable,"
+        f" {columns}, {level_columns(keys)} FROM assessments a"
+        " JOIN revisions r ON r.assessment_id = a.id AND r.revision = a.head_revision"
+        f" JOIN portfolio_rows p ON p.assessment_id = a.id {where} ORDER BY a.id",
+        connection,
+    )
+    return PortfolioData(table, connection, where)
