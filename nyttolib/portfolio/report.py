@@ -38,6 +38,8 @@ class Column:
 
     heading: str
     kind: str = "text"
+    #: Share of the table's width in percent (None: shared equally with the other columns without one).
+    width: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -57,13 +57,13 @@ def prioritisation_section(view: Overview, content: Content) -> ReportSection | 
         for position in ranking.positions
     ]
     columns = (
-        Column("Plats", "number"),
-        Column("Nr"),
-        Column("Utvecklingsärende"),
-        Column("Prioriteringsgrund"),
-        Column("Nyttovärdering"),
-        Column("Årlig realiserbar nettonytta", "kr"),
-        Column("Skäl till platsen"),
+        Column("Plats", "number", 5),
+        Column("Nr", width=6),
+        Column("Utvecklingsärende", width=18),
+        Column("Prioriteringsgrund", width=17),
+        Column("Nyttovärdering", width=8),
+        Column("Årlig realiserbar nettonytta", "kr", 10),
+        Column("Skäl till platsen", width=36),
     )
     table = SectionTable("Rangordning med skäl", columns, rows, "initiativ")
     return ReportSection("Prioritering", (ranking.disclaimer,), (table,) if rows else (), tuple(ranking.notes))
@@ -92,17 +92,17 @@ def register_section(view: Overview, content: Content, on: dt.date | None = None
         for item in register.entries
     ]
     columns = (
-        Column("Nr"),
-        Column("Utvecklingsärende"),
-        Column("Nytta"),
-        Column("Ansvarig"),
-        Column("Mätetal"),
-        Column("Nuläge", "number"),
-        Column("Mål", "number"),
-        Column("Målet senast"),
-        Column("Senaste värde", "number"),
-        Column("Ljus", "light"),
-        Column("Nästa mätning"),
+        Column("Nr", width=5),
+        Column("Utvecklingsärende", width=12),
+        Column("Nytta", width=16),
+        Column("Ansvarig", width=10),
+        Column("Mätetal", width=9),
+        Column("Nuläge", "number", 6),
+        Column("Mål", "number", 6),
+        Column("Målet senast", "date", 9),
+        Column("Senaste värde", "number", 7),
+        Column("Ljus", "light", 8),
+        Column("Nästa mätning", width=12),
     )
     economics = register.economics
     years = [(y.year, y.planned_kr, y.realised_kr, y.realised_percent) for y in economics.per_year]
