@@ -214,12 +214,12 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def _list(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: TextIO) -> int:
-    from nyttolib.portfolio.overview import overview
+    from nyttolib.portfolio.overview import in_order, overview
 
     content = store.content
     data = store.portfolio_data()
     view = overview(data, content, filters_from(args, content, data))
-    records = view.table.to_dict("records")
+    records = in_order(view).to_dict("records")
     if args.json:
         print(json_text(_list_json(records, content)), file=out)
         return EXIT_OK

@@ -31,7 +31,7 @@ from nyttolib import formatting
 from nyttolib.assessment.documents import write_bytes_atomically
 from nyttolib.content import Content
 from nyttolib.exports.filenames import safe_filename
-from nyttolib.portfolio.overview import Overview
+from nyttolib.portfolio.overview import Overview, in_order
 from nyttolib.portfolio.report import ReportOptions, ReportSection, pdf_bytes, render_html, render_printed_html
 
 FORMATS = ("html", "pdf", "xlsx", "csv")
@@ -100,7 +100,7 @@ def _level(value: Any) -> int | None:
 def table_records(view: Overview) -> list[dict[str, Any]]:
     """The filtered table's rows in the report's order (stages, then Nr), År as a plain integer."""
     records = []
-    for record in view.table.to_dict("records"):
+    for record in in_order(view).to_dict("records"):
         year = record["year"]
         records.append(
             {

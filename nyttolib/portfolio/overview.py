@@ -74,7 +74,7 @@ def overview(
     summed by SQLite)."""
     filters = filters or Filters()
     everything = queries.frame(data, content)
-    table = queries.sort(queries.apply_filters(everything, filters), "stage_label")
+    table = queries.apply_filters(everything, filters)  # unsorted: `in_order` sorts where rows are shown
     broken = everything[everything["unreadable"].notna()]
     unreadable = [
         Unreadable(assessment_id, name or "", message)
@@ -92,6 +92,11 @@ def overview(
         filters=filters,
         unreadable=unreadable,
     )
+
+
+def in_order(view: Overview) -> pd.DataFrame:
+    """The filtered initiatives as the report, the files and the list show them: by stage, then Nr."""
+    return queries.sort(view.table, "stage_label")
 
 
 def axis_positions(view: Overview, content: Content) -> list[dict[str, Any]]:

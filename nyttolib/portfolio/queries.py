@@ -227,7 +227,9 @@ def balance(table: pd.DataFrame, content: Content) -> pd.DataFrame:
     share, 0–100 %, counted and cost-weighted)."""
     import pandas as pd
 
-    readable = table[table["unreadable"].isna()]
+    # Only the columns counted here: a copy of the whole table per axis and cell was most of the time.
+    wanted = [f"axis_{axis.id}" for axis in content.classification.axes] + ["cost_kr"]
+    readable = table.loc[table["unreadable"].isna(), wanted]
     records = []
     for axis in content.classification.axes:
         column = readable[f"axis_{axis.id}"]

@@ -23,7 +23,7 @@ from nyttolib.content import Content
 from nyttolib.exports.charts import png_data_uri
 from nyttolib.exports.report import logo_data_uri, render_pdf, report_template_dir, template_environment
 from nyttolib.portfolio import charts
-from nyttolib.portfolio.overview import Overview, axis_positions
+from nyttolib.portfolio.overview import Overview, axis_positions, in_order
 from nyttolib.portfolio.queries import NO_VALUE, Filters
 
 __all__ = ["Column", "ReportSection", "SectionTable", "render_html", "render_pdf", "render_printed_html"]
@@ -107,7 +107,7 @@ def _initiatives(view: Overview, content: Content, text_limit: int | None) -> li
 
     ranks = {c.id: c.rank for c in content.initiative.priority_classes}
     records = []
-    for row in view.table.to_dict("records"):
+    for row in in_order(view).to_dict("records"):
         records.append(
             {
                 "number": row["number"] or NO_VALUE,
