@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nyttolib import formatting as fmt
 from nyttolib.assessment.model import (
     Assessment,
     Benefit,
@@ -33,6 +34,7 @@ from nyttolib.portfolio.register import (
     benefit_register,
     due_state,
     economics,
+    figure,
     plan_item_due,
     register_text,
 )
@@ -417,3 +419,8 @@ def test_every_plan_item_of_a_generated_assessment_is_in_the_register(assessment
             assert due.state == expected
     json.dumps(register.to_json(), allow_nan=False)
     assert register_text(register).startswith(f"Nyttoregister per {today}")
+
+
+@given(value=st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
+def test_register_figures_are_formatted_as_everywhere_else(value):
+    assert figure(value) == fmt.number(value, 2).replace(",00", "")

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from nyttolib import formatting as fmt
 from nyttolib.assessment.model import Assessment, PlanItem
-from nyttolib.content import Content
+from nyttolib.content import Content, MeasurementInterval
 from nyttolib.portfolio.rows import LIGHT_ORDER, inferred_interval
 
 DueState = Literal["not_due", "due", "overdue", "no_interval"]
@@ -115,11 +116,15 @@ class Interval:
         return self.label + (" (läst ur planens text)" if self.inferred else "")
 
 
+def _intervals(content: Content) -> dict[str, MeasurementInterval]:
+    return {interval.id: interval for interval in content.portfolio.measurement_intervals}
+
+
 def interval_of(interval_id: str | None, inferred: bool, content: Content) -> Interval:
     """An interval id looked up in the content; an id the content no longer has counts as no interval."""
     if not interval_id:
         return Interval(None, None, NO_INTERVAL, False)
-    found = next((i for i in content.portfolio.measurement_intervals if i.id == interval_id), None)
+    found = _intervals(content).get(interval_id)
     if found is None:
         return Interval(interval_id, None, f"okänt mätintervall ”{interval_id}” ({NO_INTERVAL})", False)
     return Interval(interval_id, found.months, found.label, inferred)
@@ -167,17 +172,20 @@ class Entry:
     target_passed: bool  # the target date has passed and the light is not green
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        due = data.pop("due")
+        # Field by field rather than dataclasses.asdict, which deep-copies: a region's register has 100 000s.
+        data = {name: getattr(self, name) for name in ENTRY_FIELDS}
         data.update(
             target_date=_iso(self.target_date),
             latest_date=_iso(self.latest_date),
-            due_state=due["state"],
-            due_label=due["label"],
+            due_state=self.due.state,
+            due_label=self.due.label,
             due_date=_iso(self.due.due_date),
-            due_counted_from=due["counted_from"],
+            due_counted_from=self.due.counted_from,
         )
         return data
+
+
+ENTRY_FIELDS = tuple(name for name in Entry.__dataclass_fields__ if name != "due")
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -364,24 +372,30 @@ def benefit_register(
     return Register(today, filters, sorted(entries, key=_sort_key), economics(kept), len(kept), unreadable)
 
 
-def _figure(value: float | None) -> str:
-    return "–" if value is None else fmt.number(value, 2).replace(",00", "")
+def figure(value: float | None) -> str:
+    """A measured value as fmt.number(value, 2) without ",00", formatted by Python: Babel takes 0,1 ms a
+    figure, and a region's register prints hundreds of thousands."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    rounded = round(value, 2) or 0.0  # no "-0"
+    text = f"{abs(rounded):,.2f}".replace(",", fmt.GROUP_SEPARATOR).replace(".", ",")
+    return ("-" if rounded < 0 else "") + text.removesuffix(",00")
 
 
 def _entry_lines(item: Entry) -> list[str]:
-    target = f"mål {_figure(item.target)}" + (f" senast {item.target_date}" if item.target_date else "")
+    target = f"mål {figure(item.target)}" + (f" senast {item.target_date}" if item.target_date else "")
     if item.target_passed:
         target += " (passerat utan att målet nåtts)"
     latest = (
-        f"{item.latest_date}: {_figure(item.latest_value)}"
+        f"{item.latest_date}: {figure(item.latest_value)}"
         if item.latest_date
-        else ("ingen" if item.latest_value is None else f"{_figure(item.latest_value)} (utan datum)")
+        else ("ingen" if item.latest_value is None else f"{figure(item.latest_value)} (utan datum)")
     )
     interval = Interval(item.interval, None, item.interval_label, item.interval_inferred).text
     return [
         f"  {item.benefit or '(nytta utan beskrivning)'}",
         f"    Ansvarig: {item.responsible or '–'} · Mätetal: {item.unit or '–'}"
-        f" · nuläge {_figure(item.baseline)} · {target}",
+        f" · nuläge {figure(item.baseline)} · {target}",
         f"    Senaste mätning: {latest} · {item.light_label}",
         f"    Mäts: {interval} · {item.due.label}",
     ]
@@ -402,8 +416,11 @@ def register_text(register: Register) -> str:
         f"Försenade: {counts['overdue']} · dags att mäta: {counts['due']} · inte dags: {counts['not_due']}"
         f" · {NO_INTERVAL}: {counts['no_interval']}"
     )
+    first: dict[str, int] = {}
+    for index, item in enumerate(entries):
+        first.setdefault(item.assessment_id, index)
     shown: str | None = None
-    for item in sorted(entries, key=lambda e: _first_position(entries, e.assessment_id)):
+    for item in sorted(entries, key=lambda e: first[e.assessment_id]):
         if item.assessment_id != shown:
             shown = item.assessment_id
             number = f"Nr {item.number} · " if item.number else ""
@@ -414,10 +431,6 @@ def register_text(register: Register) -> str:
         lines += ["", "Inga nyttor i registret" + (" med de här filtren." if register.filters.describe() else ".")]
     lines += ["", *economics_lines(register.economics, register.initiatives)]
     return "\n".join(lines) + "\n"
-
-
-def _first_position(entries: list[Entry], assessment_id: str) -> int:
-    return next(index for index, item in enumerate(entries) if item.assessment_id == assessment_id)
 
 
 def _count(number: int, one: str, many: str) -> str:
