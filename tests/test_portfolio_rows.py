@@ -148,11 +148,16 @@ def test_rebuild_recomputes_every_row(tmp_path, content, examples):
         for example in examples:
             store.save(example)
         with sqlite3.connect(directory / DATABASE_FILENAME) as db:
-            db.execute('UPDATE portfolio_rows SET summary = \'{"id": "fel"}\'')
+            db.execute("UPDATE portfolio_rows SET name = 'fel', net_kr = 1")
+            db.execute("DELETE FROM portfolio_years")
         rebuilt = store.rebuild()
-        rows = store.portfolio_rows()
+        rows = {row["id"]: row for row in store.portfolio_rows()}
     assert (rebuilt.rows, rebuilt.unreadable) == (len(examples), [])
-    assert sorted(row["id"] for row in rows) == sorted(e.id for e in examples)
+    assert sorted(rows) == sorted(e.id for e in examples)
+    for example in examples:
+        expected = summary_row(example, content)
+        expected.pop("plans")
+        assert _stored(rows[example.id]) == expected
 
 
 def test_soft_deleted_assessments_are_left_out(tmp_path, content, invoice, study):
@@ -184,3 +189,19 @@ def test_an_unreadable_head_revision_gives_a_row_with_the_reason(tmp_path, conte
     assert broken["unreadable"].startswith("Revision 1 av bedömningen 'trasig' går inte att läsa")
     assert "unreadable" not in rows[invoice.id]
     assert rebuilt.unreadable == ["trasig"]
+
+
+def test_portfolio_tables_of_an_older_shape_are_made_anew(tmp_path, content, invoice):
+    """The tables hold only derived figures: a database whose portfolio table lacks a column (written by an
+    older nyttolib) gets new tables and its rows back on the first read."""
+    directory = tmp_path / "data"
+    with Store(directory) as plain:
+        plain.save(invoice)
+    with sqlite3.connect(directory / DATABASE_FILENAME) as db:
+        db.execute("CREATE TABLE portfolio_rows (assessment_id TEXT PRIMARY KEY, revision INTEGER, summary TEXT)")
+        db.execute("INSERT INTO portfolio_rows VALUES (?, 1, '{}')", (invoice.id,))
+    with PortfolioStore(directory, content) as store:
+        (row,) = store.portfolio_rows()
+    expected = summary_row(invoice, content)
+    expected.pop("plans")
+    assert _stored(row) == expected

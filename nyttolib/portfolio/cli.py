@@ -113,6 +113,8 @@ def _print_planned(planned: PlannedRow, out: TextIO) -> None:
             print(f"    {change.label}: {change.old} → {change.new}", file=out)
         elif change.label not in ("Nr", "Utvecklingsärende"):  # already on the row's line
             print(f"    {change.label}: {change.new}", file=out)
+
+
 def _register(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: TextIO) -> int:
     from nyttolib.portfolio.register import Filters, benefit_register, register_text
     from nyttolib.portfolio.rows import today
