@@ -19,6 +19,7 @@ from nyttolib.assessment.model import (
     CostLine,
     FreedTimeLine,
     FundingLine,
+    IndicatorContribution,
     Initiative,
     Measurement,
     PlanItem,
@@ -169,6 +170,7 @@ def plans(draw, benefit_ids: list[str]) -> RealisationPlan:
                 baseline_value=draw(values),
                 target_value=draw(values),
                 target_date=draw(dates),
+                measurement_interval=draw(st.none() | st.sampled_from(_ids(CONTENT.portfolio.measurement_intervals))),
                 measurements=[
                     Measurement(date=draw(dates), value=draw(values), comment=draw(long_texts))
                     for _ in range(draw(st.integers(0, 2)))
@@ -190,6 +192,16 @@ def plans(draw, benefit_ids: list[str]) -> RealisationPlan:
         prerequisites=draw(st.lists(long_texts, max_size=2)),
         behaviour_changes=draw(st.lists(long_texts, max_size=2)),
         risks=[Risk(risk=draw(long_texts), handling=draw(long_texts)) for _ in range(draw(st.integers(0, 2)))],
+        indicators=[
+            IndicatorContribution(
+                indicator=draw(st.none() | st.sampled_from(_ids(CONTENT.portfolio.indicators))),
+                year=draw(st.none() | st.integers(2000, 2100)),
+                expected=draw(values),
+                realised=draw(values),
+                comment=draw(long_texts),
+            )
+            for _ in range(draw(st.integers(0, 2)))
+        ],
         reporting=draw(long_texts),
         approved_by=draw(lines),
         approved_date=draw(dates),

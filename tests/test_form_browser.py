@@ -154,6 +154,9 @@ def fill_invoice_example(form: FormDriver, example) -> None:
     form.fill("Nuläge (värde)", int(item.baseline_value))
     form.fill("Målvärde", "1 005")
     form.fill("Målet ska nås senast", item.target_date.isoformat())
+    form.select(
+        "Hur ofta nyttan mäts", content.label(content.portfolio.measurement_intervals, item.measurement_interval)
+    )
     for index, measurement in enumerate(item.measurements, start=1):
         row = form.add_row("Lägg till mätning", f"Mätning {index}")
         form.fill("Datum", measurement.date.isoformat(), row)
@@ -182,6 +185,14 @@ def fill_invoice_example(form: FormDriver, example) -> None:
         row = form.add_row("Lägg till risk", f"Risk {index}")
         form.fill("Risk", risk.risk, row)
         form.fill("Hur risken hanteras", risk.handling, row)
+    for index, contribution in enumerate(plan.indicators, start=1):
+        row = form.add_row("Lägg till indikatorbidrag", f"Indikatorbidrag {index}")
+        indicator = next(i for i in content.portfolio.indicators if i.id == contribution.indicator)
+        form.select("Indikator", f"{indicator.label} ({indicator.unit})", row)
+        expect(row.locator(".nyttolib-help")).to_contain_text(indicator.description)  # the help follows the choice
+        form.fill("År", contribution.year, row)
+        form.fill("Förväntat bidrag", int(contribution.expected), row)
+        form.fill("Uppnått bidrag", int(contribution.realised), row)
     form.fill("När ska det rapporteras?", plan.reporting)
     form.fill("Godkänd av (beställare)", plan.approved_by)
     form.fill("Godkänd datum", plan.approved_date.isoformat())
@@ -201,6 +212,11 @@ def test_fill_in_the_invoice_example_through_the_form(server, tmp_path):
         page.screenshot(path=str(tmp_path / "sammanfattning.png"), full_page=True)
     saved = wait_for(lambda: stored(data, example.initiative.name), message="the saved assessment")
     assert summary_text(saved, content) == summary_text(example, content)
+    assert [i.measurement_interval for i in saved.plan.items] == [i.measurement_interval for i in example.plan.items]
+    fields = ("indicator", "year", "expected", "realised", "comment")
+    assert [[getattr(i, f) for f in fields] for i in saved.plan.indicators] == [
+        [getattr(i, f) for f in fields] for i in example.plan.indicators
+    ]
 
 
 def test_a_killed_kernel_loses_nothing_that_was_typed(server):

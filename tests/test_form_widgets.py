@@ -331,7 +331,7 @@ def test_every_row_list_removes_at_once_and_undo_saves_the_row_back_in_its_place
             assert _focus_number(first) > _focus_number(notice.button)
             seen.add(path[-1])
     assert {"funding", "cost_lines", "freed_time_lines", "benefit_lines", "benefits", "activities", "risks"} <= seen
-    assert {"prerequisites", "behaviour_changes", "measurements"} <= seen
+    assert {"prerequisites", "behaviour_changes", "measurements", "indicators"} <= seen
 
 
 def _stored(assessment, path):

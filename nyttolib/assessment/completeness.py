@@ -307,6 +307,14 @@ def _plan_item_checks(assessment: Assessment, content: Content, index: int, item
             "plan", (4,), item.baseline_value is not None, f"{name}: ange nuläget som ett värde", *loc, "baseline_value"
         ),
         _check(
+            "plan",
+            (4,),
+            item.measurement_interval,
+            f"{name}: ange hur ofta nyttan ska mätas",
+            *loc,
+            "measurement_interval",
+        ),
+        _check(
             "follow_up",
             FOLLOW_UP_STEPS,
             item.measurements,

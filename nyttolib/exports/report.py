@@ -256,6 +256,7 @@ def row_limit(context: dict[str, Any], limits: PrintLimits) -> int | None:
         (plan.prerequisites, 1),
         (plan.behaviour_changes, 1),
         (plan.risks, 2),
+        (plan.indicators, 1),
         (context["progress"].missing, 1),
     ]
 
@@ -313,6 +314,9 @@ def report_context(
                 ],
                 "seven": [(q.label, item.seven_questions.get(q.id, "")) for q in content.steps.seven_questions],
                 "status": follow_up_status(item, content),
+                "interval": content.label(
+                    content.portfolio.measurement_intervals, item.measurement_interval, item.measurement_interval or "–"
+                ),
             }
         )
     saved = dt.datetime.fromisoformat(saved_at).astimezone() if saved_at else dt.datetime.now().astimezone()
@@ -339,6 +343,10 @@ def report_context(
         "chart": png_data_uri(png),
         "chart_alt": cost_benefit_alt_text(result),
         "plan_items": plan_items,
+        "indicators": [
+            (content.label(content.portfolio.indicators, row.indicator, row.indicator or "–"), row)
+            for row in assessment.plan.indicators
+        ],
         "progress": progress,
         "state_labels": STATE_LABELS,
         "state_text": lambda part: state_text(part, content),

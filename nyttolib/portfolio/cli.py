@@ -5,6 +5,8 @@ register, export, rebuild). Each action is one function; `ACTIONS` maps the acti
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
@@ -12,6 +14,7 @@ from nyttolib.content import Content
 from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK
 from nyttolib.portfolio import cli_views
 from nyttolib.portfolio.store import PortfolioStore
+from nyttolib.text import terminal_safe
 
 if TYPE_CHECKING:
     from nyttolib.portfolio.listing_import import PlannedRow
@@ -29,6 +32,31 @@ def add_parser(commands: argparse._SubParsersAction, parser_class: type[argparse
     )
     listing.add_argument("file", metavar="FIL", help="portföljlistan: .xlsx eller .csv med Nr, År, Utvecklingsärende …")
     listing.add_argument("--dry-run", action="store_true", help="visa vad som skulle skapas och ändras; spara inget")
+    _add_register_parser(actions)
+
+
+def _date(text: str) -> dt.date:
+    """A date as typed after --date (ÅÅÅÅ-MM-DD), said in Swedish when it is not one."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        shown = terminal_safe(text, keep_newlines=False)
+        raise argparse.ArgumentTypeError(f"'{shown}' är inget datum (skriv ÅÅÅÅ-MM-DD)") from None
+
+
+def _add_register_parser(actions: argparse._SubParsersAction) -> None:
+    register = actions.add_parser(
+        "register", help="nyttoregistret: varje nytta i planerna, senaste mätning, trafikljus och när mätning är dags"
+    )
+    register.add_argument("--json", action="store_true", help="skriv registret som JSON")
+    register.add_argument("--department", metavar="VERKSAMHET", help="bara initiativ i den här verksamheten")
+    register.add_argument(
+        "--light", choices=["red", "yellow", "green", "none"], help="bara nyttor med det här trafikljuset"
+    )
+    register.add_argument("--due", action="store_true", help="bara nyttor där en mätning är dags eller försenad")
+    register.add_argument(
+        "--date", type=_date, metavar="ÅÅÅÅ-MM-DD", help="räkna dags och försenad per det här datumet (annars i dag)"
+    )
 
 
 def _rebuild(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: TextIO) -> int:
@@ -89,10 +117,26 @@ def _print_planned(planned: PlannedRow, out: TextIO) -> None:
             print(f"    {change.label}: {change.new}", file=out)
 
 
+def _register(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: TextIO) -> int:
+    from nyttolib.portfolio.register import Filters, benefit_register, register_text
+    from nyttolib.portfolio.rows import today
+
+    filters = Filters(department=args.department, light=args.light, due=args.due)
+    register = benefit_register(store.portfolio_rows(plans=True), store.content, args.date or today(), filters)
+    if args.json:
+        print(json.dumps(register.to_json(), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(register_text(register), end="", file=out)
+    for assessment_id, _name in register.unreadable:
+        print(f"Bedömningen {assessment_id} går inte att läsa och saknas i registret (se nyttolib history).", file=err)
+    return EXIT_INVALID if register.unreadable else EXIT_OK
+
+
 ACTIONS: dict[str, Callable[[argparse.Namespace, PortfolioStore, TextIO, TextIO], int]] = {
     "rebuild": _rebuild,
     **cli_views.ACTIONS,
     "import": _import_listing,
+    "register": _register,
 }
 
 

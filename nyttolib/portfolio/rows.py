@@ -20,7 +20,7 @@ from nyttolib.assessment.rules import follow_up_status
 from nyttolib.content import Content
 
 # Raised whenever the row's shape or meaning changes: rows of another version are recomputed.
-ROW_VERSION = 1
+ROW_VERSION = 2
 # Worst first: an initiative's light is the worst light of its plan's benefits.
 LIGHT_ORDER = ("red", "yellow", "green", "none")
 
@@ -79,7 +79,9 @@ def inferred_interval(item: PlanItem, content: Content) -> tuple[str | None, boo
 def _plan_row(assessment: Assessment, item: PlanItem, content: Content) -> dict[str, Any]:
     benefit = assessment.benefit(item.benefit_id)
     status = follow_up_status(item, content)
-    dated = sorted((m for m in item.measurements if m.date is not None), key=lambda m: m.date)
+    # A measurement is one with a date and a value: a row with only a date is not measured yet, and the
+    # register counts the next measurement from the latest real one.
+    dated = sorted((m for m in item.measurements if m.date is not None and m.value is not None), key=lambda m: m.date)
     interval, inferred = inferred_interval(item, content)
     return {
         "plan_id": item.id,
@@ -96,7 +98,7 @@ def _plan_row(assessment: Assessment, item: PlanItem, content: Content) -> dict[
         "latest_value": status.latest_value,
         "light": status.colour,
         "progress_percent": status.progress_percent,
-        "measurements": [{"date": m.date.isoformat(), "value": m.value} for m in dated if m.value is not None],
+        "measurements": [{"date": m.date.isoformat(), "value": m.value} for m in dated],
     }
 
 
@@ -176,6 +178,7 @@ def summary_row(assessment: Assessment, content: Content) -> dict[str, Any]:
         "plans": plans,
         "indicators": _indicator_rows(assessment),
         "approved_date": assessment.plan.approved_date.isoformat() if assessment.plan.approved_date else None,
+        "start_date": ini.start_date.isoformat() if ini.start_date else None,
     }
 
 

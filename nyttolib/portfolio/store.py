@@ -19,7 +19,7 @@ from nyttolib.assessment.completeness import completeness
 from nyttolib.assessment.model import Assessment, Valuation
 from nyttolib.content import Content, load_content
 from nyttolib.portfolio.rows import content_fingerprint, summary_row
-from nyttolib.portfolio.tables import SCHEMA, PortfolioData, read_frames, read_rows, write_row
+from nyttolib.portfolio.tables import PortfolioData, create_tables, read_frames, read_rows, write_row
 from nyttolib.storage.assessments import ConflictError, Saved, Store, read_revision
 from nyttolib.storage.database import StoreError, now
 
@@ -55,9 +55,7 @@ class PortfolioStore(Store):
         }
         if not self._database.read_only and not self._database.damaged:
             with self._write() as db:
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                create_tables(db)
 
     def _after_save(self, db: sqlite3.Connection, assessment_id: str, revision: int, assessment: Assessment) -> None:
         self._write_row(db, assessment_id, revision, summary_row(assessment, self.content))

@@ -37,6 +37,7 @@ SCALARS = (
     "completeness_percent",
     "light",
     "approved_date",
+    "start_date",
 )
 YEARLY = {  # the row's per-year dicts and their columns
     "cost_per_year": "cost_kr",
@@ -75,6 +76,19 @@ CREATE TABLE IF NOT EXISTS portfolio_indicators (
 )
 """
 CHILD_TABLES = ("portfolio_years", "portfolio_indicators")
+TABLES = ("portfolio_rows", *CHILD_TABLES)
+
+
+def create_tables(db: Any) -> None:
+    """Create the portfolio's tables. They hold only what is derived from the revisions, so tables of an
+    older shape are dropped and made anew: their rows are recomputed on the first read."""
+    existing = {row[1] for row in db.execute("PRAGMA table_info(portfolio_rows)").fetchall()}
+    if existing and not set(SCALARS) <= existing:
+        for table in TABLES:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def levels_text(levels: dict[str, int | None], keys: list[str]) -> str:

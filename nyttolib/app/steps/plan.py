@@ -9,14 +9,26 @@ import ipywidgets as widgets
 
 from nyttolib import formatting as fmt
 from nyttolib.app.errors import guarded
-from nyttolib.app.fields import CheckboxField, DateField, NumberField, TextField, heading, html, paragraphs
+from nyttolib.app.fields import CheckboxField, ChoiceField, DateField, NumberField, TextField, heading, html, paragraphs
 from nyttolib.app.focus import request_focus
 from nyttolib.app.rows import RowList, UndoNotice
 from nyttolib.app.step import Step
-from nyttolib.assessment.model import Activity, Measurement, PlanItem, Risk
+from nyttolib.assessment.model import Activity, IndicatorContribution, Measurement, PlanItem, Risk
 from nyttolib.assessment.rules import follow_up_status
+from nyttolib.content import Content
 
 LIGHT_SYMBOLS = {"green": "●", "yellow": "●", "red": "●", "none": "○"}
+INTERVAL_HELP = "Portföljens nyttoregister visar när nästa mätning är dags och när den är försenad."
+INDICATORS_GUIDANCE = (
+    "Hur initiativet bidrar till kommunens indikatorer: det förväntade bidraget per år, och det uppnådda "
+    "när det är uppföljt. Portföljen summerar bidragen för alla initiativ."
+)
+
+
+def indicator_help(content: Content, indicator_id: str | None) -> str:
+    """What the chosen indicator counts (its description), or what to do when none is chosen."""
+    found = next((i for i in content.portfolio.indicators if i.id == indicator_id), None)
+    return found.description if found else "Välj den indikator som initiativet bidrar till."
 
 
 class PlanStep(Step):
@@ -81,11 +93,52 @@ class PlanStep(Step):
                 add_label="Lägg till risk",
                 level=4,
             ),
+            heading("Bidrag till indikatorer", 3),
+            paragraphs(INDICATORS_GUIDANCE),
+            self._indicator_list(),
             heading("Rapportering och godkännande", 3),
             TextField(s, (*plan, "reporting"), "När ska det rapporteras?", multiline=True, rows=2),
             TextField(s, (*plan, "approved_by"), "Godkänd av (beställare)"),
             DateField(s, (*plan, "approved_date"), "Godkänd datum"),
         ]
+
+    def _indicator_list(self) -> RowList:
+        """The initiative's expected and realised contribution to the municipality's indicators, per year."""
+        s = self.session
+        path = ("plan", "indicators")
+        return RowList(
+            s,
+            path,
+            row_title=lambda i, _r: f"Indikatorbidrag {i + 1}",
+            build_row=lambda i: [
+                self._indicator_choice((*path, i, "indicator")),
+                NumberField(s, (*path, i, "year"), "År", width="8rem"),
+                NumberField(s, (*path, i, "expected"), "Förväntat bidrag"),
+                NumberField(s, (*path, i, "realised"), "Uppnått bidrag"),
+                TextField(s, (*path, i, "comment"), "Kommentar", multiline=True, rows=2),
+            ],
+            new_row=IndicatorContribution,
+            add_label="Lägg till indikatorbidrag",
+            level=4,
+        )
+
+    def _indicator_choice(self, path: tuple) -> ChoiceField:
+        """The indicator dropdown; its help says what the chosen indicator counts."""
+        indicators = self.content.portfolio.indicators
+        field = ChoiceField(
+            self.session,
+            path,
+            "Indikator",
+            [(f"{i.label} ({i.unit})", i.id) for i in indicators],
+            help_text=indicator_help(self.content, self.session.get(path)),
+        )
+        help_widget = field.children[1]
+
+        def show_help() -> None:
+            help_widget.value = f"<p>{escape(indicator_help(self.content, self.session.get(path)))}</p>"
+
+        field.after_change.append(show_help)
+        return field
 
     def _text_list(self, path: tuple, label: str, add_label: str) -> RowList:
         s = self.session
@@ -155,6 +208,13 @@ class PlanStep(Step):
                         NumberField(s, (*base, "baseline_value"), "Nuläge (värde)"),
                         NumberField(s, (*base, "target_value"), "Målvärde"),
                         DateField(s, (*base, "target_date"), "Målet ska nås senast"),
+                        ChoiceField(
+                            s,
+                            (*base, "measurement_interval"),
+                            "Hur ofta nyttan mäts",
+                            [(i.label, i.id) for i in c.portfolio.measurement_intervals],
+                            help_text=INTERVAL_HELP,
+                        ),
                         heading("Uppföljning", 4),
                         light,
                         measurements,

@@ -16,8 +16,12 @@ from nyttolib.app.step import Step
 from nyttolib.app.steps.calculation import invalid_calculation_text, key_figures, results_table
 from nyttolib.assessment.calculations import calculate
 from nyttolib.assessment.completeness import closing_remarks, completeness, state_text
+from nyttolib.assessment.model import Assessment, PlanItem
 from nyttolib.assessment.rules import calculation_requirement, follow_up_status
+from nyttolib.content import Content
 from nyttolib.exports.charts import cost_benefit_img
+from nyttolib.portfolio.register import plan_item_due
+from nyttolib.portfolio.rows import today
 
 EXPORT_BUTTONS = [
     ("pdf", "PDF (beslutsunderlag)"),
@@ -241,11 +245,48 @@ class SummaryStep(Step):
             return benefit.description.rstrip(". ") if benefit and benefit.description else "Plan"
 
         lights = "".join(
-            f"<li>{escape(benefit_name(i))}: {escape(follow_up_status(i, c).label)}</li>" for i in a.plan.items
+            f"<li>{escape(benefit_name(i))}: {escape(follow_up_status(i, c).label)}{escape(due_text(a, i, c))}</li>"
+            for i in a.plan.items
         )
         self.figures.value = (
             f"<p>{escape(requirement.verdict)}: "
             f"{escape(requirement.reason)}</p>"
             + (invalid_calculation_text(s.drafts, c) or figures_html(result, c))
             + (f"<h3>Uppföljning</h3><ul>{lights}</ul>" if lights else "")
+            + indicators_html(a, c)
         )
+
+
+def due_text(assessment: Assessment, item: PlanItem, content: Content) -> str:
+    """The register's interval and due state in words (" · mäts: varje kvartal · nästa mätning …")."""
+    interval, due = plan_item_due(assessment, item, content, today())
+    if interval.months is None:
+        return f" · {interval.text}"
+    return f" · mäts: {interval.text.lower()} · {due.label[:1].lower()}{due.label[1:]}"
+
+
+def indicators_html(assessment: Assessment, content: Content) -> str:
+    """The plan's contributions to the municipality's indicators, as a table (none: nothing)."""
+    rows = assessment.plan.indicators
+    if not rows:
+        return ""
+    body = "".join(
+        "<tr>"
+        f"<th scope='row'>{escape(content.label(content.portfolio.indicators, row.indicator, '–'))}</th>"
+        f"<td data-label='År'>{row.year if row.year is not None else '–'}</td>"
+        f"<td class='nyttolib-number' data-label='Förväntat'>{escape(measure_text(row.expected))}</td>"
+        f"<td class='nyttolib-number' data-label='Uppnått'>{escape(measure_text(row.realised))}</td>"
+        f"<td data-label='Kommentar'>{escape(row.comment)}</td>"
+        "</tr>"
+        for row in rows
+    )
+    return (
+        "<table class='nyttolib-table'><caption>Bidrag till indikatorer</caption><thead><tr>"
+        "<th scope='col'>Indikator</th><th scope='col'>År</th><th scope='col'>Förväntat</th>"
+        "<th scope='col'>Uppnått</th><th scope='col'>Kommentar</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def measure_text(value: float | None) -> str:
+    return "–" if value is None else fmt.number(value, 2).replace(",00", "")
