@@ -438,3 +438,24 @@ def test_an_empty_portfolio_exports_too(content, tmp_path):
     assert csv_rows(written[2].read_bytes()) == []
     book = openpyxl.load_workbook(written[1], data_only=True)
     assert {r[0]: r[1] for r in book["Summering"].iter_rows(values_only=True)}["Antal initiativ"] == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_table_imports_again_as_a_portfolio_listing(view, content, tmp_path, fmt):
+    """Every export must be readable back: the table in the listing's shape is a listing the portfolio
+    import takes, with Nr, År, names, Projektnr, Kostnad (totalt) and 2%-aren as they were (the csv's
+    apostrophe before a formula-like text is taken away again)."""
+    from nyttolib.portfolio.listing_import import apply_import, plan_import, read_listing
+
+    path = write_exports(view, content, [fmt], tmp_path / "ut")[0]
+    with PortfolioStore(tmp_path / "igen", content) as again:
+        listing = read_listing(path, content)
+        apply_import(plan_import(listing, again), again)
+        imported = {row["number"]: row for row in again.portfolio_rows()}
+    originals = {row["number"]: row for row in view.rows}
+    assert set(imported) == set(originals) and HOSTILE_NUMBER in imported
+    for number, row in originals.items():
+        copy = imported[number]
+        assert (copy["name"], copy["year"], copy["project_number"]) == (row["name"], row["year"], row["project_number"])
+        assert copy["total_cost_kr"] == row["total_cost_kr"], number
+        assert copy["central_funding_kr"] == row["central_funding_kr"], number

@@ -362,12 +362,17 @@ def _csv_sheets(data: bytes) -> Iterator[tuple[None, Rows]]:
         yield None, _csv_rows(text, delimiter)
 
 
+# A csv cell that a spreadsheet would run as a formula is written with a leading apostrophe (OWASP's
+# advice; nyttolib's own portfolio export does it): read it as it was typed.
+_INERT = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
 def _csv_rows(text: str, delimiter: str) -> Rows:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
-            yield number, list(cells)
+            yield number, [_INERT.sub("", cell) for cell in cells]
     except csv.Error:
         raise _FileProblem(f"Rad {number + 1} kan inte läsas som csv (ett citattecken som inte avslutas?).") from None
 
