@@ -8,13 +8,14 @@ import re
 
 import ipywidgets as widgets
 import pytest
-from portfolio_examples import LONG_NAME, fill
 
 from nyttolib.app.portfolio import html as tables
 from nyttolib.app.portfolio.state import CHANGE_NOTE, PortfolioState
 from nyttolib.app.portfolio_page import PortfolioPage
 from nyttolib.app.start_page import StartPage
 from nyttolib.portfolio.store import PortfolioStore
+
+from portfolio_examples import LONG_NAME, fill
 
 
 @pytest.fixture
@@ -128,7 +129,9 @@ def test_the_page_is_one_html_table_with_escaped_user_text(tmp_path, content):
         assert LONG_NAME in table
         assert re.search(r"<th scope='col' aria-sort='ascending'[^>]*><button[^>]*>Nr<", table)
         page.sort.value = ("cost_kr", True)
-        assert "aria-sort='descending' class='nyttolib-number'><button" in page.table.value
+        assert "aria-sort='descending' class='nyttolib-col-cost_kr nyttolib-number'><button" in page.table.value
+        # Every filter shows an option chosen ("Alla"), never an empty select.
+        assert all(page.filters[name].index == 0 for name in ("years", "departments", "stages", "kinds"))
         page.filters["departments"].value = "<b>Ond</b>"
         assert "Filtret visar 1 av 55" in page.count.value
         assert [v for _, v in page.choose.options] == [ids[0]]
@@ -152,6 +155,23 @@ def test_a_rows_change_button_picks_that_initiative_in_the_change_panel(portfoli
     page.save_chosen()
     assert "Sparat" in page.change_result.value
     assert store.load(first_row_id)[0].initiative.portfolio.stage == "beslutade"
+
+
+def test_a_conflict_on_the_page_keeps_the_users_choice(portfolio, content):
+    store, ids = portfolio
+    page = PortfolioPage(store, content)
+    page.choose.value = ids[4]
+    page.new_stage.value, page.new_priority.value = "steg_3", "lag"
+    assert PortfolioState(store, content).change(ids[4], stage="beslutade", priority_class=None).saved  # another tab
+    head = store.load(ids[4])[1]
+    page.save_chosen()
+    assert "role='alert'" in page.change_result.value and "sparats av någon annan" in page.change_result.value
+    assert store.load(ids[4])[1] == head  # nothing saved over the other tab's change
+    assert "Beslutade initiativ" in page.table.value  # the row shows what was saved meanwhile
+    assert (page.choose.value, page.new_stage.value, page.new_priority.value) == (ids[4], "steg_3", "lag")
+    page.save_chosen()  # saved again on purpose: now it is the newest
+    assessment, revision = store.load(ids[4])
+    assert revision == head + 1 and assessment.initiative.portfolio.stage == "steg_3"
 
 
 def test_sort_buttons_pick_the_sort_options_of_their_column(portfolio, content):

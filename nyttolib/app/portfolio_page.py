@@ -23,6 +23,17 @@ from nyttolib.portfolio.store import PortfolioStore
 
 START_PAGE = "start.ipynb"
 ALL = "Alla"
+
+
+class _Every:
+    """The "Alla" option of a filter (a select's value None would show no option chosen at all)."""
+
+    def __repr__(self) -> str:
+        return "Alla"
+
+
+EVERY = _Every()
+NOT_GIVEN = ""  # the change panel's "Inget steg angivet" / "Ingen prioriteringsgrund": saved as None
 FILTER_LABELS = {
     "years": ("År", "years"),
     "departments": ("Verksamhet", "departments"),
@@ -86,7 +97,7 @@ class PortfolioPage(widgets.VBox):
         return controls
 
     def _filter_options(self, name: str) -> list[tuple[str, Any]]:
-        return [(ALL, None), *self.state.choices[FILTER_LABELS[name][1]]]
+        return [(ALL, EVERY), *self.state.choices[FILTER_LABELS[name][1]]]
 
     def _filter_area(self) -> list[widgets.Widget]:
         choices = widgets.HBox([_labelled(self.filters[name]) for name in FILTER_LABELS], layout=shared_layout())
@@ -103,7 +114,7 @@ class PortfolioPage(widgets.VBox):
     def _on_filter(self, name: str, value: Any) -> None:
         if self._quiet:
             return
-        self.state.set_filter(**{name: value})
+        self.state.set_filter(**{name: None if value is EVERY else value})
         self.refresh()
 
     def clear_filters(self) -> None:
@@ -111,7 +122,7 @@ class PortfolioPage(widgets.VBox):
         self._quiet = True
         try:
             for name, control in self.filters.items():
-                control.value = "" if name == "text" else None
+                control.value = "" if name == "text" else EVERY
         finally:
             self._quiet = False
         self.refresh()
@@ -126,7 +137,7 @@ class PortfolioPage(widgets.VBox):
                 if list(control.options) != options:
                     value = control.value
                     control.options = options
-                    control.value = value if value in [v for _, v in options] else None
+                    control.value = value if value in [v for _, v in options] else EVERY
         finally:
             self._quiet = False
 
@@ -213,14 +224,14 @@ class PortfolioPage(widgets.VBox):
 
     def _change_panel(self) -> list[widgets.Widget]:
         initiative = self.content.initiative
-        self.choose = dropdown_control("Initiativ", [("", None)])
+        self.choose = dropdown_control("Initiativ", [("Inget initiativ att välja", NOT_GIVEN)])
         self.choose.observe(guarded(lambda _c: self._show_chosen()), names="value")
         self.new_stage = dropdown_control(
-            "Nytt steg", [(c.label, c.id) for c in initiative.portfolio_stages] + [("Inget steg angivet", None)]
+            "Nytt steg", [(c.label, c.id) for c in initiative.portfolio_stages] + [("Inget steg angivet", NOT_GIVEN)]
         )
         self.new_priority = dropdown_control(
             "Ny prioriteringsgrund",
-            [(c.label, c.id) for c in initiative.priority_classes] + [("Ingen prioriteringsgrund", None)],
+            [(c.label, c.id) for c in initiative.priority_classes] + [("Ingen prioriteringsgrund", NOT_GIVEN)],
         )
         self.save_change = widgets.Button(
             description="Spara ändringen", button_style="primary", layout=shared_layout(width="auto")
@@ -285,8 +296,8 @@ class PortfolioPage(widgets.VBox):
         chosen = self.choose.value
         self._quiet = True
         try:
-            self.choose.options = options or [("Inget initiativ att välja", None)]
-            self.choose.value = chosen if chosen in [v for _, v in options] else (options[0][1] if options else None)
+            self.choose.options = options or [("Inget initiativ att välja", NOT_GIVEN)]
+            self.choose.value = chosen if chosen in [v for _, v in options] else self.choose.options[0][1]
         finally:
             self._quiet = False
         self.choose.disabled = self.save_change.disabled = not options
@@ -298,9 +309,9 @@ class PortfolioPage(widgets.VBox):
         row = self.state.row(self.choose.value) if self.choose.value else None
         if row is None:
             return
-        self.new_stage.value = row["stage"] if row["stage"] in [v for _, v in self.new_stage.options] else None
+        self.new_stage.value = row["stage"] if row["stage"] in [v for _, v in self.new_stage.options] else NOT_GIVEN
         self.new_priority.value = (
-            row["priority_class"] if row["priority_class"] in [v for _, v in self.new_priority.options] else None
+            row["priority_class"] if row["priority_class"] in [v for _, v in self.new_priority.options] else NOT_GIVEN
         )
 
     def _on_sort(self, change: dict) -> None:
@@ -317,12 +328,18 @@ class PortfolioPage(widgets.VBox):
         if not self.choose.value:
             return
         result = self.state.change(
-            self.choose.value, stage=self.new_stage.value, priority_class=self.new_priority.value
+            self.choose.value,
+            stage=self.new_stage.value or None,
+            priority_class=self.new_priority.value or None,
         )
         css = "" if result.saved else " class='nyttolib-error'"
         role = "status" if result.saved else "alert"
+        chosen = (self.choose.value, self.new_stage.value, self.new_priority.value)
         self._refresh_filter_options()
         self.refresh()
+        if not result.saved and self.choose.value == chosen[0]:
+            # The row shows what was saved meanwhile; the user's choice stays, to be saved again.
+            self.new_stage.value, self.new_priority.value = chosen[1], chosen[2]
         self.change_result.value = f"<p role='{role}'{css}>{escape(result.message)}</p>"
 
     # -- Balans och ekonomi ------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def funnel_png(funnel: pd.DataFrame) -> bytes:
             axes.annotate(fmt.number(count), (count, position), xytext=(4, 0), textcoords="offset points", va="center")
         axes.spines[["top", "right"]].set_visible(False)
 
-    return chart_png(draw, width=7.0, height=0.45 * max(len(funnel), 3) + 0.8, dpi=100)
+    return chart_png(draw, width=6.0, height=0.45 * max(len(funnel), 3) + 0.8, dpi=100)
 
 
 def per_year_png(per_year: pd.DataFrame) -> bytes:

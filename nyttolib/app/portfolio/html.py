@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 FORM_PAGE = "bedomning.ipynb"
 NUMBER_COLUMNS = {"cost_kr", "net_kr", "annual_realisable_net_kr", "completeness_percent"}
 LIGHT_SYMBOLS = {"green": "●", "yellow": "▲", "red": "■", "none": "○"}
+# Where a long heading may break (soft hyphens at its compound's seam), so thirteen columns fit 1280 px.
+HEADING_BREAKS = {
+    "Utvecklingsärende": "Utvecklings\u00adärende",
+    "Verksamhet": "Verksam\u00adhet",
+    "Prioriteringsgrund": "Prioriterings\u00adgrund",
+    "Nyttovärdering": "Nytto\u00advärdering",
+    "Nettonytta (kalkylen)": "Netto\u00adnytta (kalkylen)",
+    "Årlig realiserbar nettonytta": "Årlig realiserbar netto\u00adnytta",
+    "Uppföljning": "Upp\u00adföljning",
+}
 SORT_TARGET = "nyttolib-portfolio-sort"
 CHANGE_TARGET = "nyttolib-portfolio-choose"
 
@@ -69,12 +79,22 @@ def _header(column: str, heading: str, sort_column: str, descending: bool) -> st
         state = f" aria-sort='{'descending' if descending else 'ascending'}'"
     arrow = ("▼" if descending else "▲") if sorted_here else ""
     how = "fallande" if next_descending else "stigande"
-    css = " class='nyttolib-number'" if column in NUMBER_COLUMNS else ""
+    css = f" class='nyttolib-col-{column}{' nyttolib-number' if column in NUMBER_COLUMNS else ''}'"
     return (
         f"<th scope='col'{state}{css}><button type='button' class='nyttolib-sort-button' "
         f"data-nyttolib-pick='{SORT_TARGET}' data-nyttolib-index='{index}' data-nyttolib-key='sort-{column}' "
-        f"aria-label='{escape(heading, quote=True)}, sortera {how}'>{escape(heading)}"
+        f"aria-label='{escape(heading, quote=True)}, sortera {how}'>{escape(HEADING_BREAKS.get(heading, heading))}"
         f"<span aria-hidden='true' class='nyttolib-sort-arrow'>{arrow}</span></button></th>"
+    )
+
+
+def _change_button(name: str, change_index: int) -> str:
+    """A row's "Ändra": picks the initiative in the change panel and moves the focus to its stage."""
+    return (
+        " <button type='button' class='nyttolib-change-button' "
+        f"data-nyttolib-pick='{CHANGE_TARGET}' data-nyttolib-index='{change_index}' "
+        f"data-nyttolib-focus-after='{CHANGE_TARGET}-stage' "
+        f"aria-label='Ändra steg eller prioriteringsgrund för {escape(name, quote=True)}'>Ändra</button>"
     )
 
 
@@ -84,9 +104,10 @@ def _row(record: dict[str, Any], change_index: int) -> str:
         text = cell_text(column, record.get(column))
         label = f" data-label='{escape(heading, quote=True)}'"
         if column == "name":
-            name = escape(record.get("name") or "(namnlöst initiativ)")
+            name = record.get("name") or "(namnlöst initiativ)"
             cells.append(
-                f"<th scope='row'{label}><a href='{escape(form_link(record['id']), quote=True)}'>{name}</a></th>"
+                f"<th scope='row'{label}><a href='{escape(form_link(record['id']), quote=True)}'>{escape(name)}</a>"
+                f"{_change_button(name, change_index)}</th>"
             )
         elif column == "light_label":
             light = record.get("light") or "none"
@@ -97,13 +118,6 @@ def _row(record: dict[str, Any], change_index: int) -> str:
         else:
             css = " class='nyttolib-number'" if column in NUMBER_COLUMNS else ""
             cells.append(f"<td{label}{css}>{escape(text)}</td>")
-    name = record.get("name") or "(namnlöst initiativ)"
-    cells.append(
-        "<td data-label='Ändra'><button type='button' class='nyttolib-change-button' "
-        f"data-nyttolib-pick='{CHANGE_TARGET}' data-nyttolib-index='{change_index}' "
-        f"data-nyttolib-focus-after='{CHANGE_TARGET}-stage' "
-        f"aria-label='Ändra steg eller prioriteringsgrund för {escape(name, quote=True)}'>Ändra</button></td>"
-    )
     return "<tr>" + "".join(cells) + "</tr>"
 
 
@@ -113,11 +127,11 @@ def initiatives_table(
     """One page of the initiative table; `offset` is the first row's place in the filtered list (the index
     of its option in the change panel's select)."""
     headers = "".join(_header(c, h, sort_column, descending) for c, h in COLUMNS.items())
-    headers += "<th scope='col'>Ändra</th>"
     body = "".join(_row(record, offset + index) for index, record in enumerate(page_rows.to_dict("records")))
     shown = f"{offset + 1}–{offset + len(page_rows)} av {total}" if total else "0"
     return (
-        "<div class='nyttolib-portfolio-scroll'>"
+        # A narrow window scrolls the table inside its own box (a keyboard user scrolls it with the arrows).
+        "<div class='nyttolib-portfolio-scroll' role='region' tabindex='0' aria-label='Tabellen med initiativ'>"
         f"<table class='nyttolib-table nyttolib-portfolio-table'><caption>{escape(caption)} "
         f"<span class='nyttolib-caption-count'>(visar {shown})</span></caption>"
         f"<thead><tr>{headers}</tr></thead><tbody>{body}</tbody></table></div>"

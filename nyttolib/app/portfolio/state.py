@@ -154,7 +154,7 @@ class PortfolioState:
             return ChangeResult(
                 False,
                 f"{name} har sparats av någon annan sedan tabellen visades, så din ändring sparades inte. "
-                "Raden visar nu det senast sparade; välj steg och prioriteringsgrund igen om ändringen "
+                "Tabellen visar nu det senast sparade, och dina val står kvar: spara igen om ändringen "
                 "fortfarande behövs.",
             )
         except StoreError as error:
