@@ -192,6 +192,7 @@ def test_the_economy_and_indicators_parts(portfolio, content):
     assert "<img" in page.funnel.value and "alt='Stapeldiagram, antal initiativ per steg" in page.funnel.value
     assert "<table" in page.funnel.value and "<table" in page.per_year.value and "<img" in page.per_year.value
     assert "Andel till höger" in page.balance.value
+    assert "alt='Diagram över portföljens medelläge på varje axel: " in page.balance.value
     page.budget.value = "tvåhundra"
     assert page.budget_field.has_error and "nyttolib-invalid" in page.budget._dom_classes
     page.budget.value = "1 000 000"
@@ -217,3 +218,21 @@ def test_the_start_page_links_to_the_portfolio(tmp_path, content):
         page = StartPage(store, content)
         html_text = "".join(c.value for c in page.children if isinstance(c, widgets.HTML))
         assert "href='portfolj.ipynb'" in html_text and content.start.portfolio_link in html_text
+
+
+def test_charts_draw_content_text_as_plain_text():
+    """Stage labels and axis poles are content a municipality writes: "$" is text, never mathtext."""
+    import pandas as pd
+
+    from nyttolib.app.portfolio import charts
+
+    funnel = pd.DataFrame({"stage": ["a"], "label": ["Chef $$ och $x^2$"], "count": [3], "cost_kr": [1.0]})
+    years = pd.DataFrame(
+        {"year": [2024], "cost_kr": [1.0], "realisable_benefit_kr": [2.0], "realised_benefit_kr": [0.5]}
+    )
+    for png in (
+        charts.funnel_png(funnel),
+        charts.per_year_png(years),
+        charts.balance_png([("Vänster $$", "$\\frac{1}{0}$", 40.0, None)]),
+    ):
+        assert png.startswith(b"\x89PNG")

@@ -380,9 +380,19 @@ class PortfolioPage(widgets.VBox):
             + tables.funnel_table(funnel)
             + "</div>"
         )
+        shares = state.right_shares()
+        balance_chart = ""
+        if any(counted is not None for _l, _r, counted, _w in shares):
+            alt = "Diagram över portföljens medelläge på varje axel: " + "; ".join(
+                f"{left} – {right}: räknat i antal {tables.share_text(counted)}, viktat med kostnad "
+                f"{tables.share_text(weighted)} till höger"
+                for left, right, counted, weighted in shares
+            )
+            balance_chart = tables.figure(charts.balance_png(shares), alt, "Portföljens medelläge på varje axel.")
         self.balance.value = (
             f"<h3>{escape(texts.balance_title)}</h3><p>{escape(texts.balance_text)}</p>"
-            + tables.balance_tables(state.balance(), state.right_shares())
+            + balance_chart
+            + tables.balance_tables(state.balance(), shares)
         )
         per_year = state.per_year()
         chart = ""

@@ -60,3 +60,34 @@ def per_year_png(per_year: pd.DataFrame) -> bytes:
         axes.spines[["top", "right"]].set_visible(False)
 
     return chart_png(draw, width=7.0, height=3.6, dpi=100)
+
+
+def balance_png(shares: list[tuple[str, str, float | None, float | None]]) -> bytes:
+    """One line per axis from its left pole (0 %) to its right (100 %), with the portfolio's mean position
+    counted (a circle) and cost-weighted (a diamond): shape tells them apart, not colour alone."""
+
+    def draw(figure: Figure) -> None:
+        axes = figure.add_subplot()
+        positions = list(range(len(shares)))
+        for position, (left, right, _counted, _weighted) in zip(positions, shares, strict=True):
+            axes.plot([0, 100], [position, position], color="#5c5c5c", linewidth=1)
+            axes.annotate(left, (0, position), xytext=(0, 9), textcoords="offset points", ha="left", fontsize=9)
+            axes.annotate(right, (100, position), xytext=(0, 9), textcoords="offset points", ha="right", fontsize=9)
+        counted = [(c, p) for p, (_l, _r, c, _w) in zip(positions, shares, strict=True) if c is not None]
+        weighted = [(w, p) for p, (_l, _r, _c, w) in zip(positions, shares, strict=True) if w is not None]
+        if counted:
+            axes.scatter(
+                *zip(*counted, strict=True), marker="o", s=70, color=NET_COLOUR, label="Räknat i antal", zorder=3
+            )
+        if weighted:
+            axes.scatter(
+                *zip(*weighted, strict=True), marker="D", s=60, color=COST_COLOUR, label="Viktat med kostnad", zorder=3
+            )
+        axes.set_xlim(-2, 102)
+        axes.set_ylim(len(shares) - 0.4, -0.8)
+        axes.set_yticks([])
+        axes.set_xticks([0, 25, 50, 75, 100], ["0 %", "25 %", "50 %", "75 %", "100 %"])
+        axes.spines[["top", "right", "left"]].set_visible(False)
+        axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+
+    return chart_png(draw, width=6.0, height=0.8 * max(len(shares), 1) + 1.0, dpi=100)

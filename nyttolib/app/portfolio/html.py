@@ -163,11 +163,11 @@ def funnel_table(funnel: pd.DataFrame) -> str:
     return simple_table("Initiativ per steg", ["Steg", "Antal", "Kostnad"], rows, {1, 2})
 
 
-def _share(value: float | None) -> str:
+def share_text(value: float | None) -> str:
     return NO_VALUE if value is None else fmt.percent(value)
 
 
-def balance_tables(balance: pd.DataFrame, shares: list[tuple[str, float | None, float | None]]) -> str:
+def balance_tables(balance: pd.DataFrame, shares: list[tuple[str, str, float | None, float | None]]) -> str:
     """Per axis: its five cells with count, share of count and share of cost; then the mean positions."""
     parts = []
     for _axis_id, cells in balance.groupby("axis", sort=False):
@@ -192,7 +192,9 @@ def balance_tables(balance: pd.DataFrame, shares: list[tuple[str, float | None, 
         if unclassified:
             table += f"<p>{fmt.number(unclassified)} initiativ är inte klassificerade på axeln.</p>"
         parts.append(table)
-    mean_rows = [[label, _share(counted), _share(weighted)] for label, counted, weighted in shares]
+    mean_rows = [
+        [f"{left} – {right}", share_text(counted), share_text(weighted)] for left, right, counted, weighted in shares
+    ]
     parts.append(
         simple_table(
             "Andel till höger på varje axel", ["Axel", "Räknat i antal", "Viktat med kostnad"], mean_rows, {1, 2}

@@ -171,18 +171,14 @@ class PortfolioState:
     def balance(self) -> pd.DataFrame:
         return queries.balance(self.shown, self.content)
 
-    def right_shares(self) -> list[tuple[str, float | None, float | None]]:
-        """Per axis: its name, the counted and the cost-weighted right-hand share."""
+    def right_shares(self) -> list[tuple[str, str, float | None, float | None]]:
+        """Per axis: its left and right pole, the counted and the cost-weighted right-hand share."""
         shown = self.shown
         result = []
         for axis in self.content.classification.axes:
             levels = shown[f"axis_{axis.id}"]
             result.append(
-                (
-                    f"{axis.left} – {axis.right}",
-                    queries.right_share(levels),
-                    queries.right_share(levels, shown["cost_kr"]),
-                )
+                (axis.left, axis.right, queries.right_share(levels), queries.right_share(levels, shown["cost_kr"]))
             )
         return result
 
