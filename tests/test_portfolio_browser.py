@@ -126,7 +126,7 @@ def test_by_keyboard_alone_with_a_visible_focus(server, tmp_path):
         expect(status(page)).to_contain_text("Filtret visar 15")
         page.keyboard.press("ArrowUp")  # back to Alla
         expect(status(page)).to_have_text(f"Alla {COUNT} initiativ visas.")
-        tab_to("e.matches('.nyttolib-sort-button') && e.textContent.startsWith('Nyttovärdering')")
+        tab_to("e.matches('.nyttolib-sort-button') && e.getAttribute('aria-label').startsWith('Nyttovärdering')")
         outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
         assert outline == "solid"
         page.screenshot(path=str(tmp_path / "tangentbord-sortering.png"))
