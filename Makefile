@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8866
 
-.PHONY: app test bench bench-form bench-export bench-xlsx bench-workshop clean
+.PHONY: app test bench bench-form bench-export bench-xlsx bench-workshop bench-portfolio-page clean
 
 # Reinstall when the Voilà templates change too: the install copies them to share/jupyter/voila/templates.
 $(STAMP): pyproject.toml $(wildcard templates/voila/templates/*/* templates/voila/templates/*/static/*)
@@ -37,6 +37,9 @@ bench-xlsx: $(STAMP)
 
 bench-workshop: $(STAMP)
 	$(BIN)/python bench/bench_workshop.py
+
+bench-portfolio-page: $(STAMP)
+	$(BIN)/python bench/bench_portfolio_page.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

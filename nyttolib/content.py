@@ -270,6 +270,9 @@ class StartFile(_Content):
     empty_list: str
     workshop_title: str = "Mognadsanalys i workshop"
     workshop_text: str = ""
+    portfolio_title: str
+    portfolio_text: str
+    portfolio_link: str
 
 
 class FormStep(_Content):
@@ -373,6 +376,32 @@ class Prioritisation(_Content):
         return self
 
 
+class PortfolioPage(_Content):
+    """What the portfolio page says: its headings and the explanations beside its tables."""
+
+    title: str
+    intro: str
+    filters_title: str
+    search_label: str
+    initiatives_title: str
+    economy_title: str
+    indicators_title: str
+    change_title: str
+    change_text: str
+    funnel_title: str
+    funnel_text: str
+    balance_title: str
+    balance_text: str
+    per_year_title: str
+    per_year_text: str
+    funding_title: str
+    funding_text: str
+    budget_label: str
+    indicators_text: str
+    no_initiatives: str
+    empty_portfolio: str
+
+
 class PortfolioFile(_Content):
     """The portfolio office's model: indicators, how often benefits are measured, how to prioritise."""
 
@@ -380,6 +409,7 @@ class PortfolioFile(_Content):
     measurement_intervals: list[MeasurementInterval] = Field(min_length=1)
     grace_days: int = Field(ge=0, le=365)
     prioritisation: Prioritisation
+    page: PortfolioPage
 
     @model_validator(mode="after")
     def _check(self) -> PortfolioFile:

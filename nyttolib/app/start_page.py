@@ -22,6 +22,7 @@ from nyttolib.storage.assessments import Listing, Store
 FORM_PAGE = "bedomning.ipynb"
 WORKSHOP_PAGE = "workshop/ledare.ipynb"
 PARTICIPANT_PAGE = "workshop/delta.ipynb"
+PORTFOLIO_PAGE = "portfolj.ipynb"
 
 
 def local_time(iso_timestamp: str) -> str:
@@ -81,6 +82,10 @@ class StartPage(widgets.VBox):
             f"<p><a href='{WORKSHOP_PAGE}'>Leda en workshop</a> · <a href='{PARTICIPANT_PAGE}'>Delta i en "
             "workshop</a></p>"
         )
+        portfolio = widgets.HTML(
+            f"<h2>{escape(start.portfolio_title)}</h2><p>{escape(start.portfolio_text)}</p>"
+            f"<p><a href='{PORTFOLIO_PAGE}'>{escape(start.portfolio_link)}</a></p>"
+        )
         self.table = widgets.HTML()
         self.upload = widgets.FileUpload(
             accept=".json,application/json", multiple=False, description="Importera en .json-fil"
@@ -94,6 +99,7 @@ class StartPage(widgets.VBox):
             widgets.HTML("<h2>Importera</h2><p>En bedömning som exporterats som .json-fil.</p>"),
             self.upload,
             self.import_result,
+            portfolio,
             workshop,
         ]
         self.add_class("nyttolib-start")

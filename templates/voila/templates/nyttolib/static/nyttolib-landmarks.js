@@ -8,6 +8,7 @@
     ["nyttolib-form", "Steg i bedömningen"],
     ["nyttolib-answers", "Delar av enkäten"],
     ["nyttolib-facilitator", "Ledarvyns delar"],
+    ["nyttolib-portfolio", "Portföljens delar"],
   ];
 
   function sync() {

@@ -12,7 +12,12 @@
  *   a label with title="null"              -> no title (ipywidgets writes its empty tooltip as "null")
  * A click on a step button (or Föregående/Nästa steg) shows "Hämtar steget …" at once: a step built
  * for the first time can take seconds on a busy server, and the page must not look dead meanwhile.
- * It goes when the new step's heading takes the focus (or after BUSY_LIMIT_MS, whatever happened). */
+ * It goes when the new step's heading takes the focus (or after BUSY_LIMIT_MS, whatever happened).
+ * A button in an HTML widget with data-nyttolib-pick="CLASS" and data-nyttolib-index="N" (the portfolio
+ * table's sort buttons in its column headers, a row's "Ändra") chooses option N of the select inside the
+ * widget with class CLASS, as if the user had chosen it there; then the focus goes to the select inside
+ * data-nyttolib-focus-after's widget, or, when the table is redrawn, to the button with the same
+ * data-nyttolib-key in the new table, so the keyboard stays where it was. */
 (function () {
   "use strict";
 
@@ -26,6 +31,8 @@
   var messages = 0;
   var radioGroups = 0;
   var scheduled = false;
+  var pendingKey = null;
+  var pendingFrom = null;
 
   function tokens(value) {
     return (value || "").split(/\s+/).filter(Boolean);
@@ -71,7 +78,8 @@
 
   function syncSteps() {
     document.querySelectorAll(".nyttolib-nav .jupyter-button, .nyttolib-nav [aria-current]").forEach(function (b) {
-      if (b.classList.contains("nyttolib-current")) b.setAttribute("aria-current", "step");
+      var current = b.closest(".nyttolib-portfolio") ? "true" : "step";
+      if (b.classList.contains("nyttolib-current")) b.setAttribute("aria-current", current);
       else b.removeAttribute("aria-current");
     });
   }
@@ -137,14 +145,14 @@
     target.scrollIntoView({ block: "start", inline: "nearest" });
   }
 
-  function setBusy(on) {
+  function setBusy(on, part) {
     if (!busyStatus) {
       busyStatus = document.createElement("div");
       busyStatus.className = "nyttolib-busy-status";
       busyStatus.setAttribute("role", "status");
       (document.querySelector("main") || document.body).appendChild(busyStatus);
     }
-    busyStatus.textContent = on ? "Hämtar steget …" : "";
+    busyStatus.textContent = on ? (part ? "Hämtar delen …" : "Hämtar steget …") : "";
     busyStatus.classList.toggle("nyttolib-busy-shown", on);
     document.querySelectorAll(".nyttolib-form").forEach(function (form) {
       if (on) form.setAttribute("aria-busy", "true");
@@ -156,7 +164,34 @@
 
   function onClick(event) {
     var button = event.target.closest && event.target.closest(STEP_BUTTONS);
-    if (button && !button.disabled) setBusy(true);
+    if (button && !button.disabled) setBusy(true, !!button.closest(".nyttolib-portfolio"));
+    var pick = event.target.closest && event.target.closest("[data-nyttolib-pick]");
+    if (pick) onPick(pick);
+  }
+
+  function onPick(button) {
+    var select = document.querySelector("." + button.getAttribute("data-nyttolib-pick") + " select");
+    if (!select) return;
+    select.selectedIndex = Number(button.getAttribute("data-nyttolib-index"));
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    var after = button.getAttribute("data-nyttolib-focus-after");
+    var next = after && document.querySelector("." + after + " select");
+    if (next) {
+      next.focus();
+      next.scrollIntoView({ block: "center", inline: "nearest" });
+    } else if (button.getAttribute("data-nyttolib-key")) {
+      pendingKey = button.getAttribute("data-nyttolib-key");
+      pendingFrom = button;
+    }
+  }
+
+  function syncPicked() {
+    if (!pendingKey) return;
+    var found = document.querySelector("[data-nyttolib-key='" + pendingKey + "']");
+    if (found && found !== pendingFrom) {
+      pendingKey = pendingFrom = null;
+      found.focus({ preventScroll: true });
+    }
   }
 
   function sync() {
@@ -166,6 +201,7 @@
     syncFields();
     syncSteps();
     syncFocus();
+    syncPicked();
   }
 
   function schedule() {
