@@ -54,8 +54,8 @@ class PortfolioState:
 
     def reload(self) -> None:
         """Read the rows again (after a change, or another tab's save)."""
-        self.rows = self.store.portfolio_rows()
-        self.table = queries.frame(self.rows, self.content)
+        self.data = self.store.portfolio_data()
+        self.table = queries.frame(self.data, self.content)
         self.choices = queries.options(self.table, self.content)
         self._shown = None
 
@@ -183,10 +183,10 @@ class PortfolioState:
         return result
 
     def per_year(self) -> pd.DataFrame:
-        return queries.per_year(self.rows, self.shown)
+        return queries.per_year(self.data, self.shown)
 
     def funding(self) -> queries.Funding:
         return queries.central_funding(self.shown, self.budget_kr)
 
     def indicators(self) -> pd.DataFrame:
-        return queries.indicator_totals(self.rows, self.shown, self.content)
+        return queries.indicator_totals(self.data, self.shown, self.content)
