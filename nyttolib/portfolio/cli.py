@@ -19,6 +19,7 @@ def add_parser(commands: argparse._SubParsersAction, parser_class: type[argparse
     )
     actions = portfolio.add_subparsers(dest="action", required=True, metavar="ÅTGÄRD", parser_class=parser_class)
     actions.add_parser("rebuild", help="räkna om portföljens rader från bedömningarnas senaste revisioner")
+    _add_prioritise_parser(actions)
 
 
 def _rebuild(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: TextIO) -> int:
@@ -30,8 +31,31 @@ def _rebuild(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: 
     return EXIT_INVALID if rebuilt.unreadable else EXIT_OK
 
 
+def _add_prioritise_parser(actions: argparse._SubParsersAction) -> None:
+    prioritise = actions.add_parser(
+        "prioritise",
+        help="rangordna initiativen med skälet för varje plats; med --year och --budget: vad ryms i budgeten",
+    )
+    prioritise.add_argument("--year", metavar="ÅR", help="kalenderåret vars kostnader räknas mot budgeten")
+    prioritise.add_argument("--budget", metavar="KR", help='budgeten för året, t.ex. "2 000 000 kr" eller 2000000')
+    prioritise.add_argument(
+        "--force-in", action="append", default=[], metavar="NR", help="ta alltid med detta initiativ (Nr eller id)"
+    )
+    prioritise.add_argument(
+        "--force-out", action="append", default=[], metavar="NR", help="ta aldrig med detta initiativ (Nr eller id)"
+    )
+    prioritise.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+
+
+def _prioritise(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: TextIO) -> int:
+    from nyttolib.portfolio import prioritise_cli
+
+    return prioritise_cli.prioritise(args, store, out, err)
+
+
 ACTIONS: dict[str, Callable[[argparse.Namespace, PortfolioStore, TextIO, TextIO], int]] = {
     "rebuild": _rebuild,
+    "prioritise": _prioritise,
 }
 
 
