@@ -42,6 +42,7 @@ class PrioritisationError(ValueError):
     """Input the prioritisation cannot use (an unknown Nr, a selection too large to compute exactly)."""
 
 
+@functools.lru_cache(maxsize=1024)
 def plain_score(value: Fraction | float) -> str:
     """A score or weight as Swedes read it: 19, 18,5, 1,25."""
     value = Fraction(value)
