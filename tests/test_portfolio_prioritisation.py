@@ -19,6 +19,7 @@ from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from nyttolib.paths import content_dir
 from nyttolib.portfolio.prioritisation import (
     PrioritisationError,
+    _programme,
     best_selection,
     cost_in_year,
     fit_budget,
@@ -280,6 +281,21 @@ def test_the_selection_is_never_worse_than_any_subset_and_always_within_budget(i
                     best_value, best_cost = subset_value, subset_cost
     assert value == best_value
     assert cost == best_cost  # and the cheapest of the best
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 25), st.integers(1, 30_000_000)), min_size=0, max_size=120),
+    st.floats(0, 1),
+)
+def test_fixing_items_by_the_bound_never_changes_the_selection(items, share):
+    """The reduction (Dembo–Hammer) only fixes what every optimum takes or leaves: the selection is the
+    one the dynamic programme finds over all items, tie-break included."""
+    values = [v for v, _ in items]
+    costs = [c * 100 for _, c in items]
+    budget = int(sum(costs) * share)
+    everything = [i for i in range(len(items)) if costs[i] <= budget]
+    assert best_selection(values, costs, budget) == sorted(_programme(everything, values, costs, budget))
 
 
 # ------------------------------------------------------------------ the command line

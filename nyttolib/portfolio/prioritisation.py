@@ -296,23 +296,69 @@ def _upper_bound(values: list[int], costs: list[int], budget: int) -> int:
 def best_selection(values: list[int], costs: list[int], budget: int) -> list[int]:
     """The indices of the selection with the highest total value whose total cost is at most `budget`.
 
-    Exact 0/1 knapsack: a dynamic programme over the total value (the least cost that reaches each
-    value), with integer values and costs (öre), so nothing is rounded. The value axis stops at the
-    fractional bound, so the work is candidates × reachable value, whatever the amounts in kronor.
+    Exact 0/1 knapsack, with integer values and costs (öre), so nothing is rounded. First the items
+    that every optimal selection takes or leaves are fixed by the Dembo–Hammer bound (exact rational
+    arithmetic): taking (or leaving) them the other way cannot reach the value a greedy selection already
+    has. The rest, usually a few dozen near the break ratio, go to a dynamic programme over the total
+    value (the least cost that reaches each value), whose value axis stops at the fractional bound.
     Of several selections with the highest value it returns the cheapest, and of equally cheap ones
     the one without the later items (the items come in rank order, so the higher placed are kept).
     """
-    import numpy as np
-
-    fitting = [i for i in range(len(values)) if costs[i] <= budget]
+    fitting = [i for i in range(len(values)) if costs[i] <= budget and values[i] > 0]
     if sum(costs[i] for i in fitting) <= budget:
         return fitting
+    fixed, core = _reduce(fitting, values, costs, budget)
+    left = budget - sum(costs[i] for i in fixed)
+    return sorted(fixed + _programme(core, values, costs, left))
+
+
+def _ratio_order(items: list[int], values: list[int], costs: list[int]) -> list[int]:
+    return sorted(items, key=lambda i: Fraction(values[i], costs[i]) if costs[i] else Fraction(10**30), reverse=True)
+
+
+def _reduce(items: list[int], values: list[int], costs: list[int], budget: int) -> tuple[list[int], list[int]]:
+    """(the items every optimal selection takes, the items still undecided); the rest no optimum takes."""
+    order = _ratio_order(items, values, costs)
+    value = cost = 0
+    prefix: set[int] = set()
+    for position, i in enumerate(order):
+        if cost + costs[i] > budget:
+            breaking = i
+            rest = order[position:]
+            break
+        value, cost = value + values[i], cost + costs[i]
+        prefix.add(i)
+    else:
+        return order, []
+    ratio = Fraction(values[breaking], costs[breaking])
+    fractional = value + ratio * (budget - cost)  # the LP optimum
+    greedy, spent = value, cost  # a feasible selection: the prefix, then whatever else fits in ratio order
+    for i in rest:
+        if spent + costs[i] <= budget:
+            greedy, spent = greedy + values[i], spent + costs[i]
+    fixed, core = [], []
+    for i in items:
+        if fractional - abs(values[i] - ratio * costs[i]) < greedy:  # the other way cannot reach `greedy`
+            if i in prefix:
+                fixed.append(i)
+        else:
+            core.append(i)
+    return fixed, core
+
+
+def _programme(items: list[int], values: list[int], costs: list[int], budget: int) -> list[int]:
+    """The exact best selection of `items` (in rank order) by a dynamic programme over the total value."""
+    import numpy as np
+
+    if sum(costs[i] for i in items) <= budget:
+        return list(items)
+    fitting = [i for i in items if costs[i] <= budget]
     cap = min(
         _upper_bound([values[i] for i in fitting], [costs[i] for i in fitting], budget), sum(values[i] for i in fitting)
     )
     if len(fitting) * (cap + 1) > MAX_CELLS:
         raise PrioritisationError(
-            f"Urvalet är för stort för att beräknas exakt ({len(fitting)} kandidater). "
+            f"Urvalet är för stort för att beräknas exakt ({len(fitting)} kandidater nära gränsen). "
             "Begränsa kandidaterna (steg i portfolio.yaml) eller budgeten."
         )
     least = np.full(cap + 1, _INFINITE, dtype=np.int64)
@@ -320,25 +366,23 @@ def best_selection(values: list[int], costs: list[int], budget: int) -> list[int
     taken = []
     for i in fitting:
         value, cost = values[i], costs[i]
-        if value > cap or value <= 0:
+        if value > cap:
             taken.append(None)
             continue
         candidate = least[:-value] + cost
         better = (candidate < least[value:]) & (candidate <= budget)
         least[value:] = np.where(better, candidate, least[value:])
         taken.append(np.packbits(better))
-    reachable = np.nonzero(least <= budget)[0]
-    target = int(reachable[-1])
+    target = int(np.nonzero(least <= budget)[0][-1])
     chosen = []
     for position in range(len(fitting) - 1, -1, -1):
-        bits = taken[position]
         if target == 0:
             break
-        index = target - values[fitting[position]]
+        bits, index = taken[position], target - values[fitting[position]]
         if bits is not None and index >= 0 and (bits[index >> 3] >> (7 - (index & 7))) & 1:
             chosen.append(fitting[position])
             target = index
-    return sorted(chosen)
+    return chosen
 
 
 # ------------------------------------------------------------------ the budget question
@@ -478,11 +522,12 @@ class _Candidate:
 
 
 def _candidates(
-    rows: list[dict[str, Any]], year: int, content: Content, forced: set[str]
+    rows: list[dict[str, Any]], year: int, content: Content, forced: set[str], ranking: Ranking | None
 ) -> tuple[list[_Candidate], list[str]]:
     """The ranked initiatives with a cost in the year (and every forced one), and notes on the others."""
     texts = content.portfolio.prioritisation.texts
-    ranking = rank(rows, content, extra=forced)
+    if ranking is None or not forced <= {position.row["id"] for position in ranking.positions}:
+        ranking = rank(rows, content, extra=forced)
     candidates, no_cost, no_year = [], 0, 0
     for position in ranking.positions:
         cost, from_listing = cost_in_year(position.row, year)
@@ -570,11 +615,12 @@ def fit_budget(
     budget_kr: float,
     force_in: list[str] = (),
     force_out: list[str] = (),
+    ranking: Ranking | None = None,
 ) -> BudgetResult:
     """What fits in the budget of one calendar year: (a) the ranked list in order, (b) the best selection.
 
     `force_in` and `force_out` name initiatives by Nr or id (PrioritisationError when one is unknown or
-    named in both)."""
+    named in both). `ranking`: the rows' ranking when the caller has it already (it is not made again)."""
     prioritisation = content.portfolio.prioritisation
     texts = prioritisation.texts
     readable = [row for row in rows if not row.get("unreadable")]
@@ -584,7 +630,7 @@ def fit_budget(
     if both:
         names = ", ".join(next(r.get("number") or r["id"] for r in readable if r["id"] == i) for i in sorted(both))
         raise PrioritisationError(f"Ett initiativ kan inte både tvingas in och ut: {names}.")
-    candidates, notes = _candidates(rows, year, content, forced_in | forced_out)
+    candidates, notes = _candidates(rows, year, content, forced_in | forced_out, ranking)
     budget = _ore(budget_kr)
     in_order = _in_order(candidates, budget, forced_in, forced_out, year, content)
     optimum = _optimum(candidates, budget, forced_in, forced_out, year, content)
