@@ -116,11 +116,15 @@ def terminal_safe(text: str, *, keep_newlines: bool = True) -> str:
             return "    "
         return f"<U+{ord(ch):04X}>"
 
-    return _TERMINAL_UNSAFE.sub(shown, text)
+    return (_TERMINAL_UNSAFE_BUT_NEWLINE if keep_newlines else _TERMINAL_UNSAFE).sub(shown, text)
 
 
-# What terminal_safe shows as codes: every control (`_forbidden`), the bidi controls, and the line and
-# paragraph separators (Unicode's only characters of the categories Zl and Zp).
-_TERMINAL_UNSAFE = re.compile(
-    "|".join((_FORBIDDEN_IN_LINE.pattern, _BIDI.pattern, "[\u2028\u2029]", _ASTRAL_NONCHARACTERS.pattern))
-)
+def _terminal_unsafe(controls: re.Pattern[str]) -> re.Pattern[str]:
+    """What terminal_safe shows as codes: these controls (see `_forbidden`), the bidi controls, and the
+    line and paragraph separators (Unicode's only characters of the categories Zl and Zp)."""
+    classes = (controls.pattern, _BIDI.pattern, "[\u2028\u2029]", _ASTRAL_NONCHARACTERS.pattern)
+    return re.compile("[" + "".join(pattern[1:-1] for pattern in classes) + "]")  # one class: one test a character
+
+
+_TERMINAL_UNSAFE = _terminal_unsafe(_FORBIDDEN_IN_LINE)
+_TERMINAL_UNSAFE_BUT_NEWLINE = _terminal_unsafe(_character_class({"\n"}))  # a kept newline is no match

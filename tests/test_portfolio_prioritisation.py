@@ -208,6 +208,20 @@ def test_forced_in_and_out(content):
         fit_budget(rows, content, year=2025, budget_kr=1_000_000, force_in=["99"])
 
 
+def test_a_forced_initiative_that_is_no_candidate_takes_its_place_in_the_ranking(content):
+    rows = [
+        row("A", number="1", levels=(3, 3, 3, 3), costs={"2025": 100}),
+        row("D", number="2", priority="lag", stage="beslutade", costs={"2025": 100}),
+    ]
+    result = fit_budget(rows, content, year=2025, budget_kr=150, force_in=["2"])
+    assert [p.row["id"] for p in result.ranking.positions] == ["D", "A"]
+    assert [(e.position.place, e.position.row["id"]) for e in result.optimum.selected] == [(1, "D")]
+    assert [(e.position.place, e.reason) for e in result.optimum.left_out] == [
+        (2, "kostar 100\u00a0kr, men bara 50\u00a0kr är kvar i det bästa urvalet; att byta in det mot initiativ "
+         "som är med ger ingen högre sammanlagd nyttovärdering")
+    ]  # fmt: skip
+
+
 def test_forced_in_over_the_budget_leaves_room_for_nothing_else(content):
     rows = [row("A", number="1", costs={"2025": 900_000}), row("B", number="2", costs={"2025": 100})]
     result = fit_budget(rows, content, year=2025, budget_kr=500_000, force_in=["1"])

@@ -480,6 +480,7 @@ class BudgetResult:
     comparison: str
     notes: list[str] = field(default_factory=list)
     disclaimer: str = ""
+    ranking: Ranking | None = None  # the ranking the places refer to
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -523,8 +524,9 @@ class _Candidate:
 
 def _candidates(
     rows: list[dict[str, Any]], year: int, content: Content, forced: set[str], ranking: Ranking | None
-) -> tuple[list[_Candidate], list[str]]:
-    """The ranked initiatives with a cost in the year (and every forced one), and notes on the others."""
+) -> tuple[list[_Candidate], list[str], Ranking]:
+    """The ranked initiatives with a cost in the year (and every forced one), notes on the others, and
+    the ranking the places refer to (a forced initiative that is no candidate takes its place in it)."""
     texts = content.portfolio.prioritisation.texts
     if ranking is None or not forced <= {position.row["id"] for position in ranking.positions}:
         ranking = rank(rows, content, extra=forced)
@@ -543,7 +545,7 @@ def _candidates(
         notes.append(texts.no_cost_in_year.format(count=no_cost, year=year))
     if no_year:
         notes.append(texts.no_calendar_year.format(count=no_year))
-    return candidates, notes
+    return candidates, notes, ranking
 
 
 def _entry(candidate: _Candidate, **extra: Any) -> Entry:
@@ -630,7 +632,7 @@ def fit_budget(
     if both:
         names = ", ".join(next(r.get("number") or r["id"] for r in readable if r["id"] == i) for i in sorted(both))
         raise PrioritisationError(f"Ett initiativ kan inte både tvingas in och ut: {names}.")
-    candidates, notes = _candidates(rows, year, content, forced_in | forced_out, ranking)
+    candidates, notes, ranking = _candidates(rows, year, content, forced_in | forced_out, ranking)
     budget = _ore(budget_kr)
     in_order = _in_order(candidates, budget, forced_in, forced_out, year, content)
     optimum = _optimum(candidates, budget, forced_in, forced_out, year, content)
@@ -651,4 +653,5 @@ def fit_budget(
         comparison=comparison,
         notes=notes,
         disclaimer=prioritisation.disclaimer,
+        ranking=ranking,
     )

@@ -95,6 +95,7 @@ def _computed(
                 force_out=args.force_out,
                 ranking=ranking,
             )
+            ranking = result.ranking  # with a forced initiative that is no candidate in its place
         return ranking, result
     finally:
         gc.enable()
