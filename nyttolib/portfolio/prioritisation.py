@@ -313,11 +313,22 @@ def best_selection(values: list[int], costs: list[int], budget: int) -> list[int
 
 
 def _ratio_order(items: list[int], values: list[int], costs: list[int]) -> list[int]:
-    return sorted(items, key=lambda i: Fraction(values[i], costs[i]) if costs[i] else Fraction(10**30), reverse=True)
+    """The items by value per cost, highest first, exactly: sorted by the float ratio, then the few
+    neighbours that floats cannot tell apart put right by comparing integer cross products."""
+    order = sorted(items, key=lambda i: -values[i] / costs[i] if costs[i] else -math.inf)
+    for k in range(1, len(order)):
+        j = k
+        while j > 0 and values[order[j]] * costs[order[j - 1]] > values[order[j - 1]] * costs[order[j]]:
+            order[j - 1], order[j] = order[j], order[j - 1]
+            j -= 1
+    return order
 
 
 def _reduce(items: list[int], values: list[int], costs: list[int], budget: int) -> tuple[list[int], list[int]]:
-    """(the items every optimal selection takes, the items still undecided); the rest no optimum takes."""
+    """(the items every optimal selection takes, the items still undecided); the rest no optimum takes.
+
+    In integers throughout: with the break item's ratio r = vb / cb, an item's bound
+    LP − |v − r·c| < greedy is compared multiplied by cb."""
     order = _ratio_order(items, values, costs)
     value = cost = 0
     prefix: set[int] = set()
@@ -330,15 +341,15 @@ def _reduce(items: list[int], values: list[int], costs: list[int], budget: int) 
         prefix.add(i)
     else:
         return order, []
-    ratio = Fraction(values[breaking], costs[breaking])
-    fractional = value + ratio * (budget - cost)  # the LP optimum
+    vb, cb = values[breaking], costs[breaking]  # cb > 0: it does not fit where everything before did
+    fractional = value * cb + vb * (budget - cost)  # the LP optimum, times cb
     greedy, spent = value, cost  # a feasible selection: the prefix, then whatever else fits in ratio order
     for i in rest:
         if spent + costs[i] <= budget:
             greedy, spent = greedy + values[i], spent + costs[i]
     fixed, core = [], []
     for i in items:
-        if fractional - abs(values[i] - ratio * costs[i]) < greedy:  # the other way cannot reach `greedy`
+        if fractional - abs(values[i] * cb - vb * costs[i]) < greedy * cb:  # the other way cannot reach `greedy`
             if i in prefix:
                 fixed.append(i)
         else:
