@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -363,12 +364,121 @@ class PrioritisationCriterion(_Content):
     id: str
     weight: float = Field(gt=0)
     higher_is_better: bool = True
+    # The criterion's short name in the reasons ("potentiell effekt"); empty: initiative.yaml's label.
+    label: str = ""
+
+
+class PrioritisationTexts(_Content):
+    """What the ranked list and the budget's selections say, as templates with {named} fields."""
+
+    place: str
+    priority_class: str
+    no_priority_class: str
+    valuation: str
+    criterion: str
+    criterion_reversed: str
+    criterion_missing: str
+    not_fully_valued: str
+    ahead_priority_class: str
+    ahead_has_priority_class: str
+    ahead_valuation: str
+    ahead_net: str
+    ahead_number: str
+    last: str
+    ranking_title: str
+    not_candidates: str
+    unreadable: str
+    budget_title: str
+    cost_rule: str
+    in_order_title: str
+    in_order_rule: str
+    optimum_title: str
+    optimum_rule: str
+    selected_title: str
+    entry: str
+    left_out_title: str
+    nothing_selected: str
+    selection_summary: str
+    comparison_better: str
+    comparison_equal: str
+    cost_from_listing: str
+    forced_in: str
+    forced_out: str
+    over_budget: str
+    skipped_in_order: str
+    left_out_optimum: str
+    forced_over_budget: str
+    no_cost_in_year: str
+    no_calendar_year: str
+
+    @model_validator(mode="after")
+    def _check(self) -> PrioritisationTexts:
+        for name, allowed in _PRIORITISATION_FIELDS.items():
+            used = {part[1] for part in string.Formatter().parse(getattr(self, name)) if part[1] is not None}
+            unknown = sorted(used - allowed)
+            if unknown:
+                shown = ", ".join("{" + field + "}" for field in sorted(allowed)) or "inga"
+                raise ValueError(f"texts → {name}: okänt fält {{{unknown[0]}}} (fält som kan användas: {shown})")
+        return self
+
+
+# The {fields} each prioritisation text may use; a text not listed takes none.
+_PRIORITISATION_FIELDS: dict[str, set[str]] = {
+    name: set()
+    for name in [
+        "no_priority_class",
+        "not_fully_valued",
+        "last",
+        "in_order_title",
+        "in_order_rule",
+        "optimum_title",
+        "optimum_rule",
+        "selected_title",
+        "left_out_title",
+        "nothing_selected",
+        "comparison_equal",
+        "cost_from_listing",
+        "forced_in",
+        "forced_out",
+    ]
+} | {
+    "place": {"place"},
+    "priority_class": {"rank", "label"},
+    "valuation": {"score", "maximum", "parts"},
+    "criterion": {"label", "level", "points", "weight"},
+    "criterion_reversed": {"label", "level", "points", "weight"},
+    "criterion_missing": {"label", "level", "points", "weight"},
+    "ahead_priority_class": {"next", "this", "other"},
+    "ahead_has_priority_class": {"next"},
+    "ahead_valuation": {"next", "this", "other"},
+    "ahead_net": {"next", "this", "other"},
+    "ahead_number": {"next", "this", "other"},
+    "ranking_title": {"count"},
+    "not_candidates": {"count", "stages"},
+    "unreadable": {"name", "message"},
+    "budget_title": {"budget", "year"},
+    "cost_rule": {"year"},
+    "entry": {"place", "name", "number", "cost", "score"},
+    "selection_summary": {"count", "cost", "budget", "left", "score"},
+    "comparison_better": {"difference"},
+    "over_budget": {"cost", "year"},
+    "skipped_in_order": {"cost", "left"},
+    "left_out_optimum": {"cost", "left"},
+    "forced_over_budget": {"cost", "budget"},
+    "no_cost_in_year": {"count", "year"},
+    "no_calendar_year": {"count"},
+}
 
 
 class Prioritisation(_Content):
     criteria: list[PrioritisationCriterion] = Field(min_length=1)
     central_funding_source: str
+    # Which initiatives the prioritisation weighs: these stages of initiative.yaml's portfolio_stages,
+    # and (when true) those that have no stage yet.
+    candidate_stages: list[str] = Field(default_factory=list)
+    candidates_without_stage: bool = True
     disclaimer: str
+    texts: PrioritisationTexts
 
     @model_validator(mode="after")
     def _check(self) -> Prioritisation:
@@ -565,6 +675,17 @@ def _portfolio_problems(content: Content) -> list[ContentProblem]:
                     None,
                     f"prioritisation → criteria → {index + 1}",
                     f"'{criterion.id}' finns inte bland valuation_criteria i initiative.yaml",
+                )
+            )
+    stages = {s.id for s in content.initiative.portfolio_stages}
+    for index, stage in enumerate(content.portfolio.prioritisation.candidate_stages):
+        if stage not in stages:
+            problems.append(
+                ContentProblem(
+                    "portfolio.yaml",
+                    None,
+                    f"prioritisation → candidate_stages → {index + 1}",
+                    f"'{stage}' finns inte bland portfolio_stages i initiative.yaml",
                 )
             )
     source = content.portfolio.prioritisation.central_funding_source

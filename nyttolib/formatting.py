@@ -1,6 +1,7 @@
 """Swedish number formats: `360 000 kr`, decimal comma, and the seed's rounded figures ("ca 800 h").
 
-Digits, grouping and the decimal sign follow the Swedish locale's CLDR data (through Babel). The
+Digits, grouping and the decimal sign follow the Swedish locale's CLDR pattern (groups of three with a
+no-break space, decimal comma); Python writes them, and a test checks the text against Babel's. The
 minus is the ASCII "-" rather than CLDR's "−" (U+2212): figures copied from a report into Excel or
 LibreOffice must stay negative numbers, and both signs are read back by `nyttolib.numbers`.
 """
@@ -25,16 +26,22 @@ def number(value: float, decimals: int = 0) -> str:
     """`1234567.5` → `1 234 568` (or with decimals, `1 234 567,50`)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
-    from nyttolib.numbers import swedish
-
     rounded = round(value, decimals)
     if rounded == 0:
         rounded = 0.0  # no "-0"
-    try:
-        text = _pattern(decimals).apply(abs(rounded), swedish())
-    except decimal.InvalidOperation:  # beyond Babel's 28-digit decimal context: Python formats it alike
-        text = f"{abs(rounded):,.{max(decimals, 0)}f}".replace(",", GROUP_SEPARATOR).replace(".", ",")
-    return ("-" if rounded < 0 else "") + text
+    return ("-" if rounded < 0 else "") + _grouped(abs(rounded), max(decimals, 0))
+
+
+def _grouped(value: float, decimals: int) -> str:
+    """The Swedish CLDR pattern "#,##0.00" (groups of three, no-break space, decimal comma), written by
+    Python's own formatting: the same text as Babel's `apply` (tests/test_formatting.py compares them),
+    about twenty times faster, which counts where a hundred thousand figures are shown (the portfolio)."""
+    if value >= 1e12:  # where a float's spacing reaches the decimals shown: its shortest decimal, as Babel
+        return format(decimal.Decimal(repr(value)), f",.{decimals}f").translate(_SWEDISH_SIGNS)
+    return f"{value:,.{decimals}f}".translate(_SWEDISH_SIGNS)
+
+
+_SWEDISH_SIGNS = str.maketrans({",": GROUP_SEPARATOR, ".": ","})
 
 
 def kr(value: float, decimals: int = 0) -> str:

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import decimal
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
 from nyttolib import formatting as fmt
 from nyttolib.exports.filenames import safe_filename
 
@@ -14,6 +19,18 @@ def test_swedish_numbers():
     assert fmt.hours(804) == f"804{NBSP}h"
     assert fmt.percent(90) == f"90{NBSP}%"
     assert fmt.number(float("nan")) == "–"
+
+
+@given(st.one_of(st.floats(-1e26, 1e26), st.floats(-1e4, 1e4), st.integers(-(10**15), 10**15)), st.integers(0, 3))
+def test_numbers_are_written_as_babel_writes_the_swedish_cldr_pattern(value, decimals):
+    from nyttolib.numbers import swedish
+
+    rounded = round(value, decimals)
+    try:
+        babel = fmt._pattern(decimals).apply(abs(rounded), swedish())
+    except decimal.InvalidOperation:  # beyond Babel's 28 digits: only ours writes it
+        assume(False)
+    assert fmt.number(value, decimals) == ("-" if rounded < 0 and rounded != 0 else "") + babel
 
 
 def test_approximate_like_the_seed():

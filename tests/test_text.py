@@ -29,3 +29,26 @@ def test_every_code_point_is_refused_exactly_when_the_rule_says(check, allowed):
 def test_bidi_controls_are_taken_out_of_shown_text():
     assert text.without_bidi_controls("abc\u202edef\u2066g") == "abcdefg"
     assert text.without_bidi_controls("vanlig text") == "vanlig text"
+
+
+def test_terminal_safe_shows_exactly_the_deceiving_characters_as_codes():
+    """Over every code point: controls, surrogates, noncharacters, bidi controls and the line and
+    paragraph separators become <U+XXXX>, a tab four spaces, a newline stays; nothing else changes."""
+    import unicodedata
+
+    from nyttolib.text import BIDI_CONTROLS, terminal_safe
+
+    def expected(ch: str) -> str:
+        code = ord(ch)
+        if ch == "\n":
+            return ch
+        if ch == "\t":
+            return "    "
+        noncharacter = 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+        if ch in BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or noncharacter:
+            return f"<U+{code:04X}>"
+        return ch
+
+    every = "".join(chr(code) for code in range(0x110000))
+    assert terminal_safe(every) == "".join(expected(ch) for ch in every)
+    assert terminal_safe("a\nb", keep_newlines=False) == "a<U+000A>b"

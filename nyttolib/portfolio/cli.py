@@ -33,6 +33,7 @@ def add_parser(commands: argparse._SubParsersAction, parser_class: type[argparse
     listing.add_argument("file", metavar="FIL", help="portföljlistan: .xlsx eller .csv med Nr, År, Utvecklingsärende …")
     listing.add_argument("--dry-run", action="store_true", help="visa vad som skulle skapas och ändras; spara inget")
     _add_register_parser(actions)
+    _add_prioritise_parser(actions)
 
 
 def _date(text: str) -> dt.date:
@@ -130,6 +131,26 @@ def _register(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err:
     for assessment_id, _name in register.unreadable:
         print(f"Bedömningen {assessment_id} går inte att läsa och saknas i registret (se nyttolib history).", file=err)
     return EXIT_INVALID if register.unreadable else EXIT_OK
+def _add_prioritise_parser(actions: argparse._SubParsersAction) -> None:
+    prioritise = actions.add_parser(
+        "prioritise",
+        help="rangordna initiativen med skälet för varje plats; med --year och --budget: vad ryms i budgeten",
+    )
+    prioritise.add_argument("--year", metavar="ÅR", help="kalenderåret vars kostnader räknas mot budgeten")
+    prioritise.add_argument("--budget", metavar="KR", help='budgeten för året, t.ex. "2 000 000 kr" eller 2000000')
+    prioritise.add_argument(
+        "--force-in", action="append", default=[], metavar="NR", help="ta alltid med detta initiativ (Nr eller id)"
+    )
+    prioritise.add_argument(
+        "--force-out", action="append", default=[], metavar="NR", help="ta aldrig med detta initiativ (Nr eller id)"
+    )
+    prioritise.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+
+
+def _prioritise(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: TextIO) -> int:
+    from nyttolib.portfolio import prioritise_cli
+
+    return prioritise_cli.prioritise(args, store, out, err)
 
 
 ACTIONS: dict[str, Callable[[argparse.Namespace, PortfolioStore, TextIO, TextIO], int]] = {
@@ -137,6 +158,7 @@ ACTIONS: dict[str, Callable[[argparse.Namespace, PortfolioStore, TextIO, TextIO]
     **cli_views.ACTIONS,
     "import": _import_listing,
     "register": _register,
+    "prioritise": _prioritise,
 }
 
 

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -220,7 +222,7 @@ def read_rows(
                 for i, y, e, r in indicators.get(assessment_id, [])
             ]
         if plans:
-            row["plans"] = json.loads(plan_text)
+            row["plans"] = orjson.loads(plan_text)  # the register reads every plan: 3× json.loads
         row.update(revision=head, saved_at=saved_at, deleted=deleted_at is not None)
         result.append(row)
     return result  # fmt: skip
