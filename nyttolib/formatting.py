@@ -37,7 +37,9 @@ def _grouped(value: float, decimals: int) -> str:
     Python's own formatting: the same text as Babel's `apply` (tests/test_formatting.py compares them),
     about twenty times faster, which counts where a hundred thousand figures are shown (the portfolio)."""
     if value >= 1e12:  # where a float's spacing reaches the decimals shown: its shortest decimal, as Babel
-        return format(decimal.Decimal(repr(value)), f",.{decimals}f").translate(_SWEDISH_SIGNS)
+        # repr of a numpy float is "np.float64(…)" (matplotlib's ticks, pandas' sums): take the float's own.
+        exact = decimal.Decimal(value) if isinstance(value, int) else decimal.Decimal(repr(float(value)))
+        return format(exact, f",.{decimals}f").translate(_SWEDISH_SIGNS)
     return f"{value:,.{decimals}f}".translate(_SWEDISH_SIGNS)
 
 

@@ -51,3 +51,13 @@ def test_safe_filenames():
     assert safe_filename("rad1\nrad2\x00") == "rad1 rad2"
     assert len(safe_filename("å" * 500).encode()) <= 160
     assert safe_filename("𝔸" * 80) == "𝔸" * 40  # four bytes each: cut at whole characters
+
+
+def test_numpy_numbers_format_as_python_numbers():
+    """Chart ticks and pandas sums are numpy numbers; a large one went through repr ("np.float64(…)")."""
+    import numpy as np
+
+    for value in (1e12, 123456789012345.5, 2.5, 0.0, -3e15):
+        assert fmt.number(np.float64(value)) == fmt.number(value)
+        assert fmt.number(np.float64(value), 2) == fmt.number(value, 2)
+    assert fmt.number(np.int64(10**13)) == fmt.number(10**13)
