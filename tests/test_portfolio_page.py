@@ -381,7 +381,7 @@ def test_the_register_follows_the_filters_and_links_to_the_plan(portfolio, conte
     expected = benefit_register(social, content, day)
     assert page.state.benefit_register().entries == expected.entries
     assert page.register_table.value.count("<tr>") == len(expected.entries) + 1
-    assert f"({len(social)} initiativ)" in page.register_economics.value
+    assert f"över {len(social)} initiativ" in page.register_economics.value
     light = expected.entries[0].light
     page.register_light.value = light
     kept = benefit_register(social, content, day, Filters(light=light))

@@ -463,39 +463,49 @@ REGISTER_HEADINGS = [
     "Utvecklingsärende",
     "Nr",
     "Ansvarig",
-    "Mätetal",
-    "Nuläge",
-    "Mål",
-    "Målet senast",
+    "Mätetal, nuläge och mål",
     "Senaste mätning",
     "Ljus",
-    "Mätintervall",
     "Nästa mätning",
 ]
 REGISTER_LIMIT = 300  # rows drawn at once; the filters narrow a larger register
 
 
+def _date_html(day: Any) -> str:
+    """A date that never breaks at its hyphens."""
+    return f"<span class='nyttolib-nowrap'>{day.isoformat()}</span>"
+
+
 def _latest(item: Any) -> str:
+    """The latest measurement as markup: its value and (unbreakable) date."""
     from nyttolib.portfolio.register import figure
 
     if item.latest_date:
-        return f"{figure(item.latest_value)} ({item.latest_date.isoformat()})"
-    return NO_VALUE if item.latest_value is None else f"{figure(item.latest_value)} (utan datum)"
+        return f"{escape(figure(item.latest_value))} ({_date_html(item.latest_date)})"
+    return NO_VALUE if item.latest_value is None else f"{escape(figure(item.latest_value))} (utan datum)"
+
+
+def _measure(item: Any) -> str:
+    """The unit, the baseline and the target with its date, as markup (user text escaped)."""
+    from nyttolib.portfolio.register import figure
+
+    target = f"mål {escape(figure(item.target))}"
+    if item.target_date:
+        target += f" senast {_date_html(item.target_date)}"
+    if item.target_passed:
+        target += " (passerat utan att målet nåtts)"
+    return f"{escape(item.unit or NO_VALUE)}: nuläge {escape(figure(item.baseline))}, {target}"
 
 
 def _register_row(item: Any) -> str:
-    from nyttolib.portfolio.register import Interval, figure
+    from nyttolib.portfolio.register import Interval
 
-    target_date = item.target_date.isoformat() if item.target_date else NO_VALUE
-    if item.target_passed:
-        target_date += " (passerat utan att målet nåtts)"
     interval = Interval(item.interval, None, item.interval_label, item.interval_inferred).text
     light = (
         f"<span class='nyttolib-light-{escape(item.light)}'><span aria-hidden='true'>"
         f"{LIGHT_SYMBOLS.get(item.light, '○')}</span> {escape(item.light_label)}</span>"
     )
-    due_css = f"nyttolib-due-{escape(item.due.state)}"
-    due = f"<span class='{due_css}'>{escape(item.due.label)}</span>"
+    due = f"<span class='nyttolib-due-{escape(item.due.state)}'>{escape(item.due.label)}</span>"
     return _cells(
         REGISTER_HEADINGS,
         [
@@ -503,17 +513,13 @@ def _register_row(item: Any) -> str:
             _name_link(item.assessment_id, item.name, plan_link(item.assessment_id)),
             item.number or NO_VALUE,
             item.responsible or NO_VALUE,
-            item.unit or NO_VALUE,
-            figure(item.baseline),
-            figure(item.target),
-            target_date,
+            _measure(item),
             _latest(item),
             light,
-            interval,
-            due,
+            f"{due}<br>Mäts: {escape(interval)}",
         ],
-        {5, 6},
-        raw={1, 9, 11},
+        set(),
+        raw={1, 4, 5, 6, 7},
     )
 
 
@@ -545,7 +551,7 @@ def register_html(register: Any, limit: int = REGISTER_LIMIT) -> str:
             f"Nyttoregister {register.today.isoformat()}",
             REGISTER_HEADINGS,
             [_register_row(item) for item in shown],
-            {5, 6},
+            set(),
             "nyttolib-register-table",
         )
     )
@@ -574,7 +580,7 @@ def economics_html(economics: Any, initiatives: int) -> str:
         rows.append(["Summa", fmt.kr(planned), fmt.kr(realised), share])
         parts.append(
             simple_table(
-                f"Planerad och realiserad ekonomisk nytta per år ({fmt.number(initiatives)} initiativ)",
+                f"Per kalenderår, över {fmt.number(initiatives)} initiativ",
                 ["År", "Planerad nytta", "Realiserad nytta", "Andel realiserad"],
                 rows,
                 {1, 2, 3},
