@@ -1,5 +1,7 @@
 """The portfolio page's state without widgets: the rows read from the store, the filters, the sort order,
-the page of the table shown, the budget entered, and the portfolio office's changes of stage and priority.
+the page of the table shown, the budget entered, the portfolio office's changes of stage and priority, and
+the Prioritering and Uppföljning parts (the budget question, the register's filters) over the filtered
+initiatives, through nyttolib.portfolio.prioritisation and nyttolib.portfolio.register.
 
 The view (nyttolib/app/portfolio_page.py) only presents this and passes on what the user chose, so the
 page's behaviour is tested here without a browser.
