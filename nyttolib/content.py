@@ -510,6 +510,21 @@ class PortfolioPage(_Content):
     indicators_text: str
     no_initiatives: str
     empty_portfolio: str
+    prioritisation_title: str
+    prioritisation_text: str
+    question_title: str
+    question_text: str
+    question_year_label: str
+    question_budget_label: str
+    force_in_label: str
+    force_out_label: str
+    force_help: str
+    question_missing: str
+    register_title: str
+    register_text: str
+    register_light_label: str
+    register_due_label: str
+    register_economics_title: str
 
 
 class PortfolioFile(_Content):

@@ -189,3 +189,93 @@ def test_each_part_passes_axe_and_looks_right(server, tmp_path, width):
             page.screenshot(path=str(tmp_path / f"{part.split()[0].lower()}-{width}.png"), full_page=True)
             assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_no_axe_violations(found)
+
+
+def nav_button(page, part: str):
+    return page.get_by_role("navigation", name="Portföljens delar").get_by_role("button", name=part)
+
+
+def test_the_budget_question_by_keyboard_alone(server, tmp_path):
+    url, _data, _ids = server
+    with browser_page((1280, 900)) as page:
+        open_portfolio(page, url)
+        page.locator("body").focus()
+
+        def tab_to(predicate: str, limit: int = 400) -> None:
+            for _ in range(limit):
+                page.keyboard.press("Tab")
+                if page.evaluate(f"(() => {{ const e = document.activeElement; return {predicate}; }})()"):
+                    return
+            raise AssertionError(f"Tab never reached: {predicate}")
+
+        def focused_outline() -> str:
+            return page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+
+        tab_to("e.tagName === 'BUTTON' && e.textContent === 'Prioritering'")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name="Prioritering", level=2)).to_be_focused()
+        expect(page.get_by_role("table", name="Rangordning med skäl")).to_be_visible()
+        tab_to("e.tagName === 'INPUT' && e.labels[0] && e.labels[0].textContent === 'År för budgetfrågan'", 50)
+        assert focused_outline() == "solid"
+        page.keyboard.type("2022")
+        page.keyboard.press("Tab")  # the year is read when the focus leaves it
+        budget = page.get_by_label("Budget för året (kr)")
+        expect(budget).to_be_focused()
+        page.keyboard.type("tvåhundra")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("alert").filter(has_text="Fel:")).to_be_visible()
+        expect(budget).to_have_attribute("aria-invalid", "true")
+        expect(budget).to_have_value("tvåhundra")  # nothing the user typed is lost
+        page.screenshot(path=str(tmp_path / "budgetfraga-fel.png"))
+        page.keyboard.press("Control+A")
+        page.keyboard.type("3 000 000 kr")
+        page.keyboard.press("Enter")
+        expect(
+            page.get_by_role("heading", name=re.compile(r"^Vad ryms i budgeten 3.000.000.kr år 2022\?"))
+        ).to_be_visible()
+        expect(budget).not_to_have_attribute("aria-invalid", "true")
+        expect(page.get_by_role("heading", name="a) Rangordningen i tur och ordning")).to_be_visible()
+        expect(page.get_by_role("heading", name=re.compile("^b\\) Högsta sammanlagda"))).to_be_visible()
+        # Force the first initiative of the list out: arrow keys in the labelled multi-choice list.
+        tab_to("e.tagName === 'SELECT' && e.multiple && e.labels[0].textContent.startsWith('Tvinga ut')", 20)
+        assert focused_outline() == "solid"
+        page.keyboard.press("ArrowDown")
+        forced = page.evaluate("document.activeElement.selectedOptions[0].textContent")
+        expect(page.locator(".nyttolib-budget-answer")).to_contain_text("tvingad ut")
+        name = forced.replace("\xa0", " ").split(" ", 1)[1]  # the option is "Nr name"
+        row = page.locator(".nyttolib-selection-table tbody tr", has_text="tvingad ut").first
+        expect(row).to_contain_text(name)
+        page.screenshot(path=str(tmp_path / "budgetfraga-tangentbord.png"))
+        expect(page.get_by_text(re.compile("^Underlag, inte beslut")).first).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_prioritisation_and_register_pass_axe_and_fit(server, tmp_path, width):
+    url, _data, _ids = server
+    found: dict[str, list[str]] = {}
+    with browser_page((width, 900)) as page:
+        open_portfolio(page, url)
+        nav_button(page, "Prioritering").click()
+        expect(page.get_by_role("heading", name="Prioritering", level=2)).to_be_focused()
+        page.get_by_label("År för budgetfrågan").fill("2021")
+        page.get_by_label("Budget för året (kr)").fill("4 000 000 kr")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name="a) Rangordningen i tur och ordning")).to_be_visible()
+        expect(page.locator(".nyttolib-ranking-table")).to_contain_text(LONG_NAME)
+        found["Prioritering"] = axe_violations(page)
+        page.screenshot(path=str(tmp_path / f"prioritering-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+        nav_button(page, "Uppföljning").click()
+        expect(page.get_by_role("heading", name="Uppföljning", level=2)).to_be_focused()
+        register = page.get_by_role("table", name=re.compile("^Nyttoregister"))
+        expect(register).to_contain_text(LONG_NAME)
+        link = register.get_by_role("link", name=LONG_NAME)
+        assert re.search(r"bedomning\.ipynb\?id=\w+&steg=plan$", link.get_attribute("href"))
+        page.get_by_label("Ljus", exact=True).select_option(label=load_content().settings.traffic_light.labels.yellow)
+        expect(page.get_by_role("status").filter(has_text="nyttor i")).to_be_visible()
+        page.get_by_label("Ljus", exact=True).select_option(label="Alla")
+        found["Uppföljning"] = axe_violations(page)
+        page.screenshot(path=str(tmp_path / f"uppfoljning-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_no_axe_violations(found)

@@ -4,7 +4,9 @@ budget field's message, the start page's link)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from html import escape
 
 import ipywidgets as widgets
 import pytest
@@ -13,6 +15,9 @@ from nyttolib.app.portfolio import html as tables
 from nyttolib.app.portfolio.state import CHANGE_NOTE, PortfolioState
 from nyttolib.app.portfolio_page import PortfolioPage
 from nyttolib.app.start_page import StartPage
+from nyttolib.portfolio.prioritisation import fit_budget, rank
+from nyttolib.portfolio.register import Filters, benefit_register
+from nyttolib.portfolio.rows import today
 from nyttolib.portfolio.store import PortfolioStore
 
 from portfolio_examples import LONG_NAME, fill
@@ -210,6 +215,11 @@ def test_an_empty_portfolio_says_so(tmp_path, content):
         assert content.portfolio.page.empty_portfolio in page.table.value
         page.show("economy", focus=False)
         page.show("indicators", focus=False)
+        page.show("prioritisation", focus=False)
+        page.question_year.value, page.question_budget.value = "2024", "1 000 000 kr"
+        assert "Inget initiativ ryms" in page.answer.value
+        page.show("register", focus=False)
+        assert "Inga nyttor i registret." in page.register_table.value
         assert page.choose.disabled and page.save_change.disabled
 
 
@@ -236,3 +246,161 @@ def test_charts_draw_content_text_as_plain_text():
         charts.balance_png([("Vänster $$", "$\\frac{1}{0}$", 40.0, None)]),
     ):
         assert png.startswith(b"\x89PNG")
+
+
+# -- Prioritering ------------------------------------------------------------------------------------
+
+
+def _ids(positions) -> list[str]:
+    return [position.row["id"] for position in positions]
+
+
+def test_the_ranking_follows_the_filter(portfolio, content):
+    store, _unused = portfolio
+    page = PortfolioPage(store, content)
+    page.show("prioritisation", focus=False)
+    everything = rank(store.portfolio_rows(), content)
+    assert _ids(page.state.ranking().positions) == _ids(everything.positions)
+    page.filters["years"].value = 2022  # the open part is redrawn for the filtered initiatives
+    rows_2022 = [row for row in store.portfolio_rows() if row["year"] == 2022]
+    expected = rank(rows_2022, content)
+    assert 0 < len(expected.positions) < len(everything.positions)
+    assert _ids(page.state.ranking().positions) == _ids(expected.positions)
+    links = re.findall(r"<a href='bedomning\.ipynb\?id=(\w+)'>", page.ranking.value)
+    assert links == _ids(expected.positions)  # the table shows that ranking, in its order
+    for position in expected.positions:
+        assert escape(position.reason, quote=False) in page.ranking.value
+    # The forced lists offer the filtered initiatives only.
+    assert {value for _, value in page.force_in.options} == {row["id"] for row in rows_2022}
+
+
+def test_the_budget_question_with_forced_initiatives_gives_the_modules_result(portfolio, content):
+    store, _unused = portfolio
+    page = PortfolioPage(store, content)
+    page.show("prioritisation", focus=False)
+    assert content.portfolio.page.question_missing in page.answer.value
+    ranking = rank(store.portfolio_rows(), content)
+    first, last = ranking.positions[0].row["id"], ranking.positions[-1].row["id"]
+    page.question_year.value = "2022"
+    page.question_budget.value = "3 000 000 kr"
+    page.force_in.value = (last,)
+    page.force_out.value = (first,)
+    expected = fit_budget(
+        store.portfolio_rows(), content, year=2022, budget_kr=3_000_000, force_in=[last], force_out=[first]
+    )
+    result = page.state.budget_answer().result
+    assert result is not None and result.as_json() == expected.as_json()
+    answer = page.answer.value
+    assert escape(expected.title) in answer and "a) Rangordningen" in answer and "b) Högsta" in answer
+    for selection, key in ((expected.in_order, "in-order"), (expected.optimum, "optimum")):
+        section = answer.split(f"aria-labelledby='nyttolib-selection-{key}'")[1].split("</section>")[0]
+        chosen, _, left_out = section.partition("<caption>Utanför")
+        assert re.findall(r"id=(\w+)'>", chosen) == [e.position.row["id"] for e in selection.selected]
+        assert re.findall(r"id=(\w+)'>", left_out) == [e.position.row["id"] for e in selection.left_out]
+        assert escape(selection.summary(content)) in section
+    assert "tvingad in" in answer and "tvingad ut" in answer
+    disclaimer = escape(content.portfolio.prioritisation.disclaimer)
+    assert (
+        sum(disclaimer in child.value for child in page.sections["prioritisation"].children if hasattr(child, "value"))
+        == 2
+    )
+
+
+def test_a_bad_budget_or_year_keeps_the_text_and_says_why(portfolio, content):
+    store, _unused = portfolio
+    page = PortfolioPage(store, content)
+    page.show("prioritisation", focus=False)
+    page.question_year.value, page.question_budget.value = "2023", "2 000 000 kr"
+    shown = page.answer.value
+    assert "Vad ryms i budgeten 2\xa0000\xa0000\xa0kr år 2023?" in shown
+    page.question_budget.value = "tvåhundra kr"
+    assert page.question_budget_field.has_error and "nyttolib-invalid" in page.question_budget._dom_classes
+    assert "role='alert'" in page.question_budget_field.message.value
+    assert page.question_budget.value == "tvåhundra kr"  # the text stays for the user to correct
+    assert page.answer.value == shown  # and the answer to the last valid question stays
+    page.question_year.value = "tjugotjugofem"
+    assert page.question_year_field.has_error and page.state.question_year == 2023
+    page.question_year.value, page.question_budget.value = "2024", "1 500 000"
+    assert not page.question_year_field.has_error and not page.question_budget_field.has_error
+    assert "Vad ryms i budgeten 1\xa0500\xa0000\xa0kr år 2024?" in page.answer.value
+
+
+def test_a_prioritisation_error_is_a_swedish_message_on_the_page(portfolio, content):
+    store, ids = portfolio
+    page = PortfolioPage(store, content)
+    page.show("prioritisation", focus=False)
+    page.question_year.value, page.question_budget.value = "2022", "1 000 000"
+    page.force_in.value = (ids[5],)
+    page.force_out.value = (ids[5],)  # in and out at once: the module refuses
+    assert "role='alert'" in page.answer.value and "både tvingas in och ut" in page.answer.value
+    assert "Traceback" not in page.answer.value
+    page.force_out.value = ()
+    assert "Vad ryms i budgeten" in page.answer.value
+
+
+def test_prioritisation_and_register_escape_user_text(tmp_path, content):
+    with PortfolioStore(tmp_path / "data", content) as store:
+        ids = fill(store, content, 5)
+        hostile = store.load(ids[0])[0]
+        name = "<script>alert(1)</script> & $x^2$"
+        initiative = hostile.initiative.model_copy(update={"name": name, "priority_class": "lag"})
+        hostile_text = "<img src=x onerror=alert(1)>"
+        items = [
+            item.model_copy(
+                update={"seven_questions": {**item.seven_questions, "vem_ansvarar_uppfoljning": hostile_text}}
+            )
+            for item in hostile.plan.items
+        ]
+        plan = hostile.plan.model_copy(update={"items": items})
+        store.save(hostile.model_copy(update={"initiative": initiative, "plan": plan}), expected_revision=1)
+        page = PortfolioPage(store, content)
+        page.show("prioritisation", focus=False)
+        page.question_year.value, page.question_budget.value = "2021", "10 000 000"
+        page.show("register", focus=False)
+        for value in (page.ranking.value, page.answer.value, page.register_table.value):
+            assert "<script>" not in value and "&lt;script&gt;" in value
+        assert "<img src=x" not in page.register_table.value and "&lt;img src=x" in page.register_table.value
+
+
+# -- Uppföljning -------------------------------------------------------------------------------------
+
+
+def test_the_register_follows_the_filters_and_links_to_the_plan(portfolio, content):
+    store, ids = portfolio
+    page = PortfolioPage(store, content)
+    page.show("register", focus=False)
+    rows = store.portfolio_rows(plans=True)
+    day = today()
+    whole = benefit_register(rows, content, day)
+    assert page.register_table.value.count("<tr>") == len(whole.entries) + 1
+    assert f"href='bedomning.ipynb?id={ids[0]}&amp;steg=plan'" in page.register_table.value
+    assert escape(whole.economics.rule) in page.register_economics.value
+    # Verksamhet is the page's filter; light and due are the register's own.
+    page.filters["departments"].value = "Socialförvaltningen"
+    social = [row for row in rows if row["department"] == "Socialförvaltningen"]
+    expected = benefit_register(social, content, day)
+    assert page.state.benefit_register().entries == expected.entries
+    assert page.register_table.value.count("<tr>") == len(expected.entries) + 1
+    assert f"över {len(social)} initiativ" in page.register_economics.value
+    light = expected.entries[0].light
+    page.register_light.value = light
+    kept = benefit_register(social, content, day, Filters(light=light))
+    assert page.state.benefit_register().entries == kept.entries and {e.light for e in kept.entries} == {light}
+    page.register_due.value = True
+    due = benefit_register(social, content, day, Filters(light=light, due=True)).entries
+    assert page.state.benefit_register().entries == due
+    assert all(e.due.state in ("due", "overdue") for e in due)
+    other = next(value for value in ("red", "yellow", "green", "none") if value != light)
+    page.register_light.value = other
+    if not benefit_register(social, content, day, Filters(light=other, due=True)).entries:
+        assert "Inga nyttor i registret med de här filtren." in page.register_table.value
+
+
+def test_the_register_counts_due_on_a_fixed_date(portfolio, content):
+    store, _unused = portfolio
+    state = PortfolioState(store, content)
+    early = state.benefit_register(on=dt.date(2021, 2, 1))
+    late = state.benefit_register(on=dt.date(2030, 1, 1))
+    assert early.entries == benefit_register(store.portfolio_rows(plans=True), content, dt.date(2021, 2, 1)).entries
+    assert late.counts()["overdue"] >= early.counts()["overdue"]
+    assert late.counts()["overdue"] + late.counts()["no_interval"] == len(late.entries)

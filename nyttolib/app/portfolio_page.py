@@ -1,6 +1,7 @@
 """The portfolio page: the portfolio office's view of every initiative. Filters above, then its parts —
 Initiativ (the table, sorting, paging, a change of stage or priority), Balans och ekonomi (funnel,
-balance, years, central funding) and Indikatorer — each drawn when first opened. The state lives in
+balance, years, central funding), Indikatorer, Prioritering (the ranked list with reasons and the budget
+question) and Uppföljning (the benefit register) — each drawn when first opened. The state lives in
 nyttolib/app/portfolio/state.py; this module only presents it."""
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ import ipywidgets as widgets
 from nyttolib import formatting as fmt
 from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
-from nyttolib.app.fields import LabelledControl, dropdown_control, html, shared_layout, text_control
+from nyttolib.app.fields import (
+    LabelledControl,
+    dropdown_control,
+    html,
+    shared_layout,
+    shared_style,
+    text_control,
+)
 from nyttolib.app.focus import request_focus, set_current
 from nyttolib.app.portfolio import html as tables
 from nyttolib.app.portfolio.state import PortfolioState
@@ -41,8 +49,9 @@ FILTER_LABELS = {
     "kinds": ("Typ", "kinds"),
     "priority_classes": ("Prioriteringsgrund", "priority_classes"),
 }
-# The page's parts, in order. Prioritisation and the benefit register become further parts here.
-SECTIONS = ("initiatives", "economy", "indicators")
+# The page's parts, in order.
+SECTIONS = ("initiatives", "economy", "indicators", "prioritisation", "register")
+FORCE_ROWS = 6  # visible rows of the forced-in and forced-out lists
 
 
 def _labelled(control: widgets.Widget, *classes: str) -> LabelledControl:
@@ -158,6 +167,8 @@ class PortfolioPage(widgets.VBox):
             "initiatives": self.texts.initiatives_title,
             "economy": self.texts.economy_title,
             "indicators": self.texts.indicators_title,
+            "prioritisation": self.texts.prioritisation_title,
+            "register": self.texts.register_title,
         }[section]
 
     def _nav_button(self, section: str) -> widgets.Button:
@@ -192,6 +203,8 @@ class PortfolioPage(widgets.VBox):
             "initiatives": self._build_initiatives,
             "economy": self._build_economy,
             "indicators": self._build_indicators,
+            "prioritisation": self._build_prioritisation,
+            "register": self._build_register,
         }
         box = widgets.VBox([self.headings[section], *build[section]()], layout=shared_layout())
         box.add_class(f"nyttolib-portfolio-{section}")
@@ -202,6 +215,8 @@ class PortfolioPage(widgets.VBox):
             "initiatives": self._render_initiatives,
             "economy": self._render_economy,
             "indicators": self._render_indicators,
+            "prioritisation": self._render_prioritisation,
+            "register": self._render_register,
         }[section]()
         self.stale.discard(section)
 
@@ -425,6 +440,144 @@ class PortfolioPage(widgets.VBox):
 
     def _render_indicators(self) -> None:
         self.indicator_tables.value = tables.indicator_tables(self.state.indicators(), self.content)
+
+    # -- Prioritering ------------------------------------------------------------------------------
+
+    def _build_prioritisation(self) -> list[widgets.Widget]:
+        texts = self.texts
+        disclaimer = tables.disclaimer_html(self.content.portfolio.prioritisation.disclaimer)
+        self.question_year = text_control(texts.question_year_label)
+        self.question_budget = text_control(texts.question_budget_label)
+        self.question_year_field = LabelledControl(self.question_year)
+        self.question_budget_field = LabelledControl(self.question_budget)
+        for control, field, setter in (
+            (self.question_year, self.question_year_field, self.state.set_question_year),
+            (self.question_budget, self.question_budget_field, self.state.set_question_budget),
+        ):
+            control.continuous_update = False  # read on Enter or when the focus leaves, not per key
+            control.observe(
+                guarded(lambda change, f=field, s=setter: self._on_question(f, s, change["new"])), names="value"
+            )
+        self.force_in = self._force_control(texts.force_in_label)
+        self.force_out = self._force_control(texts.force_out_label)
+        self.force_in.observe(guarded(lambda _c: self._on_forced()), names="value")
+        self.force_out.observe(guarded(lambda _c: self._on_forced()), names="value")
+        forced = widgets.HBox([LabelledControl(self.force_in), LabelledControl(self.force_out)], layout=shared_layout())
+        forced.add_class("nyttolib-portfolio-filters")
+        self.answer = html("", "nyttolib-budget-answer")
+        self.ranking_title = html("")
+        self.ranking = html("")
+        return [
+            html(f"<p>{escape(texts.prioritisation_text)}</p>{disclaimer}"),
+            html(f"<h3>{escape(texts.question_title)}</h3><p>{escape(texts.question_text)}</p>"),
+            self.question_year_field,
+            self.question_budget_field,
+            html(f"<p class='nyttolib-help'>{escape(texts.force_help)}</p>"),
+            forced,
+            self.answer,
+            self.ranking_title,
+            self.ranking,
+            html(disclaimer),
+        ]
+
+    def _force_control(self, label: str) -> widgets.SelectMultiple:
+        return widgets.SelectMultiple(
+            options=[],
+            description=label,
+            rows=FORCE_ROWS,
+            layout=shared_layout(width="auto", max_width="42rem"),
+            style=shared_style("description"),
+        )
+
+    def _on_question(self, field: LabelledControl, setter: Any, text: str) -> None:
+        message = setter(text)
+        if message:
+            field.show_error(message)
+            return
+        field.clear_error()
+        self._render_answer()
+
+    def _on_forced(self) -> None:
+        if self._quiet:
+            return
+        self.state.set_forced(force_in=tuple(self.force_in.value), force_out=tuple(self.force_out.value))
+        self._render_answer()
+
+    def _fill_forced(self) -> None:
+        """The forced lists' choices: the filtered initiatives, keeping what is chosen and still shown."""
+        records = self.state.shown[["id", "number", "name"]].to_dict("records")
+        options = [
+            (" ".join(p for p in (r["number"], r["name"] or "(namnlöst initiativ)") if p), r["id"]) for r in records
+        ]
+        ids = {value for _, value in options}
+        self._quiet = True
+        try:
+            for control, chosen in ((self.force_in, self.state.force_in), (self.force_out, self.state.force_out)):
+                if list(control.options) != options:
+                    control.options = options
+                control.value = tuple(i for i in chosen if i in ids)
+        finally:
+            self._quiet = False
+
+    def _render_prioritisation(self) -> None:
+        self._fill_forced()
+        self._ranked = self.state.ranking()
+        self._render_answer()
+
+    def _render_answer(self) -> None:
+        """The budget question's answer and the ranked list it refers to (with a forced initiative that is
+        not weighed otherwise in its place)."""
+        answer = self.state.budget_answer(self._ranked)
+        ranking = answer.result.ranking if answer.result is not None else self._ranked
+        if answer.message:
+            message = escape(answer.message)
+            self.answer.value = f"<p role='alert' class='nyttolib-error'><strong>Fel:</strong> {message}</p>"
+        elif answer.result is None:
+            self.answer.value = f"<p role='status'>{escape(self.texts.question_missing)}</p>"
+        else:
+            self.answer.value = tables.budget_html(answer.result, self.content)
+        title = self.content.portfolio.prioritisation.texts.ranking_title.format(count=len(ranking.positions))
+        self.ranking_title.value = f"<h3>{escape(title)}</h3>"
+        self.ranking.value = tables.ranking_table(ranking, "Rangordning med skäl")
+
+    # -- Uppföljning -------------------------------------------------------------------------------
+
+    def _build_register(self) -> list[widgets.Widget]:
+        texts = self.texts
+        labels = self.content.settings.traffic_light.labels
+        self.register_light = dropdown_control(
+            texts.register_light_label,
+            [(ALL, EVERY), *((getattr(labels, light), light) for light in ("red", "yellow", "green", "none"))],
+        )
+        self.register_due = widgets.Checkbox(
+            value=False,
+            description=texts.register_due_label,
+            indent=False,
+            layout=shared_layout(width="auto"),
+            style=shared_style("checkbox"),
+        )
+        for control in (self.register_light, self.register_due):
+            control.observe(guarded(lambda _c: self._on_register_filter()), names="value")
+        self.register_table = html("")
+        self.register_economics = html("")
+        return [
+            html(f"<p>{escape(texts.register_text)}</p>"),
+            _labelled(self.register_light),
+            LabelledControl(self.register_due),
+            self.register_table,
+            html(f"<h3>{escape(texts.register_economics_title)}</h3>"),
+            self.register_economics,
+        ]
+
+    def _on_register_filter(self) -> None:
+        light = self.register_light.value
+        self.state.set_register_filter(light=None if light is EVERY else light, due=self.register_due.value)
+        self._render_register()
+
+    def _render_register(self) -> None:
+        register = self.state.benefit_register()
+        self.register_table.value = tables.register_html(register)
+        self.register_economics.value = tables.economics_html(register.economics, register.initiatives)
 
     def _show_notice(self, message: str) -> None:
         self.notice.value = f"<p role='alert' class='nyttolib-error'>{escape(message)}</p>"

@@ -289,3 +289,309 @@ def figure(png: bytes, alt: str, caption: str) -> str:
         f"<figure class='nyttolib-chart'><img src='data:image/png;base64,{data}' alt='{escape(alt, quote=True)}'>"
         f"<figcaption>{escape(caption)}</figcaption></figure>"
     )
+
+
+# -- Prioritering ---------------------------------------------------------------------------------
+
+
+def plan_link(assessment_id: str) -> str:
+    """The assessment's realisation plan in the form (the form opens at `?steg=`)."""
+    return f"{FORM_PAGE}?{urllib.parse.urlencode({'id': assessment_id, 'steg': 'plan'})}"
+
+
+def _name_link(assessment_id: str, name: str | None, href: str | None = None) -> str:
+    href = href or form_link(assessment_id)
+    return f"<a href='{escape(href, quote=True)}'>{escape(name or '(namnlöst initiativ)')}</a>"
+
+
+def _cells(
+    headings: list[str], values: list[str], numbers: set[int], raw: set[int] = frozenset(), header: int = 0
+) -> str:
+    """One body row: the value at `header` names the row (a th); `raw` values are markup made here, the
+    rest are escaped."""
+    cells = []
+    for index, value in enumerate(values):
+        text = value if index in raw else escape(value)
+        css = " class='nyttolib-number'" if index in numbers else ""
+        if index == header:
+            cells.append(f"<th scope='row'{css}>{text}</th>")
+        else:
+            cells.append(f"<td data-label='{escape(headings[index], quote=True)}'{css}>{text}</td>")
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def _table(caption: str, headings: list[str], body: list[str], numbers: set[int], css: str) -> str:
+    number_css = " class='nyttolib-number'"
+    head = "".join(
+        f"<th scope='col'{number_css if i in numbers else ''}>{escape(h)}</th>" for i, h in enumerate(headings)
+    )
+    return (
+        f"<table class='nyttolib-table nyttolib-portfolio-list {css}'><caption>{escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+RANKING_HEADINGS = [
+    "Plats",
+    "Nr",
+    "Utvecklingsärende",
+    "Prioriteringsgrund",
+    "Nyttovärdering",
+    "Årlig realiserbar nettonytta",
+    "Skäl till platsen",
+]
+
+
+def ranking_table(ranking: Any, caption: str) -> str:
+    """The ranked list with the reason for every place in words, and what is not in it and why."""
+    from nyttolib.portfolio.prioritisation import plain_score
+
+    body = []
+    for position in ranking.positions:
+        row = position.row
+        priority = f"{position.priority_rank}. {position.priority_label}" if position.priority_rank else "Ingen angiven"
+        valuation = f"{plain_score(position.valuation.score)} av {plain_score(position.valuation.maximum)}"
+        body.append(
+            _cells(
+                RANKING_HEADINGS,
+                [
+                    str(position.place),
+                    row.get("number") or NO_VALUE,
+                    _name_link(row["id"], row.get("name")),
+                    priority,
+                    valuation,
+                    kr(row.get("annual_realisable_net_kr")),
+                    position.reason,
+                ],
+                {0, 5},
+                raw={2},
+                header=2,
+            )
+        )
+    notes = "".join(f"<p>{escape(note)}</p>" for note in ranking.notes)
+    if not body:
+        return "<p>Inget av de filtrerade initiativen står i ett steg som prioriteras.</p>" + notes
+    return _table(caption, RANKING_HEADINGS, body, {0, 5}, "nyttolib-ranking-table") + notes
+
+
+SELECTION_HEADINGS = ["Plats", "Utvecklingsärende", "Nr", "Kostnad året", "Nyttovärdering", "Kommentar"]
+
+
+def _selection_rows(entries: list[Any], content: Content) -> list[str]:
+    from nyttolib.portfolio.prioritisation import plain_score
+
+    texts = content.portfolio.prioritisation.texts
+    rows = []
+    for entry in entries:
+        row = entry.position.row
+        notes = [entry.reason] if entry.reason else []
+        if entry.from_listing:
+            notes.append(texts.cost_from_listing)
+        rows.append(
+            _cells(
+                SELECTION_HEADINGS,
+                [
+                    str(entry.position.place),
+                    _name_link(row["id"], row.get("name")),
+                    row.get("number") or NO_VALUE,
+                    fmt.kr(entry.cost_kr),
+                    plain_score(entry.position.valuation.score),
+                    "; ".join(notes) or NO_VALUE,
+                ],
+                {0, 3, 4},
+                raw={1},
+                header=1,
+            )
+        )
+    return rows
+
+
+def selection_html(selection: Any, content: Content, key: str) -> str:
+    """One answer to the budget question: its rule, what is in, what is left out and why, its sum."""
+    texts = content.portfolio.prioritisation.texts
+    parts = [
+        f"<section class='nyttolib-selection' aria-labelledby='nyttolib-selection-{key}'>",
+        f"<h4 id='nyttolib-selection-{key}'>{escape(selection.title)}</h4><p>{escape(selection.rule)}</p>",
+        f"<p role='status'><strong>{escape(selection.summary(content))}</strong></p>",
+    ]
+    if selection.selected:
+        parts.append(
+            _table(
+                f"{texts.selected_title} ({len(selection.selected)})",
+                SELECTION_HEADINGS,
+                _selection_rows(selection.selected, content),
+                {0, 3, 4},
+                "nyttolib-selection-table",
+            )
+        )
+    else:
+        parts.append(f"<p>{escape(texts.nothing_selected)}</p>")
+    if selection.left_out:
+        parts.append(
+            _table(
+                f"{texts.left_out_title} ({len(selection.left_out)})",
+                SELECTION_HEADINGS,
+                _selection_rows(selection.left_out, content),
+                {0, 3, 4},
+                "nyttolib-selection-table",
+            )
+        )
+    if selection.note:
+        parts.append(f"<p>{escape(selection.note)}</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def budget_html(result: Any, content: Content) -> str:
+    """The budget question's answer: (a) in order, (b) the best selection, how they compare, the notes."""
+    parts = [f"<h4>{escape(result.title)}</h4><p>{escape(result.cost_rule)}</p>"]
+    parts.append(selection_html(result.in_order, content, "in-order"))
+    parts.append(selection_html(result.optimum, content, "optimum"))
+    parts.append(f"<p><strong>{escape(result.comparison)}</strong></p>")
+    parts.extend(f"<p>{escape(note)}</p>" for note in result.notes)
+    return "".join(parts)
+
+
+def disclaimer_html(text: str) -> str:
+    return f"<p class='nyttolib-disclaimer'><strong>Underlag, inte beslut:</strong> {escape(text)}</p>"
+
+
+# -- Uppföljning ----------------------------------------------------------------------------------
+
+REGISTER_HEADINGS = [
+    "Nytta",
+    "Utvecklingsärende",
+    "Nr",
+    "Ansvarig",
+    "Mätetal, nuläge och mål",
+    "Senaste mätning",
+    "Ljus",
+    "Nästa mätning",
+]
+REGISTER_LIMIT = 300  # rows drawn at once; the filters narrow a larger register
+
+
+def _date_html(day: Any) -> str:
+    """A date that never breaks at its hyphens."""
+    return f"<span class='nyttolib-nowrap'>{day.isoformat()}</span>"
+
+
+def _latest(item: Any) -> str:
+    """The latest measurement as markup: its value and (unbreakable) date."""
+    from nyttolib.portfolio.register import figure
+
+    if item.latest_date:
+        return f"{escape(figure(item.latest_value))} ({_date_html(item.latest_date)})"
+    return NO_VALUE if item.latest_value is None else f"{escape(figure(item.latest_value))} (utan datum)"
+
+
+def _measure(item: Any) -> str:
+    """The unit, the baseline and the target with its date, as markup (user text escaped)."""
+    from nyttolib.portfolio.register import figure
+
+    target = f"mål {escape(figure(item.target))}"
+    if item.target_date:
+        target += f" senast {_date_html(item.target_date)}"
+    if item.target_passed:
+        target += " (passerat utan att målet nåtts)"
+    return f"{escape(item.unit or NO_VALUE)}: nuläge {escape(figure(item.baseline))}, {target}"
+
+
+def _register_row(item: Any) -> str:
+    from nyttolib.portfolio.register import Interval
+
+    interval = Interval(item.interval, None, item.interval_label, item.interval_inferred).text
+    light = (
+        f"<span class='nyttolib-light-{escape(item.light)}'><span aria-hidden='true'>"
+        f"{LIGHT_SYMBOLS.get(item.light, '○')}</span> {escape(item.light_label)}</span>"
+    )
+    due = f"<span class='nyttolib-due-{escape(item.due.state)}'>{escape(item.due.label)}</span>"
+    return _cells(
+        REGISTER_HEADINGS,
+        [
+            item.benefit or "(nytta utan beskrivning)",
+            _name_link(item.assessment_id, item.name, plan_link(item.assessment_id)),
+            item.number or NO_VALUE,
+            item.responsible or NO_VALUE,
+            _measure(item),
+            _latest(item),
+            light,
+            f"{due}<br>Mäts: {escape(interval)}",
+        ],
+        set(),
+        raw={1, 4, 5, 6, 7},
+    )
+
+
+def register_html(register: Any, limit: int = REGISTER_LIMIT) -> str:
+    """The register's counts and its rows, most urgent first (at most `limit` drawn)."""
+    from nyttolib.portfolio.register import NO_INTERVAL
+
+    entries = register.entries
+    counts = register.counts()
+    initiatives = len({item.assessment_id for item in entries})
+    summary = (
+        f"{fmt.number(len(entries))} nyttor i {fmt.number(initiatives)} initiativ, {register.today.isoformat()}. "
+        f"Försenade: {counts['overdue']} · dags att mäta: {counts['due']} · inte dags: {counts['not_due']}"
+        f" · {NO_INTERVAL}: {counts['no_interval']}."
+    )
+    parts = [f"<p role='status'>{escape(summary)}</p>"]
+    if not entries:
+        words = register.filters.describe()
+        parts.append("<p>Inga nyttor i registret" + (" med de här filtren." if words else ".") + "</p>")
+        return "".join(parts)
+    shown = entries[:limit]
+    if len(entries) > limit:
+        parts.append(
+            f"<p>Tabellen visar de {fmt.number(limit)} mest brådskande av {fmt.number(len(entries))} nyttor. "
+            "Smalna av med filtren för att se de övriga.</p>"
+        )
+    parts.append(
+        _table(
+            f"Nyttoregister {register.today.isoformat()}",
+            REGISTER_HEADINGS,
+            [_register_row(item) for item in shown],
+            set(),
+            "nyttolib-register-table",
+        )
+    )
+    if register.unreadable:
+        names = ", ".join(name or assessment_id for assessment_id, name in register.unreadable)
+        parts.append(f"<p class='nyttolib-error'>Kunde inte läsas och saknas i registret: {escape(names)}</p>")
+    return "".join(parts)
+
+
+def economics_html(economics: Any, initiatives: int) -> str:
+    """Planned against realised economic benefit per year, its sum, and the rule in words."""
+    rows = [
+        [
+            year.year,
+            fmt.kr(year.planned_kr),
+            fmt.kr(year.realised_kr),
+            NO_VALUE if year.realised_percent is None else fmt.percent(year.realised_percent),
+        ]
+        for year in economics.per_year
+    ]
+    parts = []
+    if rows:
+        planned = sum(y.planned_kr for y in economics.per_year)
+        realised = sum(y.realised_kr for y in economics.per_year)
+        share = fmt.percent(100.0 * realised / planned) if planned else NO_VALUE
+        rows.append(["Summa", fmt.kr(planned), fmt.kr(realised), share])
+        parts.append(
+            simple_table(
+                f"Per kalenderår, över {fmt.number(initiatives)} initiativ",
+                ["År", "Planerad nytta", "Realiserad nytta", "Andel realiserad"],
+                rows,
+                {1, 2, 3},
+            )
+        )
+    else:
+        parts.append("<p>Ingen planerad ekonomisk nytta med kalenderår i de filtrerade initiativen.</p>")
+    if economics.without_year_count:
+        parts.append(
+            f"<p>{fmt.number(economics.without_year_count)} initiativ har {fmt.kr(economics.without_year_kr)} "
+            "planerad nytta utan kalenderår (inget startår eller År i kalkylen) och kan inte fördelas på år.</p>"
+        )
+    parts.append(f"<p><strong>Så räknas det:</strong> {escape(economics.rule)}</p>")
+    return "".join(parts)

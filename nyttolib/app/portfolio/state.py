@@ -1,5 +1,7 @@
 """The portfolio page's state without widgets: the rows read from the store, the filters, the sort order,
-the page of the table shown, the budget entered, and the portfolio office's changes of stage and priority.
+the page of the table shown, the budget entered, the portfolio office's changes of stage and priority, and
+the Prioritering and Uppföljning parts (the budget question, the register's filters) over the filtered
+initiatives, through nyttolib.portfolio.prioritisation and nyttolib.portfolio.register.
 
 The view (nyttolib/app/portfolio_page.py) only presents this and passes on what the user chose, so the
 page's behaviour is tested here without a browser.
@@ -8,12 +10,15 @@ page's behaviour is tested here without a browser.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nyttolib.content import Content
-from nyttolib.numbers import AMOUNT, parse_number
-from nyttolib.portfolio import queries
+from nyttolib.numbers import AMOUNT, YEAR, parse_number
+from nyttolib.portfolio import queries, register
+from nyttolib.portfolio.prioritisation import BudgetResult, PrioritisationError, Ranking, fit_budget, rank
+from nyttolib.portfolio.rows import today
 from nyttolib.portfolio.store import PortfolioStore
 from nyttolib.storage.assessments import ConflictError, StoreError
 
@@ -24,6 +29,15 @@ PAGE_SIZE = 50
 CHANGE_NOTE = "Steg eller prioriteringsgrund ändrat från portföljen"
 # The filters a user sets one value of (or "all"), by the name of the Filters field they set.
 CHOICE_FILTERS = ("years", "departments", "stages", "kinds", "priority_classes")
+
+
+@dataclass(frozen=True)
+class BudgetAnswer:
+    """The budget question's answer: the module's result, or why there is none (a Swedish message), or
+    neither while the year or the budget is not given."""
+
+    result: BudgetResult | None = None
+    message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,14 @@ class PortfolioState:
         self.descending = False
         self.page = 0
         self.budget_kr: float | None = None
+        # The budget question of the Prioritering part: a calendar year, its budget, the forced ids.
+        self.question_year: int | None = None
+        self.question_budget_kr: float | None = None
+        self.force_in: tuple[str, ...] = ()
+        self.force_out: tuple[str, ...] = ()
+        # The register's own filters (verksamhet is the page's filter): a light, and only due ones.
+        self.register_light: str | None = None
+        self.register_due = False
         self._shown: pd.DataFrame | None = None
         self.reload()
 
@@ -58,6 +80,7 @@ class PortfolioState:
         self.table = queries.frame(self.data, self.content)
         self.choices = queries.options(self.table, self.content)
         self._shown = None
+        self._rows: list[dict[str, Any]] | None = None
 
     @property
     def unreadable(self) -> pd.DataFrame:
@@ -83,6 +106,15 @@ class PortfolioState:
     @property
     def page_offset(self) -> int:
         return self.page * self.page_size
+
+    @property
+    def shown_rows(self) -> list[dict[str, Any]]:
+        """The summary rows (with their plans) of the filtered initiatives, for the prioritisation and the
+        register; read from the store when a part first needs them."""
+        if self._rows is None:
+            self._rows = self.store.portfolio_rows(plans=True)
+        wanted = set(self.shown["id"])
+        return [row for row in self._rows if row["id"] in wanted]
 
     def row(self, assessment_id: str) -> dict[str, Any] | None:
         found = self.table[(self.table["id"] == assessment_id) & self.table["unreadable"].isna()]
@@ -127,6 +159,35 @@ class PortfolioState:
             return str(error)
         self.budget_kr = value
         return None
+
+    def set_question_year(self, text: str) -> str | None:
+        """The budget question's year as typed; a Swedish message when it is not a year (the text stays in
+        the field, the year before stays until a valid one replaces it). Empty means not given."""
+        try:
+            value = parse_number(text, allowed=YEAR)
+        except ValueError as error:
+            return str(error)
+        self.question_year = None if value is None else int(value)
+        return None
+
+    def set_question_budget(self, text: str) -> str | None:
+        """The budget question's amount as typed, read as the central-funding budget is."""
+        try:
+            value = parse_number(text, unit="kr", allowed=AMOUNT)
+        except ValueError as error:
+            return str(error)
+        self.question_budget_kr = value
+        return None
+
+    def set_forced(self, *, force_in: tuple[str, ...] | None = None, force_out: tuple[str, ...] | None = None) -> None:
+        """The ids of the initiatives forced in and out of the budget question."""
+        if force_in is not None:
+            self.force_in = tuple(force_in)
+        if force_out is not None:
+            self.force_out = tuple(force_out)
+
+    def set_register_filter(self, *, light: str | None = None, due: bool = False) -> None:
+        self.register_light, self.register_due = light, due
 
     # -- the portfolio office's change --------------------------------------------------------------
 
@@ -190,3 +251,37 @@ class PortfolioState:
 
     def indicators(self) -> pd.DataFrame:
         return queries.indicator_totals(self.data, self.shown, self.content)
+
+    # -- Prioritering and Uppföljning over the filtered initiatives --------------------------------
+
+    def ranking(self) -> Ranking:
+        return rank(self.shown_rows, self.content)
+
+    def forced_in_view(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The forced ids among the filtered initiatives (a forced one the filter hides is not asked about)."""
+        wanted = set(self.shown["id"])
+        return tuple(i for i in self.force_in if i in wanted), tuple(i for i in self.force_out if i in wanted)
+
+    def budget_answer(self, ranking: Ranking | None = None) -> BudgetAnswer:
+        """What fits in the question's budget that year, over the filtered initiatives."""
+        if self.question_year is None or self.question_budget_kr is None:
+            return BudgetAnswer()
+        force_in, force_out = self.forced_in_view()
+        try:
+            result = fit_budget(
+                self.shown_rows,
+                self.content,
+                year=self.question_year,
+                budget_kr=self.question_budget_kr,
+                force_in=list(force_in),
+                force_out=list(force_out),
+                ranking=ranking,
+            )
+        except PrioritisationError as error:
+            return BudgetAnswer(message=str(error))
+        return BudgetAnswer(result=result)
+
+    def benefit_register(self, on: dt.date | None = None) -> register.Register:
+        """The benefit register of the filtered initiatives on `on` (today), with the register's filters."""
+        filters = register.Filters(light=self.register_light, due=self.register_due)
+        return register.benefit_register(self.shown_rows, self.content, on or today(), filters)
