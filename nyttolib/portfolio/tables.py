@@ -238,6 +238,48 @@ def read_rows(
     return result  # fmt: skip
 
 
+# What the prioritisation reads of a row (prioritisation.py: rank, cost_in_year, the JSON and text output).
+PRIORITISATION_SCALARS = (
+    "number",
+    "name",
+    "stage",
+    "priority_class",
+    "annual_realisable_net_kr",
+    "year",
+    "total_cost_kr",
+    "calculation_start",
+    "calculation_cost_kr",
+)
+
+
+def read_prioritisation_rows(
+    database: Any, where: str, keys: dict[str, list[str]], year: int | None
+) -> list[dict[str, Any]]:
+    """The summary rows narrowed to what the prioritisation reads, for a region's hundred thousand:
+    `read_rows`' values of those keys, and `cost_per_year` only for `year` (the budget question's; none
+    without one), which is all `cost_in_year(row, year)` looks up."""
+    columns = ", ".join(f"p.{name}" for name in PRIORITISATION_SCALARS)
+    found = database.rows(
+        f"SELECT a.id, p.unreadable, {columns}, p.valuation FROM assessments a"
+        f" JOIN portfolio_rows p ON p.assessment_id = a.id {where} ORDER BY a.id"
+    )
+    costs: dict[str, float] = {}
+    if year is not None:
+        costs = dict(database.rows("SELECT assessment_id, cost_kr FROM portfolio_years WHERE label = ?", (str(year),)))
+    valuations: dict[str, dict[str, int | None]] = {}
+    result = []
+    for assessment_id, unreadable, *scalars, valuation in found:
+        row: dict[str, Any] = {"id": assessment_id, **dict(zip(PRIORITISATION_SCALARS, scalars, strict=True))}
+        if unreadable:
+            row = {"id": assessment_id, "name": row["name"] or "", "unreadable": unreadable}
+        else:
+            row["valuation"] = _levels(valuations, valuation, keys["valuation"])
+            cost = costs.get(assessment_id)
+            row["cost_per_year"] = {} if cost is None else {str(year): cost}
+        result.append(row)
+    return result
+
+
 def _levels(cache: dict[str, dict[str, int | None]], text: str, keys: list[str]) -> dict[str, int | None]:
     """`levels_of`, once per distinct text (there are a few hundred); each row gets its own copy."""
     found = cache.get(text)
