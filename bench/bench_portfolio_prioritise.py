@@ -143,7 +143,7 @@ def main() -> None:
         ):
             wall, cpu = figures[name]
             goal = "" if name == "json_budget" else f"; goal ≤ {GOAL_SECONDS:.0f} s"
-            print(f"  {label}: {wall:.2f} s (CPU {cpu:.2f} s; baseline / this {baseline / wall:.0f}×{goal})")
+            print(f"  {label}: {wall:.2f} s (CPU {cpu:.2f} s; baseline / this {baseline / wall:.2g}×{goal})")
 
 
 if __name__ == "__main__":
