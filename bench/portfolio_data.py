@@ -5,12 +5,15 @@ late, as in seed 003's ≈450), a verksamhet, a kind, a priority class, the 1/3/
 balance axes, total cost and funding (some with central 2 %-medel), a calculation over 3–5 years with
 one-off and recurring costs, benefits in kronor and freed time, and a plan with 1–3 benefits, their
 measurements and sometimes an indicator contribution. The same parameters give the same portfolio.
+Up to 1 000 it is a municipality's current portfolio (every stage); a larger one is a region's or a
+national collection with years of history: the older an initiative, the likelier it is decided (so the
+prioritisation weighs about a quarter of a hundred thousand, not nearly all of them).
 
 `cached_store(count, …)` builds the PortfolioStore once into a cache folder named by the parameters and
 the generator's version, all in one transaction through PortfolioStore's own save path (the revision and
 its summary row), and reuses it afterwards: 100 000 documents take minutes to generate.
 
-Used by bench/bench_portfolio_summary.py and by the prioritisation benchmark; import it with
+Used by bench/bench_portfolio_summary.py, bench/bench_portfolio_prioritise.py and tests; import it with
 `sys.path.insert(0, "bench")` or as `bench.portfolio_data` from the repository root.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import random
 import shutil
@@ -31,13 +35,13 @@ from typing import Any
 from nyttolib.assessment.completeness import completeness
 from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content, load_content
-from nyttolib.portfolio.rows import content_fingerprint
+from nyttolib.portfolio.rows import content_fingerprint, summary_row
 from nyttolib.portfolio.store import PortfolioStore
 from nyttolib.portfolio.tables import SCHEMA
 from nyttolib.storage.assessments import now
 
 #: Raised when the generated documents change, so that a cached portfolio is built again.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 CACHE_ENV = "NYTTOLIB_BENCH_CACHE"
 
 DEPARTMENTS = (
@@ -89,6 +93,10 @@ LONG_WORDS = (
 #: More early than late (seed 003: most initiatives are not yet prepared).
 STAGE_WEIGHTS = (22, 18, 14, 12, 10, 8, 16)
 PRIORITY_WEIGHTS = (1, 2, 5)
+#: Up to this many: a municipality's current portfolio (every stage, as above). A larger collection (a
+#: region's, a national one) holds years of history: the older an initiative, the likelier it is decided.
+MUNICIPALITY = 1_000
+LATEST_YEAR = 2026
 
 
 @dataclass(frozen=True)
@@ -118,12 +126,25 @@ def _ramp(years: int, rng: random.Random) -> list[float]:
     return [min(100.0, start + 50.0 * year) for year in range(years)]
 
 
-def document(index: int, rng: random.Random, content: Content, long_names: bool = False) -> dict[str, Any]:
+def _stage(rng: random.Random, content: Content, year: int, history: bool) -> str:
+    """A stage, more early than late; in a collection with history, decided the likelier the older it is."""
+    stages = [s.id for s in content.initiative.portfolio_stages]
+    if history:
+        age = LATEST_YEAR - year
+        decided = 0.95 if age >= 3 else 0.6 if age >= 1 else 0.0
+        if rng.random() < decided:
+            return stages[-1]  # Beslutade: the last stage
+    return rng.choices(stages, STAGE_WEIGHTS[: len(stages)])[0]
+
+
+def document(
+    index: int, rng: random.Random, content: Content, long_names: bool = False, history: bool = False
+) -> dict[str, Any]:
     """One assessment as the JSON the store keeps (valid against the model)."""
     ic = content.initiative
-    year = rng.randint(2020, 2026)
+    year = rng.randint(2020, LATEST_YEAR)
     years = rng.randint(3, 5)
-    stage = rng.choices([s.id for s in ic.portfolio_stages], STAGE_WEIGHTS[: len(ic.portfolio_stages)])[0]
+    stage = _stage(rng, content, year, history)
     priority = rng.choices([p.id for p in ic.priority_classes], PRIORITY_WEIGHTS[: len(ic.priority_classes)])[0]
     one_off_hours = rng.randint(4, 80) * 10.0
     licence = rng.randint(0, 30) * 5_000.0
@@ -253,43 +274,75 @@ def document(index: int, rng: random.Random, content: Content, long_names: bool 
 
 def documents(parameters: Parameters, content: Content) -> Iterator[dict[str, Any]]:
     rng = random.Random(parameters.seed)
+    history = parameters.count > MUNICIPALITY
     for index in range(parameters.count):
-        yield document(index, rng, content, parameters.long_names)
+        yield document(index, rng, content, parameters.long_names, history)
 
 
-def build(directory: Path, parameters: Parameters, content: Content) -> None:
-    """The portfolio into a new data folder: one transaction, the revision and its summary row for each."""
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(directory: str) -> None:
+    _WORKER["content"] = load_content(directory)
+
+
+def _prepared(data: dict[str, Any]) -> tuple[Any, ...]:
+    """What a save computes for one document: its id, schema version, name and stage, its stored text
+    (validated by the model), its completeness and its summary row (the real `summary_row`, as
+    PortfolioStore's save path writes it)."""
+    content = _WORKER["content"]
+    assessment = Assessment.model_validate(data)
+    text = json.dumps(assessment.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+    ini = assessment.initiative
+    percent = completeness(assessment, content).percent
+    return (
+        assessment.id,
+        assessment.schema_version,
+        ini.name,
+        ini.portfolio.stage,
+        text,
+        percent,
+        summary_row(assessment, content),
+    )
+
+
+def build(directory: Path, parameters: Parameters, content: Content, workers: int = 1) -> None:
+    """The portfolio into a new data folder: one transaction, the revision and its summary row for each.
+    The documents are generated in order in this process (the same parameters, the same portfolio);
+    `workers` processes validate them and compute their rows, as a save would."""
     with PortfolioStore(directory, content) as store:
         saved_at = now()
         with store._write() as db:
-            for data in documents(parameters, content):
-                assessment = Assessment.model_validate(data)
-                text = json.dumps(assessment.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
-                db.execute(
-                    "INSERT INTO assessments (id, created_at, head_revision) VALUES (?, ?, 1)",
-                    (assessment.id, saved_at),
-                )
-                db.execute(
-                    "INSERT INTO revisions (assessment_id, revision, saved_at, schema_version, name, stage,"
-                    " completeness_percent, note, document) VALUES (?, 1, ?, ?, ?, ?, ?, '', ?)",
-                    (
-                        assessment.id,
-                        saved_at,
-                        assessment.schema_version,
-                        assessment.initiative.name,
-                        assessment.initiative.portfolio.stage,
-                        completeness(assessment, content).percent,
-                        text,
-                    ),
-                )
-                store._after_save(db, assessment.id, 1, assessment)
+            if workers > 1:
+                pool = multiprocessing.get_context("fork").Pool(workers, _start_worker, (str(content.directory),))
+                prepared = pool.imap(_prepared, documents(parameters, content), chunksize=200)
+            else:
+                pool = None
+                _WORKER["content"] = content
+                prepared = map(_prepared, documents(parameters, content))
+            try:
+                for assessment_id, *revision, row in prepared:
+                    db.execute(
+                        "INSERT INTO assessments (id, created_at, head_revision) VALUES (?, ?, 1)",
+                        (assessment_id, saved_at),
+                    )
+                    db.execute(
+                        "INSERT INTO revisions (assessment_id, revision, saved_at, schema_version, name, stage,"
+                        " document, completeness_percent, note) VALUES (?, 1, ?, ?, ?, ?, ?, ?, '')",
+                        (assessment_id, saved_at, *revision),
+                    )
+                    store._write_row(db, assessment_id, 1, row)
+            finally:
+                if pool is not None:
+                    pool.close()
+                    pool.join()
 
 
 def cache_root() -> Path:
     return Path(os.environ.get(CACHE_ENV) or Path(tempfile.gettempdir()) / "nyttolib-bench-cache")
 
 
-def cached_store(parameters: Parameters, content: Content | None = None) -> Path:
+def cached_store(parameters: Parameters, content: Content | None = None, workers: int | None = None) -> Path:
     """The data folder of the generated portfolio, built on first use (into a temporary folder, then
     renamed, so an interrupted build is never taken for a finished one)."""
     content = content or load_content()
@@ -299,7 +352,9 @@ def cached_store(parameters: Parameters, content: Content | None = None) -> Path
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=parameters.key(content) + "-", dir=target.parent))
     try:
-        build(building, parameters, content)
+        if workers is None:  # a large portfolio takes minutes: on every core
+            workers = min(os.cpu_count() or 1, 3) if parameters.count > MUNICIPALITY else 1
+        build(building, parameters, content, workers)
         (building / "done").write_text(now(), encoding="utf-8")
         shutil.rmtree(target, ignore_errors=True)
         building.rename(target)

@@ -382,3 +382,30 @@ def test_cli_bad_input_gets_a_swedish_message_and_its_exit_code(portfolio, args,
     assert got == code
     assert message in err.replace("\u00a0", " ")
     assert out == "" and "Traceback" not in err
+
+
+def test_the_narrow_rows_give_the_same_ranking_and_budget_answer_as_the_full_rows(tmp_path, content):
+    """`prioritise` reads `PortfolioStore.prioritisation_rows` (only what it needs, for speed): over a
+    generated portfolio (every stage and priority class, Kostnad (totalt) given or not, calculations over
+    3–5 years), with a deleted assessment, budget years inside and outside the calculations and forced
+    initiatives, the result is the one the full rows give."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from portfolio_data import Parameters, build
+
+    directory = tmp_path / "generated"
+    build(directory, Parameters(300, seed=7), content)
+    with PortfolioStore(directory, content) as store:
+        full = store.portfolio_rows()
+        store.delete(full[5]["id"])
+        full = store.portfolio_rows()
+        assert rank(store.prioritisation_rows(), content).as_json() == rank(full, content).as_json()
+        for year, budget in ((2024, 2_500_000.0), (2026, 40_000_000.0), (2031, 1_000_000.0)):
+            narrow = store.prioritisation_rows(year)
+            forced = {"force_in": [full[0]["number"]], "force_out": [full[1]["id"]]}
+            for options in ({}, forced):
+                expected = fit_budget(full, content, year=year, budget_kr=budget, **options)
+                found = fit_budget(narrow, content, year=year, budget_kr=budget, **options)
+                assert found.as_json() == expected.as_json()
+                assert found.ranking.as_json() == expected.ranking.as_json()

@@ -52,3 +52,11 @@ def test_terminal_safe_shows_exactly_the_deceiving_characters_as_codes():
     every = "".join(chr(code) for code in range(0x110000))
     assert terminal_safe(every) == "".join(expected(ch) for ch in every)
     assert terminal_safe("a\nb", keep_newlines=False) == "a<U+000A>b"
+    # One code point at a time, each within printable text: a text that is all printable but for one
+    # character takes the fast path (str.isprintable) unless that character is one to show as a code.
+    for code in range(0x110000):
+        ch = chr(code)
+        assert terminal_safe(f"Nämnd 1\u00a0000\u00a0kr {ch}\n") == f"Nämnd 1\u00a0000\u00a0kr {expected(ch)}\n"
+    assert terminal_safe("Ärende 2\u00a0000\u00a0kr\nnästa rad", keep_newlines=False) == (
+        "Ärende 2\u00a0000\u00a0kr<U+000A>nästa rad"
+    )

@@ -82,7 +82,7 @@ def _computed(
     than the reading (it runs again when done)."""
     gc.disable()
     try:
-        rows = store.portfolio_rows()
+        rows = store.prioritisation_rows(year)  # only what the ranking and the budget question read
         ranking = rank(rows, content)
         result = None
         if budget is not None:

@@ -19,7 +19,14 @@ from nyttolib.assessment.completeness import completeness
 from nyttolib.assessment.model import Assessment, Valuation
 from nyttolib.content import Content, load_content
 from nyttolib.portfolio.rows import content_fingerprint, summary_row
-from nyttolib.portfolio.tables import PortfolioData, create_tables, read_frames, read_rows, write_row
+from nyttolib.portfolio.tables import (
+    PortfolioData,
+    create_tables,
+    read_frames,
+    read_prioritisation_rows,
+    read_rows,
+    write_row,
+)
 from nyttolib.storage.assessments import ConflictError, Saved, Store, read_revision
 from nyttolib.storage.database import StoreError, now
 
@@ -117,6 +124,12 @@ class PortfolioStore(Store):
         """The summary row of every (not deleted) assessment as a dict, brought up to date first where needed
         (each row also has revision, saved_at and deleted; `plans` only when asked for)."""
         return read_rows(self._database, self._fresh(include_deleted), (), plans, self._level_keys)
+
+    def prioritisation_rows(self, year: int | None = None) -> list[dict[str, Any]]:
+        """The (not deleted) rows with only what the prioritisation reads (`tables.PRIORITISATION_SCALARS`,
+        the valuation, and `cost_per_year` for `year`, the budget question's): the ranking and the budget
+        question come out as from `portfolio_rows`, at a fraction of the reading."""
+        return read_prioritisation_rows(self._database, self._fresh(False), self._level_keys, year)
 
     def portfolio_data(self, *, include_deleted: bool = False) -> PortfolioData:
         """The same rows as pandas tables, fast enough for a region's hundred thousand initiatives."""

@@ -8,7 +8,9 @@ Only a plan's details (for the benefit register) are a JSON text, read when the 
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -182,11 +184,13 @@ def _year_rows(assessment_id: str, row: dict[str, Any]) -> list[tuple]:
 def read_rows(
     database: Any, where: str, parameters: tuple, plans: bool, keys: dict[str, list[str]]
 ) -> list[dict[str, Any]]:
-    """The summary rows as dicts, put together again from the tables (for the register and JSON output)."""
+    """The summary rows as dicts, put together again from the tables (for the register, the
+    prioritisation and JSON output). A region's hundred thousand rows pass through here, so the plans'
+    JSON is read only when asked for and each distinct levels text is split once."""
     columns = ", ".join(f"p.{name}" for name in SCALARS)
     found = database.rows(
         f"SELECT a.id, a.head_revision, r.saved_at, a.deleted_at, p.unreadable, {columns}, p.valuation,"
-        " p.classification, p.plans"
+        f" p.classification, {'p.plans' if plans else 'NULL'}"
         " FROM assessments a JOIN revisions r ON r.assessment_id = a.id AND r.revision = a.head_revision"
         f" JOIN portfolio_rows p ON p.assessment_id = a.id {where} ORDER BY a.id",
         parameters,
@@ -194,7 +198,7 @@ def read_rows(
     ids = {row[0] for row in found}
     years = _grouped(
         database.rows(
-            "SELECT assessment_id, label, year, cost_kr, realisable_benefit_kr,"
+            "SELECT assessment_id, label, cost_kr, realisable_benefit_kr,"
             " realised_benefit_kr FROM portfolio_years ORDER BY assessment_id, year, label"
         ),
         ids,
@@ -206,6 +210,8 @@ def read_rows(
         ),
         ids,
     )
+    valuations: dict[str, dict[str, int | None]] = {}
+    classifications: dict[str, dict[str, int | None]] = {}
     result = []
     for assessment_id, head, saved_at, deleted_at, unreadable, *values in found:
         *scalars, valuation, classification, plan_text = values
@@ -213,13 +219,17 @@ def read_rows(
         if unreadable:
             row = {"id": assessment_id, "name": row["name"] or "", "unreadable": unreadable}
         else:
-            for key, column_index in zip(YEARLY, (2, 3, 4), strict=True):
-                row[key] = {y[0]: y[column_index] for y in years.get(assessment_id, []) if y[column_index] is not None}
-            row["valuation"] = levels_of(valuation, keys["valuation"])
-            row["classification"] = levels_of(classification, keys["classification"])
+            own_years = years.get(assessment_id, ())
+            row["cost_per_year"] = {label: cost for label, cost, _, _ in own_years}  # NOT NULL columns
+            row["realisable_benefit_per_year"] = {label: benefit for label, _, benefit, _ in own_years}
+            row["realised_benefit_per_year"] = {
+                label: realised for label, _, _, realised in own_years if realised is not None
+            }
+            row["valuation"] = _levels(valuations, valuation, keys["valuation"])
+            row["classification"] = _levels(classifications, classification, keys["classification"])
             row["indicators"] = [
                 {"indicator": i, "year": y, "expected": e, "realised": r}
-                for i, y, e, r in indicators.get(assessment_id, [])
+                for i, y, e, r in indicators.get(assessment_id, ())
             ]
         if plans:
             row["plans"] = orjson.loads(plan_text)  # the register reads every plan: 3× json.loads
@@ -228,11 +238,62 @@ def read_rows(
     return result  # fmt: skip
 
 
+# What the prioritisation reads of a row (prioritisation.py: rank, cost_in_year, the JSON and text output).
+PRIORITISATION_SCALARS = (
+    "number",
+    "name",
+    "stage",
+    "priority_class",
+    "annual_realisable_net_kr",
+    "year",
+    "total_cost_kr",
+    "calculation_start",
+    "calculation_cost_kr",
+)
+
+
+def read_prioritisation_rows(
+    database: Any, where: str, keys: dict[str, list[str]], year: int | None
+) -> list[dict[str, Any]]:
+    """The summary rows narrowed to what the prioritisation reads, for a region's hundred thousand:
+    `read_rows`' values of those keys, and `cost_per_year` only for `year` (the budget question's; none
+    without one), which is all `cost_in_year(row, year)` looks up."""
+    columns = ", ".join(f"p.{name}" for name in PRIORITISATION_SCALARS)
+    found = database.rows(
+        f"SELECT a.id, p.unreadable, {columns}, p.valuation FROM assessments a"
+        f" JOIN portfolio_rows p ON p.assessment_id = a.id {where} ORDER BY a.id"
+    )
+    costs: dict[str, float] = {}
+    if year is not None:
+        costs = dict(database.rows("SELECT assessment_id, cost_kr FROM portfolio_years WHERE label = ?", (str(year),)))
+    valuations: dict[str, dict[str, int | None]] = {}
+    result = []
+    for assessment_id, unreadable, *scalars, valuation in found:
+        row: dict[str, Any] = {"id": assessment_id, **dict(zip(PRIORITISATION_SCALARS, scalars, strict=True))}
+        if unreadable:
+            row = {"id": assessment_id, "name": row["name"] or "", "unreadable": unreadable}
+        else:
+            row["valuation"] = _levels(valuations, valuation, keys["valuation"])
+            cost = costs.get(assessment_id)
+            row["cost_per_year"] = {} if cost is None else {str(year): cost}
+        result.append(row)
+    return result
+
+
+def _levels(cache: dict[str, dict[str, int | None]], text: str, keys: list[str]) -> dict[str, int | None]:
+    """`levels_of`, once per distinct text (there are a few hundred); each row gets its own copy."""
+    found = cache.get(text)
+    if found is None:
+        found = cache[text] = levels_of(text, keys)
+    return dict(found)
+
+
 def _grouped(rows: list[tuple], ids: set[str]) -> dict[str, list[tuple]]:
+    """The rows (ordered by assessment) by their first column, for the assessments in `ids`."""
     grouped: dict[str, list[tuple]] = {}
-    for assessment_id, *rest in rows:
+    for assessment_id, group in itertools.groupby(rows, key=operator.itemgetter(0)):
         if assessment_id in ids:
-            grouped.setdefault(assessment_id, []).append(tuple(rest))
+            grouped[assessment_id] = [row[1:] for row in group]
     return grouped
 
 
