@@ -32,7 +32,11 @@ from nyttolib.assessment.model import (
 from nyttolib.content import load_content
 
 CONTENT = load_content()
-_OK = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff")
+# Unicode's 66 noncharacters (U+FDD0–U+FDEF and the last two code points of every plane) are refused too.
+NONCHARACTERS = "".join(chr(c) for c in range(0xFDD0, 0xFDF0)) + "".join(
+    chr(plane * 0x10000 + last) for plane in range(17) for last in (0xFFFE, 0xFFFF)
+)
+_OK = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=NONCHARACTERS)
 lines = st.text(alphabet=_OK, max_size=30)
 long_texts = st.text(alphabet=st.one_of(_OK, st.sampled_from("\n\t")), max_size=60)
 amounts = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)

@@ -60,3 +60,22 @@ def test_terminal_safe_shows_exactly_the_deceiving_characters_as_codes():
     assert terminal_safe("Ärende 2\u00a0000\u00a0kr\nnästa rad", keep_newlines=False) == (
         "Ärende 2\u00a0000\u00a0kr<U+000A>nästa rad"
     )
+
+
+def test_the_generated_documents_use_exactly_the_characters_the_model_takes():
+    """The property tests' alphabet (tests/strategies.py) is the model's: a character it draws that the
+    model refuses (U+1FFFE was one) fails a test on a valid document instead of testing it."""
+    import unicodedata
+
+    from strategies import NONCHARACTERS
+
+    refused = set(NONCHARACTERS)
+    for code in range(0x110000):
+        character = chr(code)
+        drawn = unicodedata.category(character) not in ("Cs", "Cc") and character not in refused
+        try:
+            text.check_line(character)
+            taken = True
+        except ValueError:
+            taken = False
+        assert drawn == taken, f"U+{code:04X}"
