@@ -3,14 +3,14 @@
 The portfolio office looks at hundreds (a region: a hundred thousand) of initiatives at once, so it
 never recomputes the documents: each save writes this row beside the revision (see
 `nyttolib.portfolio.store`), and the page, the CLI and the report read the rows. The row is plain JSON
-types, so it is stored as one JSON text and read back unchanged.
+types; the store keeps it as columns and small tables (`nyttolib.portfolio.tables`) and gives it back
+unchanged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from typing import Any
 
 from nyttolib.assessment.calculations import benefit_per_year, calculate, fit_years, freed_time_figures
@@ -180,17 +180,6 @@ def summary_row(assessment: Assessment, content: Content) -> dict[str, Any]:
         "approved_date": assessment.plan.approved_date.isoformat() if assessment.plan.approved_date else None,
         "start_date": ini.start_date.isoformat() if ini.start_date else None,
     }
-
-
-def cost_of(row: dict[str, Any]) -> float:
-    """The initiative's cost as the portfolio counts it: the listing's Kostnad (totalt) where it is given,
-    else the calculation's total cost."""
-    given = row.get("total_cost_kr")
-    return float(given) if given is not None else float(row.get("calculation_cost_kr") or 0.0)
-
-
-def row_text(row: dict[str, Any]) -> str:
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def today() -> dt.date:

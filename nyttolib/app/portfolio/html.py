@@ -414,28 +414,14 @@ def selection_html(selection: Any, content: Content, key: str) -> str:
         f"<h4 id='nyttolib-selection-{key}'>{escape(selection.title)}</h4><p>{escape(selection.rule)}</p>",
         f"<p role='status'><strong>{escape(selection.summary(content))}</strong></p>",
     ]
-    if selection.selected:
-        parts.append(
-            _table(
-                f"{texts.selected_title} ({len(selection.selected)})",
-                SELECTION_HEADINGS,
-                _selection_rows(selection.selected, content),
-                {0, 3, 4},
-                "nyttolib-selection-table",
-            )
-        )
-    else:
+    if not selection.selected:
         parts.append(f"<p>{escape(texts.nothing_selected)}</p>")
-    if selection.left_out:
-        parts.append(
-            _table(
-                f"{texts.left_out_title} ({len(selection.left_out)})",
-                SELECTION_HEADINGS,
-                _selection_rows(selection.left_out, content),
-                {0, 3, 4},
-                "nyttolib-selection-table",
+    for title, entries in ((texts.selected_title, selection.selected), (texts.left_out_title, selection.left_out)):
+        if entries:
+            rows = _selection_rows(entries, content)
+            parts.append(
+                _table(f"{title} ({len(entries)})", SELECTION_HEADINGS, rows, {0, 3, 4}, "nyttolib-selection-table")
             )
-        )
     if selection.note:
         parts.append(f"<p>{escape(selection.note)}</p>")
     parts.append("</section>")
