@@ -28,6 +28,8 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("workshop_facilitation", ("workshop_id",)),
     ("workshop_comparisons", ("workshop_id", "earlier_id")),
     ("workshop_facilitation_records", ("workshop_id", "kind", "key")),
+    ("documents", ("id",)),
+    ("document_revisions", ("document_id", "revision")),
 )
 BATCH = 500
 
