@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ from nyttolib.assessment.documents import read_assessment_file
 from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content, load_content
 from nyttolib.storage.assessments import Store
+
+from postgres import PostgresUnavailable, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"
@@ -53,3 +56,33 @@ def examples(content: Content) -> list[Assessment]:
 def store(tmp_path: Path):
     with Store(tmp_path / "data") as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One PostgreSQL server for the whole run, started only if a test asks for it.
+
+    Without Debian's postgresql package the PostgreSQL tests are skipped locally and fail in CI,
+    where .ci/run installs it."""
+    try:
+        with postgres_server() as server:
+            yield server
+    except PostgresUnavailable as missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL saknas: {missing} (.ci/run ska installera Debian-paketet postgresql)")
+        pytest.skip(str(missing))
+
+
+@pytest.fixture
+def postgres_url(postgres):
+    """The URL of a new, empty database of its own for this test, dropped afterwards."""
+    with postgres.database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def database_url(request) -> str | None:
+    """Each test that takes this runs on both databases: None is the default SQLite file in the data folder."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_url")
