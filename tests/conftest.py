@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from nyttolib.assessment.documents import read_assessment_file
 from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content, load_content
+from nyttolib.paths import DATABASE_FILENAME
 from nyttolib.storage.assessments import Store
 
 from postgres import PostgresUnavailable, postgres_server
@@ -80,9 +84,26 @@ def postgres_url(postgres):
         yield url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+BOTH_DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+def url_for(request, database: str) -> str | None:
+    """The database_url a store takes for "sqlite" (None: the default file in its data folder) or "postgresql"."""
+    return None if database == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(params=BOTH_DATABASES)
 def database_url(request) -> str | None:
-    """Each test that takes this runs on both databases: None is the default SQLite file in the data folder."""
-    if request.param == "sqlite":
-        return None
-    return request.getfixturevalue("postgres_url")
+    """Each test that takes this runs on both databases."""
+    return url_for(request, request.param)
+
+
+@contextmanager
+def raw_database(directory: Path, database_url: str | None) -> Iterator[sa.Connection]:
+    """One transaction on a store's database past the store (to count rows, or to damage them on purpose)."""
+    engine = sa.create_engine(database_url or f"sqlite:///{Path(directory) / DATABASE_FILENAME}")
+    try:
+        with engine.begin() as db:
+            yield db
+    finally:
+        engine.dispose()
