@@ -13,7 +13,7 @@ SQLite is the default file in a temporary data folder (WAL, synchronous=FULL); P
 Debian's package started as the tests do (tests/postgres.py), with its durable defaults (fsync on), a
 new database per run. The ratio printed is PostgreSQL's rate over SQLite's.
 
-Run: .venv/bin/python bench/bench_writers.py [writers] [saves-per-writer] [runs]
+Run: make bench-writers  (or .venv/bin/python bench/bench_writers.py [writers] [saves-per-writer] [runs])
 """
 
 from __future__ import annotations
