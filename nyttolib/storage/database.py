@@ -124,7 +124,8 @@ def translate_server(exc: BaseException, where: str) -> StoreError:
         return StoreError(f"Databasservern {where} godtar inte inloggningen: kontrollera användare och lösenord.")
     if "database" in text_ and "does not exist" in text_:
         return StoreError(f"Databasen {where} finns inte på servern. Be IT skapa den (se deploy/README.md).")
-    if any(sign in text_ for sign in ("connection refused", "could not connect", "connection failed", "timeout")):
+    unreachable = ("connection refused", "could not connect", "connection failed", "connection is bad", "timeout")
+    if any(sign in text_ for sign in unreachable):
         return StoreError(f"Databasservern {where} svarar inte. Inget sparades; försök igen om en stund.")
     if "terminating connection" in text_ or "server closed the connection" in text_ or "connection is closed" in text_:
         return StoreError(f"Förbindelsen med databasservern {where} bröts. Inget sparades; försök igen.")
@@ -241,7 +242,14 @@ _UPGRADED: set[tuple] = set()
 class Database:
     """The shared database: a SQLite file in the data directory, or the PostgreSQL server in the URL."""
 
-    def __init__(self, directory: str | os.PathLike[str] | None = None, database_url: str | None = None):
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] | None = None,
+        database_url: str | None = None,
+        *,
+        upgrade: bool = True,
+    ):
+        """`upgrade=False`: open without bringing the schema up to date (`nyttolib db upgrade` reports it)."""
         self.directory = data_dir(directory)
         self._lock = threading.RLock()
         url = chosen_url(database_url)
@@ -258,7 +266,7 @@ class Database:
         self.engine = _ENGINES.take(self._key, self._make_engine)  # connects only when first used
         self._open = True
         try:
-            if not self.read_only and not self.damaged:
+            if upgrade and not self.read_only and not self.damaged:
                 self.upgrade()
             elif self.read_only and not self.path.exists():  # type: ignore[union-attr]
                 raise StoreError(f"Datamappen {self.directory} är skrivskyddad och har ingen databas än.")
@@ -318,6 +326,13 @@ class Database:
         _UPGRADED.add(self._key)
         return changed
 
+    def schema_version(self) -> str | None:
+        """The schema revision the database is at (None: not one Alembic has seen)."""
+        from nyttolib.storage import migrations
+
+        with self.reading() as connection:
+            return migrations.current(connection)
+
     # -- state
 
     @property
@@ -370,6 +385,18 @@ class Database:
     def row(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Any:
         found = self.execute(sql, parameters)
         return found[0] if found else None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """One read transaction that sees the database as it was when it began (a copy of all of it)."""
+        try:
+            with self.engine.connect() as connection:
+                options = {"isolation_level": "REPEATABLE READ"} if self.server else {"nyttolib_snapshot": True}
+                connection = connection.execution_options(**options)
+                with connection.begin():
+                    yield connection
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise self._failed(exc) from None
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -428,9 +455,13 @@ def _advisory_locks(connection: Connection, lock: str | None) -> None:
 
 
 def _begin_immediate_for_writes(connection: Connection) -> None:
-    """SQLite: a write transaction takes the write lock at once, so its reads see what it then writes over."""
-    if connection.get_execution_options().get("nyttolib_write"):
+    """SQLite: a write transaction takes the write lock at once, so its reads see what it then writes over;
+    a snapshot is a read transaction. Other reads need none (one statement each)."""
+    options = connection.get_execution_options()
+    if options.get("nyttolib_write"):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif options.get("nyttolib_snapshot"):
+        connection.exec_driver_sql("BEGIN")
 
 
 class DatabaseStore:
@@ -440,6 +471,8 @@ class DatabaseStore:
         self._database = Database(directory, database_url)
         self._write = self._database.write
         self.directory: Path = self._database.directory
+        # Where the store keeps its data, as the user is told: the data folder, or the server (no password).
+        self.where: str = self._database.where if self._database.server else str(self.directory)
 
     def close(self) -> None:
         self._database.close()
