@@ -42,6 +42,20 @@ def test_the_server_listens_on_its_socket_only(postgres):
         assert db.execute("SHOW unix_socket_directories").fetchone() == (str(postgres.socket_dir),)
 
 
+def test_text_sorts_as_on_a_swedish_server_not_by_bytes(postgres, postgres_url):
+    if postgres.version() < 15:
+        pytest.skip("ICU collations for a database's default need PostgreSQL 15")
+    engine = sa.create_engine(postgres_url)
+    try:
+        with engine.connect() as db:
+            words = db.execute(
+                sa.text("SELECT w FROM (VALUES ('Örjan'), ('bo'), ('Zeta'), ('Anna'), ('ärende')) AS v(w) ORDER BY w")
+            ).scalars()
+            assert list(words) == ["Anna", "bo", "Zeta", "ärende", "Örjan"]  # by bytes: Anna Zeta bo ärende Örjan
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("turn", [1, 2])
 def test_each_test_gets_an_empty_database_of_its_own(postgres_url, turn):
     engine = sa.create_engine(postgres_url)
