@@ -279,6 +279,7 @@ class PortfolioPage(widgets.VBox):
                 sort_column=state.sort_column,
                 descending=state.descending,
                 caption="Initiativ i portföljen",
+                change_positions=state.change_positions(),
             )
         self.previous_page.disabled = state.page == 0
         self.next_page.disabled = state.page >= state.page_count - 1
@@ -305,6 +306,8 @@ class PortfolioPage(widgets.VBox):
         """The change panel's initiatives: the filtered list in the table's order (a row's Ändra button
         picks its option by position)."""
         records = self.state.shown[["id", "number", "name"]].to_dict("records")
+        if self.state.changeable is not None:  # only those the user may change are offered
+            records = [r for r in records if r["id"] in self.state.changeable]
         options = [
             (" ".join(p for p in (r["number"], r["name"] or "(namnlöst initiativ)") if p), r["id"]) for r in records
         ]

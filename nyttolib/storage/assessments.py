@@ -549,5 +549,5 @@ def _refusal(wanted: str, assessment_id: str) -> str:
         "portfolio": "ändra portföljuppgifterna för",
         "own": "ta bort, ge bort eller dela",
     }[wanted]
-    hint = "Be ägaren dela den med dig." if wanted in ("read", "edit") else "Det får bara ägaren."
+    hint = "Be ägaren dela den med dig." if wanted in ("read", "edit", "portfolio") else "Det får bara ägaren."
     return f"Du får inte {what} bedömningen '{assessment_id}'. {hint}"
