@@ -16,7 +16,7 @@ from nyttolib.app.fields import READING, Field, NumberField, html, shared_button
 from nyttolib.app.focus import request_focus, set_current
 from nyttolib.app.request import query_parameter
 from nyttolib.app.session import AssessmentSession, FieldError, path_key
-from nyttolib.app.sharing import SharingPanel, access_notice
+from nyttolib.app.sharing import SharingPanel, access_notice, button_row
 from nyttolib.app.step import STATUS_LABELS, Step
 from nyttolib.app.steps.benefits import BenefitsStep
 from nyttolib.app.steps.calculation import CalculationStep
@@ -168,7 +168,7 @@ class AssessmentForm(widgets.VBox):
             self.sharing = SharingPanel(s, on_handed_over=self._handed_over)
             go = widgets.Button(description="Dela bedömningen …", layout=shared_layout(width="auto"))
             go.on_click(guarded(lambda _b: request_focus(self.sharing.heading) if self.sharing else None))
-            self.access.children = [go]
+            self.access.children = [button_row(go)]
             self.sharing_area.children = [self.sharing]
 
     def _handed_over(self) -> None:

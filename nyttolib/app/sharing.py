@@ -42,6 +42,13 @@ def access_notice(session: AssessmentSession) -> str:
     return f"<div role='{role}' class='nyttolib-access'><p>{escape(text + whose)}</p></div>"
 
 
+def button_row(*items: widgets.Button) -> widgets.HBox:
+    """Buttons side by side at their own width (in a VBox a lone button would stretch across)."""
+    row = widgets.HBox(list(items), layout=shared_layout())
+    row.add_class("nyttolib-buttons")
+    return row
+
+
 class SharingPanel(widgets.VBox):
     """The owner's panel: who has access, share with a user, stop sharing, hand over the ownership."""
 
@@ -65,7 +72,11 @@ class SharingPanel(widgets.VBox):
         self.share_result = html("")
         self.new_owner = text_control("Ny ägare (användarnamn)")
         self.keep_edit = widgets.Checkbox(
-            value=True, description="Behåll rätten att läsa och ändra den", indent=False, style=shared_style("checkbox")
+            value=True,
+            description="Behåll rätten att läsa och ändra den",
+            indent=False,
+            layout=shared_layout(width="auto"),
+            style=shared_style("checkbox"),
         )
         self.hand_over_button = widgets.Button(description="Ge bort ägandet …", layout=shared_layout(width="auto"))
         self.hand_over_button.on_click(guarded(lambda _b: self.ask_hand_over()))
@@ -81,12 +92,12 @@ class SharingPanel(widgets.VBox):
             html("<h3>Dela med någon</h3>"),
             LabelledControl(self.user_name),
             LabelledControl(self.mode),
-            self.share_button,
+            button_row(self.share_button),
             self.share_result,
             html("<h3>Ge bort ägandet</h3><p>Den nya ägaren kan dela och ta bort bedömningen.</p>"),
             LabelledControl(self.new_owner),
-            self.keep_edit,
-            self.hand_over_button,
+            LabelledControl(self.keep_edit),  # a field: its label wraps on a narrow screen
+            button_row(self.hand_over_button),
             self.confirmation,
             self.owner_result,
         ]
@@ -156,15 +167,13 @@ class SharingPanel(widgets.VBox):
         no = widgets.Button(description="Avbryt", layout=shared_layout(width="auto"))
         yes.on_click(guarded(lambda _b: self.hand_over(name)))
         no.on_click(guarded(lambda _b: self.cancel_hand_over()))
-        buttons = widgets.HBox([yes, no], layout=shared_layout())
-        buttons.add_class("nyttolib-buttons")
         self.owner_result.value = ""
         self.confirmation.children = [
             html(
                 f"<div role='alert'><p><strong>Ge bedömningen till {escape(name)}?</strong> Bara ägaren kan "
                 f"ge tillbaka den. {escape(kept)}</p></div>"
             ),
-            buttons,
+            button_row(yes, no),
         ]
         request_focus(no)
 
