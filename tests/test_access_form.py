@@ -193,3 +193,17 @@ def test_the_report_page_of_someone_elses_assessment_is_refused(stores, annas, i
     assert "Du har inte tillgång till bedömningen" in page and invoice.initiative.name not in page
     stores["anna"].share(annas, "bo", "read")
     assert invoice.initiative.name in report_for(annas, store=stores["bo"]).data
+
+
+def test_a_reader_sees_the_owners_saves_come_in_and_stays_read_only(stores, content, annas):
+    stores["anna"].share(annas, "bo", "read")
+    form = AssessmentForm(AssessmentSession(stores["bo"], content, annas, scheduler=immediately))
+    assessment, revision = stores["anna"].load(annas)
+    renamed = assessment.initiative.model_copy(update={"name": "Nytt namn från anna"})
+    stores["anna"].save(assessment.model_copy(update={"initiative": renamed}), expected_revision=revision)
+    assert form.session.check_for_updates()
+    fields = {f.key: f for f in form.steps["initiative"].fields()}
+    assert fields["initiative.name"].control.value == "Nytt namn från anna"
+    assert all(w.disabled for w in controls(form.body))
+    assert "Skrivskyddad" in form.save_status.value
+    assert [info.saved_by for info in stores["anna"].history(annas)] == ["anna", "anna"]

@@ -344,6 +344,7 @@ class AssessmentForm(widgets.VBox):
                     _show_value(field)
                 view.shown()
             view.refresh()
+            self._lock(view)  # a refresh may enable a button again (a list no longer full)
         self._update_status()
 
     def _take_theirs(self) -> None:
