@@ -176,7 +176,7 @@ def test_no_sharing_panel_for_the_local_user_or_an_unsaved_assessment(tmp_path, 
     with PortfolioStore(tmp_path, content, user=User("lokal")) as local:
         saved = local.save(invoice)
         form = AssessmentForm(AssessmentSession(local, content, saved.id, scheduler=immediately))
-        assert form.sharing is None and not form.access.children and not form.sharing_area.children
+        assert form.sharing is None and form.access not in form.children and form.sharing_area not in form.children
     with PortfolioStore(tmp_path, content, user=ANNA) as store:
         form = AssessmentForm(AssessmentSession(store, content, scheduler=immediately))
         assert form.sharing is None

@@ -85,7 +85,7 @@ class AssessmentForm(widgets.VBox):
         self.children = [
             self.title,
             self.save_status,
-            self.access,
+            *([self.access] if session.store.user.hub else []),  # `make app`: the page as before
             self.address,
             self.conflict,
             self.notice,
@@ -93,7 +93,7 @@ class AssessmentForm(widgets.VBox):
             nav,
             self.body,
             footer,
-            self.sharing_area,
+            *([self.sharing_area] if session.store.user.hub else []),
         ]
         errors.add_reporter(self._show_notice)
         session.on_change(guarded(self._on_change))
