@@ -60,6 +60,7 @@ class AssessmentForm(widgets.VBox):
         self.access = widgets.VBox()  # who may do what, when the assessment is not only the user's
         self.access.add_class("nyttolib-access-area")
         self.sharing: SharingPanel | None = None
+        self._access_shown: str | None = None
         self.sharing_area = widgets.VBox()
         self.address = html("")
         self.notice = html("", "nyttolib-notice")
@@ -160,9 +161,11 @@ class AssessmentForm(widgets.VBox):
         if not s.store.user.hub or s.revision is None:
             return
         if s.access != "owner":
-            self.access.children = [html(access_notice(s))]
-            self.sharing_area.children = []
-            self.sharing = None
+            if self._access_shown != s.access:  # once per change of access, not on every save
+                self._access_shown = s.access
+                self.access.children = [html(access_notice(s))]
+                self.sharing_area.children = []
+                self.sharing = None
             return
         if self.sharing is None:
             self.sharing = SharingPanel(s, on_handed_over=self._handed_over)
@@ -174,6 +177,7 @@ class AssessmentForm(widgets.VBox):
     def _handed_over(self) -> None:
         """The owner gave the assessment away: from now on as the new owner allows (edit, or nothing)."""
         self.access.children = [html(access_notice(self.session))]
+        self._access_shown = self.session.access
         self.sharing = None
         if self.session.read_only:
             self.session._dirty = self.session._drafts_dirty = False
