@@ -53,6 +53,21 @@ def annas_id(data) -> str | None:
     return rows[0] if rows else None
 
 
+def open_page(page, url: str, ready) -> None:
+    """Go to a page and wait for `ready` (a locator). On this shared 2-core machine with two servers'
+    preheated kernels (load above 40), Voilà now and then renders a page whose widget model never
+    arrives ("Error displaying widget: model not found", seen before any of our code runs): that
+    page is loaded once more; a second failure fails the test."""
+    for attempt in (1, 2):
+        page.goto(url)
+        try:
+            ready.wait_for(timeout=90_000)
+            return
+        except Exception:
+            if attempt == 2 or "model not found" not in page.content():
+                raise
+
+
 def checked(page, found: dict[str, list[str]], name: str, directory) -> None:
     """axe at 1280 and at 320 px wide, and a screenshot of each."""
     for width in (1280, 320):
@@ -73,8 +88,7 @@ def test_two_hub_users_see_only_their_own_until_it_is_shared(servers, tmp_path):
         for page in (anna, bo):
             page.set_default_navigation_timeout(180_000)
         # Anna: who is logged in, a new assessment, her sharing panel
-        anna.goto(page_url(anna_url, "start.ipynb"))
-        expect(anna.get_by_text("Inloggad som anna")).to_be_visible(timeout=60_000)
+        open_page(anna, page_url(anna_url, "start.ipynb"), anna.get_by_text("Inloggad som anna"))
         anna.get_by_role("link", name="Ny bedömning").click()
         form = FormDriver(anna)
         form.wait_ready()
@@ -86,13 +100,12 @@ def test_two_hub_users_see_only_their_own_until_it_is_shared(servers, tmp_path):
         checked(anna, found, "annas-formular-med-delning", tmp_path)
 
         # Bo: not on his start page, and refused at its address, with nothing of it shown
-        bo.goto(page_url(bo_url, "start.ipynb"))
-        expect(bo.get_by_text("Inloggad som bo")).to_be_visible(timeout=60_000)
+        open_page(bo, page_url(bo_url, "start.ipynb"), bo.get_by_text("Inloggad som bo"))
         expect(bo.get_by_text("Det finns inga sparade bedömningar ännu.")).to_be_visible()
         assert NAME not in bo.content()
         checked(bo, found, "bos-startsida", tmp_path)
-        bo.goto(page_url(bo_url, "bedomning.ipynb", f"id={assessment_id}"))
-        expect(bo.get_by_role("heading", name="Du har inte tillgång till bedömningen")).to_be_visible(timeout=60_000)
+        refused = bo.get_by_role("heading", name="Du har inte tillgång till bedömningen")
+        open_page(bo, page_url(bo_url, "bedomning.ipynb", f"id={assessment_id}"), refused)
         expect(bo.get_by_role("alert")).to_contain_text("Be ägaren dela den med dig")
         assert NAME not in bo.content() and "Traceback" not in bo.content()
         checked(bo, found, "bo-nekad", tmp_path)
@@ -123,8 +136,7 @@ def test_two_hub_users_see_only_their_own_until_it_is_shared(servers, tmp_path):
         checked(anna, found, "annas-delning", tmp_path)
 
         # Bo opens it read-only: the notice, disabled inputs, and nothing he does is saved
-        bo.goto(page_url(bo_url, "start.ipynb"))
-        expect(bo.get_by_role("link", name=NAME)).to_be_visible(timeout=60_000)
+        open_page(bo, page_url(bo_url, "start.ipynb"), bo.get_by_role("link", name=NAME))
         expect(bo.get_by_role("row", name=re.compile(re.escape(NAME)))).to_contain_text("Delad med dig: läsa")
         bo.get_by_role("link", name=NAME).click()
         FormDriver(bo).wait_ready()
@@ -138,6 +150,12 @@ def test_two_hub_users_see_only_their_own_until_it_is_shared(servers, tmp_path):
         FormDriver(bo).go_to_step(7)
         expect(bo.get_by_role("button", name="HTML", exact=True)).to_be_enabled()
         assert bo.get_by_role("button", name=re.compile("^Återställ revision")).count() == 0
+
+        # Bo's portfolio: the shared row, with no Ändra (he may only read it); his own new one has one
+        table = bo.locator(".nyttolib-portfolio-table")
+        open_page(bo, page_url(bo_url, "portfolj.ipynb"), table.get_by_role("link", name=NAME))
+        assert table.get_by_role("button", name=re.compile("^Ändra steg")).count() == 0
+        checked(bo, found, "bos-portfolj", tmp_path)
     with Store(data, user=User("anna", hub=True)) as store:
         assert [info.saved_by for info in store.history(assessment_id)] == ["anna"] * len(store.history(assessment_id))
         assert store.drafts(assessment_id) == {}
