@@ -157,3 +157,14 @@ def test_workshops_are_listed_to_the_one_who_created_them(tmp_path):
     finally:
         for store in stores.values():
             store.close()
+
+
+def test_a_reader_of_the_portfolio_is_told_why_nothing_can_be_changed(tmp_path, stores, content, saved):
+    stores["anna"].share(saved["own"], "erik", "read")
+    with PortfolioStore(tmp_path, content, user=User("erik", hub=True)) as store:
+        page = PortfolioPage(store, content)
+        assert list(page.state.shown["id"]) == [saved["own"]]
+        assert not re.findall(CHANGE, page.table.value) and page.save_change.disabled
+        assert "Inget av initiativen som visas kan du ändra här" in page.change_result.value
+    office = PortfolioPage(stores["kerstin"], content)
+    assert office.change_result.value == ""

@@ -61,6 +61,12 @@ def _labelled(control: widgets.Widget, *classes: str) -> LabelledControl:
     return field
 
 
+NOTHING_TO_CHANGE = (
+    "<p>Inget av initiativen som visas kan du ändra här: steg och prioriteringsgrund ändras av ägaren, "
+    "av den som bedömningen delats med för att ändra, och av portföljkontoret.</p>"
+)
+
+
 class PortfolioPage(widgets.VBox):
     def __init__(self, store: PortfolioStore | None = None, content: Content | None = None):
         super().__init__()
@@ -319,6 +325,8 @@ class PortfolioPage(widgets.VBox):
         finally:
             self._quiet = False
         self.choose.disabled = self.save_change.disabled = not options
+        if self.state.changeable is not None:  # a user who may change only some: say why none is offered
+            self.change_result.value = "" if options else NOTHING_TO_CHANGE
         self._show_chosen()
 
     def _show_chosen(self) -> None:
