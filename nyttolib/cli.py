@@ -153,6 +153,9 @@ def _parser() -> argparse.ArgumentParser:
     from nyttolib.portfolio.cli import add_parser as add_portfolio_parser
 
     add_portfolio_parser(commands, _Parser)
+    from nyttolib.storage.sharing_cli import add_parser as add_sharing_parser
+
+    add_sharing_parser(commands, _Parser)
 
     workshop = commands.add_parser("workshop", help="mognadsanalys i workshop: skapa, lista, exportera, jämföra")
     actions = workshop.add_subparsers(dest="action", required=True, metavar="ÅTGÄRD", parser_class=_Parser)
@@ -307,6 +310,11 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
             return _copy_database(args, out, err)
         return _check_database(args, out)
 
+    from nyttolib.storage import sharing_cli
+
+    if args.command in sharing_cli.COMMANDS:
+        return sharing_cli.sharing_command(args, out, err)
+
     if args.command == "schema":
         from nyttolib.assessment.model import json_schema
 
@@ -340,7 +348,7 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
         if args.command == "history":
             assessment_id = store.resolve(args.id)
             for info in store.history(assessment_id):
-                note = f"  {info.note}" if info.note else ""
+                note = (f"  {info.note}" if info.note else "") + sharing_cli.saved_by(info.saved_by)
                 saved_at = info.saved_at[:19].replace("T", " ")
                 print(f"rev {info.revision:>4}  {saved_at}  {info.name or '(namnlöst)'}{note}", file=out)
             return EXIT_OK
