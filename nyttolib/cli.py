@@ -30,10 +30,12 @@ from nyttolib.assessment.model import Assessment
 from nyttolib.assessment.summary import summarise, summary_text
 from nyttolib.content import ContentError, load_content
 from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from nyttolib.identity import acting_as
 from nyttolib.paths import DATABASE_FILENAME, data_dir
 from nyttolib.portfolio.store import PortfolioStore
 from nyttolib.storage.assessments import Store, StoreError
 from nyttolib.storage.database import DATABASE_URL_ENV, translate
+from nyttolib.storage.sharing_cli import cli_user
 from nyttolib.terminal import TerminalSafe, os_error_text, unexpected_error
 from nyttolib.text import terminal_safe
 
@@ -199,7 +201,7 @@ def run(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | 
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    with _database_url(args.database_url):
+    with _database_url(args.database_url), acting_as(cli_user()):
         return _run(args, out, err)
 
 
