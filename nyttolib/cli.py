@@ -32,6 +32,7 @@ from nyttolib.content import ContentError, load_content
 from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from nyttolib.paths import DATABASE_FILENAME, data_dir
 from nyttolib.portfolio.store import PortfolioStore
+from nyttolib.process import load_process
 from nyttolib.storage.assessments import Store, StoreError
 from nyttolib.storage.database import DATABASE_URL_ENV, translate
 from nyttolib.terminal import TerminalSafe, os_error_text, unexpected_error
@@ -220,6 +221,7 @@ def _database_url(url: str | None) -> Iterator[None]:
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         content = load_content(args.content_dir)
+        load_process(args.content_dir)  # process.yaml is content too: a broken one is reported with file and line
         return _dispatch(args, content, out, err)
     except (ContentError, AssessmentFileError, StoreError) as exc:
         print(exc, file=err)

@@ -225,3 +225,14 @@ def test_sundsvall_positions_are_the_portfolio_stages():
         )
     assert _where("sundsvall", has_assessment=True, stage="beslutade") == ("beslutade", None, None, stages[:-1])
     assert _where("sundsvall", stage="okänt")[0] is None  # a stage the process does not know: nothing reached
+
+
+def test_the_command_line_reports_a_broken_process_file(editable_content):
+    import io
+
+    from nyttolib.cli import run
+
+    line = _edit(editable_content, "role: projektledare", "role: styrgrupp")
+    err = io.StringIO()
+    assert run(["--content-dir", str(editable_content), "list"], err=err, out=io.StringIO()) == 1
+    assert f"process.yaml, rad {line}: processes → punkt 1 → steps → punkt 7 → role: 'styrgrupp'" in err.getvalue()
