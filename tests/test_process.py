@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nyttolib.content import ContentError
 from nyttolib.paths import content_dir
@@ -236,3 +238,37 @@ def test_the_command_line_reports_a_broken_process_file(editable_content):
     err = io.StringIO()
     assert run(["--content-dir", str(editable_content), "list"], err=err, out=io.StringIO()) == 1
     assert f"process.yaml, rad {line}: processes → punkt 1 → steps → punkt 7 → role: 'styrgrupp'" in err.getvalue()
+
+
+_STAGES = [None, "steg_0", "steg_1", "steg_2", "steg_3", "fardigberedda", "klara_for_beslut", "beslutade"]
+_FACTS = st.builds(
+    PositionFacts,
+    has_need=st.booleans(),
+    has_canvas=st.booleans(),
+    canvas_submitted=st.booleans(),
+    has_assessment=st.booleans(),
+    stage=st.sampled_from(_STAGES),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts=_FACTS, more=_FACTS, process_id=st.sampled_from(["helsingborg", "vaxjo", "sundsvall"]))
+def test_a_position_is_a_place_on_the_path_and_more_done_never_moves_it_back(facts, more, process_id):
+    process = load_process(process_id=process_id)
+    steps = process.steps
+    found = position(process, facts)
+    at = steps.index(found.current) if found.current else -1
+    assert found.done == steps[: max(at, 0)]
+    assert found.next == (steps[at + 1] if at + 1 < len(steps) else None)
+    assert found.next_role == (process.role(found.next.role).name if found.next else None)
+    # Everything known now, and more besides (the later of the two stages): never an earlier step.
+    later = max(facts.stage, more.stage, key=lambda stage: _STAGES.index(stage))
+    both = PositionFacts(
+        has_need=facts.has_need or more.has_need,
+        has_canvas=facts.has_canvas or more.has_canvas,
+        canvas_submitted=facts.canvas_submitted or more.canvas_submitted,
+        has_assessment=facts.has_assessment or more.has_assessment,
+        stage=later,
+    )
+    combined = position(process, both)
+    assert (steps.index(combined.current) if combined.current else -1) >= at
