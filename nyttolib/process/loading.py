@@ -12,6 +12,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+import yaml
+from pydantic import ValidationError
+
 from nyttolib.content import (
     ContentError,
     ContentProblem,
@@ -51,8 +54,7 @@ def _process_problems(process: Process, at: tuple[Any, ...], stages: set[str], l
     return problems
 
 
-def _reference_problems(parsed: ProcessFile, text: str, stages: set[str]) -> list[ContentProblem]:
-    _data, lines = _yaml_with_lines(text)
+def _reference_problems(parsed: ProcessFile, lines, stages: set[str]) -> list[ContentProblem]:
     problems = []
     if parsed.process(parsed.active) is None:
         known = ", ".join(p.id for p in parsed.processes)
@@ -62,14 +64,21 @@ def _reference_problems(parsed: ProcessFile, text: str, stages: set[str]) -> lis
     return problems
 
 
+def _parse(path: Path) -> tuple[ProcessFile, dict[tuple[Any, ...], int]]:
+    """The file parsed once, with the line of every value; if anything is wrong, content.py's problems."""
+    try:
+        data, lines = _yaml_with_lines(path.read_text(encoding="utf-8"))
+        return ProcessFile.model_validate(data), lines
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError):
+        _parsed, problems = load_content_file(path, ProcessFile)
+        raise ContentError(problems) from None
+
+
 @functools.lru_cache(maxsize=8)
 def _load_cached(directory: str) -> ProcessFile:
-    path = Path(directory) / PROCESS_FILE
-    parsed, problems = load_content_file(path, ProcessFile)
-    if problems:
-        raise ContentError(problems)
+    parsed, lines = _parse(Path(directory) / PROCESS_FILE)
     stages = {s.id for s in load_content(directory).initiative.portfolio_stages}
-    problems = _reference_problems(parsed, path.read_text(encoding="utf-8"), stages)
+    problems = _reference_problems(parsed, lines, stages)
     if problems:
         raise ContentError(problems)
     return parsed
