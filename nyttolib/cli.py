@@ -33,6 +33,7 @@ from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from nyttolib.identity import acting_as
 from nyttolib.paths import DATABASE_FILENAME, data_dir
 from nyttolib.portfolio.store import PortfolioStore
+from nyttolib.process import load_process
 from nyttolib.storage.assessments import Store, StoreError
 from nyttolib.storage.database import DATABASE_URL_ENV, translate
 from nyttolib.storage.sharing_cli import cli_user
@@ -225,6 +226,7 @@ def _database_url(url: str | None) -> Iterator[None]:
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         content = load_content(args.content_dir)
+        load_process(args.content_dir)  # process.yaml is content too: a broken one is reported with file and line
         return _dispatch(args, content, out, err)
     except (ContentError, AssessmentFileError, StoreError) as exc:
         print(exc, file=err)

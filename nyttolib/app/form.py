@@ -14,6 +14,7 @@ from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
 from nyttolib.app.fields import READING, Field, NumberField, html, shared_button_style, shared_layout
 from nyttolib.app.focus import request_focus, set_current
+from nyttolib.app.process_panel import assessment_panel_html
 from nyttolib.app.request import query_parameter
 from nyttolib.app.session import AssessmentSession, FieldError, path_key
 from nyttolib.app.sharing import SharingPanel, access_notice, button_row
@@ -32,6 +33,7 @@ from nyttolib.assessment.merge import MISSING, Choice, MergePath, positional_pat
 from nyttolib.content import Content, ContentError, load_content
 from nyttolib.numbers import format_input
 from nyttolib.portfolio.store import PortfolioStore
+from nyttolib.process import load_process
 from nyttolib.storage.assessments import AccessError, NotFoundError, Store
 
 log = logging.getLogger("nyttolib.app")
@@ -69,6 +71,7 @@ class AssessmentForm(widgets.VBox):
         self.conflict.add_class("nyttolib-conflict")
         self._news = html("")  # what was taken in from another tab
         self.progress = html("")
+        self.process, self.process_panel = load_process(self.content.directory), html("")  # where it stands
         self.nav_buttons: dict[str, widgets.Button] = {}
         for step_id in self.step_ids:
             button = widgets.Button(layout=shared_layout(width="auto"), style=shared_button_style())
@@ -91,6 +94,7 @@ class AssessmentForm(widgets.VBox):
             self.conflict,
             self.notice,
             self.progress,
+            self.process_panel,
             nav,
             self.body,
             footer,
@@ -216,6 +220,7 @@ class AssessmentForm(widgets.VBox):
             f"<div class='nyttolib-progress'><label for='nyttolib-progress-bar'>Ifyllt: {percent} %</label> "
             f"<progress id='nyttolib-progress-bar' max='100' value='{percent}'>{percent} %</progress></div>"
         )
+        self.process_panel.value = assessment_panel_html(a, self.process)
         for number, step_id in enumerate(self.step_ids, start=1):
             button = self.nav_buttons[step_id]
             if step_id == "summary":
@@ -442,6 +447,7 @@ def assessment_form(
     """The form for a stored assessment (or a new one), at `step` (`?steg=`, from a reload) or the first."""
     try:
         content = content or load_content()
+        load_process(content.directory)  # checked here: a broken process.yaml is shown as the content's problems
     except ContentError as exc:
         return content_error_page(exc)
     store = store or PortfolioStore(content=content)

@@ -81,6 +81,26 @@ def assessments_table(listing: list[Listing], content: Content, user: User | Non
     )
 
 
+def routes_html(content: Content) -> str:
+    """"Vad vill du göra?": each route a plain link to its page (bookmarkable), under a navigation landmark."""
+    start = content.start
+    if not start.routes:
+        return ""
+    items = []
+    for route in start.routes:
+        links = " · ".join(
+            f"<a href='{escape(link.page, quote=True)}'>{escape(link.label)}</a>" for link in route.all_links()
+        )
+        head = links if route.page else f"<span class='nyttolib-route-label'>{escape(route.label)}:</span> {links}"
+        text = f"<br><span class='nyttolib-route-text'>{escape(route.text)}</span>" if route.text else ""
+        items.append(f"<li>{head}{text}</li>")
+    title = escape(start.routes_title)
+    return (
+        f"<nav class='nyttolib-routes' aria-label='{escape(start.routes_title, quote=True)}'><h2>{title}</h2>"
+        f"<ul>{''.join(items)}</ul></nav>"
+    )
+
+
 class StartPage(widgets.VBox):
     def __init__(self, store: Store | None = None, content: Content | None = None):
         super().__init__()
@@ -90,7 +110,8 @@ class StartPage(widgets.VBox):
         intro = widgets.HTML(
             f"<h1>{escape(start.title)}</h1>"
             + signed_in(self.store.user)
-            + f"<p><a class='nyttolib-primary-link' href='{FORM_PAGE}'>Ny bedömning</a></p>"
+            + f"{routes_html(self.content)}"
+            f"<p><a class='nyttolib-primary-link' href='{FORM_PAGE}'>Ny bedömning</a></p>"
             f"<h2>{escape(start.why_title)}</h2>{''.join(f'<p>{escape(t)}</p>' for t in start.why)}"
             + (
                 "<ul>" + "".join(f"<li>{escape(t)}</li>" for t in start.why_reasons) + "</ul>"
