@@ -145,6 +145,11 @@ def test_the_portfolio_rows_are_the_readable_ones(stores, annas, invoice):
         data = store.portfolio_data()
         assert set(data.table["id"]) == expected, role
         assert data.year_totals()["initiatives"].max() == len(expected), role  # the sums too
+        # Asking for every id by hand still sums only what the user may see.
+        import pandas as pd
+
+        everyone = pd.Series([annas, own])
+        assert data.year_totals(everyone)["initiatives"].max() == len(expected), role
 
 
 def test_a_change_from_the_portfolio_records_who_made_it(stores, annas):
