@@ -26,6 +26,7 @@ from hubserver import PASSWORD, jupyterhub, require_proxy
 pytestmark = pytest.mark.slow
 
 PORTFOLIO_USER = "portfolj"
+STAFF_USER = "it-stina"
 USERS = ("anna", "bertil")
 STORE_HAS_ACCESS = "user" in inspect.signature(Store.__init__).parameters
 needs_store_access = pytest.mark.skipif(
@@ -38,7 +39,8 @@ needs_store_access = pytest.mark.skipif(
 def hub(tmp_path_factory):
     require_chromium()
     require_proxy()
-    with jupyterhub(tmp_path_factory.mktemp("hub"), {"portfoljkontoret": [PORTFOLIO_USER]}) as running:
+    groups = {"portfoljkontoret": [PORTFOLIO_USER], "nyttolib-it": [STAFF_USER]}
+    with jupyterhub(tmp_path_factory.mktemp("hub"), groups) as running:
         yield running
 
 
@@ -65,13 +67,14 @@ class Visitor:
         self.websockets: list[str] = []
         self.page.on("websocket", lambda socket: self.websockets.append(socket.url))
 
-    def log_in(self) -> None:
+    def log_in(self, until_start_page: bool = True) -> None:
         """Log in on the hub's page and wait for the start page to be interactive (its upload button)."""
         self.page.goto(self.hub.url + "hub/login")
         self.page.get_by_label("Username").fill(self.name)
         self.page.get_by_label("Password").fill(PASSWORD)
         self.page.get_by_role("button", name="Sign in").click()
-        self.page.get_by_role("button", name="Importera en .json-fil").wait_for()
+        if until_start_page:
+            self.page.get_by_role("button", name="Importera en .json-fil").wait_for()
 
     def url(self, path: str) -> str:
         return self.hub.user_url(self.name, path)
@@ -169,9 +172,14 @@ def test_the_jupyter_api_is_refused_for_an_ordinary_user(hub, browser):
         for path in REFUSED_GETS:
             refused[f"GET {path}"] = request.get(anna.url(path), max_redirects=0).status
         headers = {"X-XSRFToken": anna.xsrf(), "Content-Type": "application/json"}
-        for method, path, body in REFUSED_WRITES:
-            response = request.fetch(anna.url(path), method=method, data=json.dumps(body), headers=headers)
-            refused[f"{method} {path}"] = response.status
+        try:
+            for method, path, body in REFUSED_WRITES:
+                response = request.fetch(anna.url(path), method=method, data=json.dumps(body), headers=headers)
+                refused[f"{method} {path}"] = response.status
+        finally:
+            written = [p for p in (ROOT / "notebooks").iterdir() if p.name == "kod.py" or p.name.startswith("Untitled")]
+            for path in written:
+                path.unlink()  # a failing run must not leave files in the checkout
         answered = {route: status for route, status in refused.items() if status not in (403, 404)}
         assert answered == {}, f"svarade fast de ska vara stängda: {answered}"
         assert {route for route, status in refused.items() if status == 403} >= {
@@ -183,10 +191,21 @@ def test_the_jupyter_api_is_refused_for_an_ordinary_user(hub, browser):
             "POST api/kernels",
             "POST api/sessions",
         }  # the Authorizer's refusals (the xsrf token was right: those would be "_xsrf missing" otherwise)
-        assert not (ROOT / "notebooks" / "kod.py").exists()
+        assert written == []
         assert "nyttolib: nekade anna att write contents (PUT" in hub.log_text()
         assert "nyttolib: nekade anna att write kernels (POST" in hub.log_text()
         assert request.get(anna.url(f"api/kernels/{kernel_id}")).status == 200  # the page's kernel still runs
+
+
+def test_staff_get_jupyterlab(hub, browser):
+    staff = Visitor(browser, hub, STAFF_USER)
+    try:
+        staff.log_in(until_start_page=False)
+        expect(staff.page).to_have_url(re.compile(rf"/user/{STAFF_USER}/lab"), timeout=120_000)
+        assert staff.page.request.get(staff.url("api/contents")).status == 200  # trusted with the files
+        assert staff.page.request.get(staff.url("api/kernelspecs")).status == 200
+    finally:
+        staff.close()
 
 
 # A message in the kernel websocket's v1 protocol (the binary one JupyterLab prefers), built in the browser.

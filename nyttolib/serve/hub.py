@@ -195,6 +195,7 @@ def main() -> None:
     if owner_is_staff():
         from jupyterhub.singleuser import main as jupyterhub_singleuser
 
+        os.environ["JUPYTERHUB_DEFAULT_URL"] = "/lab"  # their home folder in JupyterLab, not the start page
         sys.argv[0] = "jupyterhub-singleuser"
         sys.exit(jupyterhub_singleuser())
     sys.exit(_run_voila_only(sys.argv[1:]))
