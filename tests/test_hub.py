@@ -197,6 +197,18 @@ def test_the_jupyter_api_is_refused_for_an_ordinary_user(hub, browser):
         assert request.get(anna.url(f"api/kernels/{kernel_id}")).status == 200  # the page's kernel still runs
 
 
+def test_closing_the_page_ends_its_kernel_and_scripts_come_compressed(hub, browser):
+    with visitor(browser, hub, "bertil") as bertil:
+        kernel_id = re.search(r"/api/kernels/([0-9a-f-]+)/", bertil.kernel_channels()).group(1)
+        assert kernel_pids(kernel_id)
+        script = bertil.page.request.get(bertil.url("voila/static/voila.js"), headers={"Accept-Encoding": "gzip"})
+        assert script.status == 200 and script.headers.get("content-encoding") == "gzip"
+        bertil.page.goto(hub.url + "hub/home")  # Voilà's shutdown request (with the hub's xsrf cookie)
+        wait_for(lambda: not kernel_pids(kernel_id), timeout=30, message="the page's kernel to end")
+        shutdown = f"204 POST /user/bertil/voila/api/shutdown/{kernel_id}"
+        wait_for(lambda: shutdown in hub.log_text(), timeout=30, message="the shutdown request's answer")
+
+
 def test_staff_get_jupyterlab(hub, browser):
     staff = Visitor(browser, hub, STAFF_USER)
     try:

@@ -158,7 +158,9 @@ def voila_only_config(discovered_extensions: Mapping[str, bool] | None = None) -
     c.ServerApp.terminals_enabled = False
     c.ServerApp.default_url = START_PAGE
     c.ServerApp.root_dir = str(NOTEBOOKS)
-    c.ServerApp.tornado_settings = {"serve_traceback": False}
+    # No traceback on an error page; pages, scripts and styles gzipped (nyttolib serve precompresses Voilà's
+    # static files, nyttolib.serve.static; here tornado compresses them as it sends them).
+    c.ServerApp.tornado_settings = {"serve_traceback": False, "compress_response": True}
     c.ServerApp.quit_button = False
     c.MappingKernelManager.allowed_message_types = sorted(BROWSER_MESSAGES)  # the server's own check too
     _voila_settings(c)
