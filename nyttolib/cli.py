@@ -6,11 +6,16 @@ Exit codes: 0 ok, 1 invalid input (a file or an id that cannot be used), 2 usage
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from nyttolib import __version__
 from nyttolib.assessment.completeness import completeness
@@ -28,7 +33,7 @@ from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from nyttolib.paths import DATABASE_FILENAME, data_dir
 from nyttolib.portfolio.store import PortfolioStore
 from nyttolib.storage.assessments import Store, StoreError
-from nyttolib.storage.database import translate
+from nyttolib.storage.database import DATABASE_URL_ENV, translate
 from nyttolib.terminal import TerminalSafe, os_error_text, unexpected_error
 from nyttolib.text import terminal_safe
 
@@ -61,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--content-dir", help="mapp med innehållsfilerna (annars NYTTOLIB_CONTENT_DIR eller data/content)"
+    )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="en delad databas, postgresql://användare:lösenord@server/databas (annars NYTTOLIB_DATABASE_URL, "
+        "eller SQLite-filen i datamappen)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO", parser_class=_Parser)
 
@@ -108,9 +119,17 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="skriv bedömningens JSON Schema")
 
-    database = commands.add_parser("db", help="databasen: kontrollera att den är hel")
+    database = commands.add_parser("db", help="databasen: kontrollera, uppgradera, flytta till PostgreSQL")
     db_actions = database.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD", parser_class=_Parser)
     db_actions.add_parser("check", help="kontrollera databasen (SQLite integrity_check); skadad: inget mer skrivs")
+    db_actions.add_parser("upgrade", help="uppgradera databasens schema till den här versionen av nyttolib")
+    copy = db_actions.add_parser(
+        "copy", help="kopiera hela databasen till en ny, tom databas (t.ex. SQLite-filen till PostgreSQL), kontrollerat"
+    )
+    copy.add_argument("--to", required=True, metavar="URL", help="måldatabasen, postgresql://…")
+    copy.add_argument(
+        "--owner", metavar="ANVÄNDARE", help="ge varje kopierad bedömning den här ägaren (användarnamnet i JupyterHub)"
+    )
 
     serve = commands.add_parser("serve", help="starta webbappen (Voilà) på den här datorn")
     serve.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (127.0.0.1 = bara den här datorn)")
@@ -177,14 +196,36 @@ def run(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | 
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    with _database_url(args.database_url):
+        return _run(args, out, err)
+
+
+@contextlib.contextmanager
+def _database_url(url: str | None) -> Iterator[None]:
+    """--database-url for every store the command opens (and the server it starts), for this run only."""
+    if not url:
+        yield
+        return
+    before = os.environ.get(DATABASE_URL_ENV)
+    os.environ[DATABASE_URL_ENV] = url
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(DATABASE_URL_ENV, None)
+        else:
+            os.environ[DATABASE_URL_ENV] = before
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         content = load_content(args.content_dir)
         return _dispatch(args, content, out, err)
     except (ContentError, AssessmentFileError, StoreError) as exc:
         print(exc, file=err)
         return EXIT_INVALID
-    except sqlite3.Error as exc:  # a store outside nyttolib.storage's translation (e.g. the workshop store's reads)
-        print(translate(exc, data_dir(args.data_dir) / DATABASE_FILENAME), file=err)
+    except (sqlite3.Error, SQLAlchemyError) as exc:  # outside the stores' translation (e.g. a pandas read)
+        print(_database_error(exc, args), file=err)
         return EXIT_INVALID
     except OSError as exc:
         print(f"nyttolib {args.command}: {os_error_text(exc)}", file=err)
@@ -260,6 +301,10 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
         return workshop_command(args, out, err)
 
     if args.command == "db":
+        if args.db_command == "upgrade":
+            return _upgrade_database(args, out)
+        if args.db_command == "copy":
+            return _copy_database(args, out, err)
         return _check_database(args, out)
 
     if args.command == "schema":
@@ -280,7 +325,7 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
                 print(json.dumps(rows, ensure_ascii=False, indent=2), file=out)
                 return EXIT_OK
             if not listing:
-                print(f"Inga sparade bedömningar i {store.directory}.", file=out)
+                print(f"Inga sparade bedömningar i {store.where}.", file=out)
                 return EXIT_OK
             for row in listing:
                 stage = content.label(content.initiative.portfolio_stages, row.stage, "–")
@@ -335,11 +380,76 @@ def _import(args: argparse.Namespace, store: Store, content, out: TextIO) -> int
     return EXIT_OK
 
 
+def _database_error(exc: BaseException, args: argparse.Namespace) -> StoreError:
+    from nyttolib.storage.database import chosen_url, normalise_url, translate_server
+
+    url = chosen_url()
+    original = getattr(exc, "orig", None) or exc
+    if url:
+        return translate_server(original, normalise_url(url).render_as_string(hide_password=True))
+    return translate(original, data_dir(args.data_dir) / DATABASE_FILENAME)
+
+
+def _upgrade_database(args: argparse.Namespace, out: TextIO) -> int:
+    """`nyttolib db upgrade`: the schema to this version (the stores do it on opening too; IT runs this
+    after installing a new nyttolib, before users come back)."""
+    from nyttolib.storage.database import Database
+    from nyttolib.storage.migrations import HEAD
+
+    database = Database(args.data_dir, upgrade=False)
+    try:
+        before = database.schema_version()
+        database.upgrade()
+        if before == HEAD:
+            print(f"Databasen {database.where} har redan schemaversion {HEAD}; inget behövde göras.", file=out)
+        else:
+            was = f"från {before}" if before else "från schemat före versionsnumren"
+            print(f"Databasen {database.where} är uppgraderad {was} till schemaversion {HEAD}.", file=out)
+        return EXIT_OK
+    finally:
+        database.close()
+
+
+def _copy_database(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`nyttolib db copy --to URL`: everything into a new, empty database, verified by counts and checksums."""
+    from nyttolib.storage.copy import copy_database
+    from nyttolib.storage.database import Database
+    from nyttolib.survey.store import WorkshopStore
+
+    WorkshopStore(args.data_dir).close()  # a workshop table of an older shape is brought up to date first
+    with contextlib.ExitStack() as stack:
+        source = Database(args.data_dir)
+        stack.callback(source.close)
+        target = Database(args.data_dir, args.to)
+        stack.callback(target.close)
+
+        def progress(table: str, rows: int) -> None:
+            print(f"\r{table}: {rows} rader", end="", file=err, flush=True)
+
+        copied = copy_database(source, target, owner=args.owner, progress=progress if err.isatty() else None)
+        if err.isatty():
+            print(file=err)
+        print(f"Kopierat från {source.where} till {target.where}, och kontrollerat:", file=out)
+        for item in copied:
+            print(f"- {item.table}: {item.rows} rader, kontrollsumma {item.checksum[:16]} stämmer", file=out)
+        if args.owner:
+            print(f"Alla kopierade bedömningar ägs nu av {args.owner}.", file=out)
+        print("Portföljens sammanställning räknas om när portföljen öppnas första gången.", file=out)
+        return EXIT_OK
+
+
 def _check_database(args: argparse.Namespace, out: TextIO) -> int:
     """Run SQLite's integrity check: a damaged database is marked so that no process writes to it."""
     from nyttolib.storage.database import Database, damaged_mark
 
     database = Database(args.data_dir)
+    if database.server:
+        try:
+            database.check()
+            print(f"Databasservern {database.where} svarar, och schemat är {database.schema_version()}.", file=out)
+            return EXIT_OK
+        finally:
+            database.close()
     try:
         problems = database.check()
         if problems:

@@ -224,7 +224,7 @@ def _list(args: argparse.Namespace, store: PortfolioStore, out: TextIO, err: Tex
         print(json_text(_list_json(records, content)), file=out)
         return EXIT_OK
     if not records:
-        empty = f"Portföljen är tom: inga bedömningar i {store.directory}."
+        empty = f"Portföljen är tom: inga bedömningar i {store.where}."
         print("Inga initiativ i urvalet." if len(data.table) else empty, file=out)
         return EXIT_OK
     for text in table_lines(records):

@@ -10,14 +10,16 @@ rows on first use.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from nyttolib.assessment.completeness import completeness
 from nyttolib.assessment.model import Assessment, Valuation
 from nyttolib.content import Content, load_content
+from nyttolib.identity import User
 from nyttolib.portfolio.rows import content_fingerprint, summary_row
 from nyttolib.portfolio.tables import (
     PortfolioData,
@@ -28,7 +30,7 @@ from nyttolib.portfolio.tables import (
     write_row,
 )
 from nyttolib.storage.assessments import ConflictError, Saved, Store, read_revision
-from nyttolib.storage.database import StoreError, now
+from nyttolib.storage.database import StoreError, Transaction, now
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,16 @@ class PendingSave:
 class PortfolioStore(Store):
     """Assessments and their portfolio rows; safe to use from several processes at once."""
 
-    def __init__(self, directory: str | os.PathLike[str] | None = None, content: Content | None = None):
-        super().__init__(directory)
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] | None = None,
+        content: Content | None = None,
+        *,
+        database_url: str | None = None,
+        user: User | None = None,
+    ):
+        super().__init__(directory, database_url=database_url, user=user)
+        self._reader = None  # the connection a page's PortfolioData reads through, opened when first asked
         self.content = content or load_content()
         self.fingerprint = content_fingerprint(self.content)
         # The order the levels are stored in: the model's valuation criteria, the content's axes.
@@ -64,10 +74,16 @@ class PortfolioStore(Store):
             with self._write() as db:
                 create_tables(db)
 
-    def _after_save(self, db: sqlite3.Connection, assessment_id: str, revision: int, assessment: Assessment) -> None:
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        super().close()
+
+    def _after_save(self, db: Transaction, assessment_id: str, revision: int, assessment: Assessment) -> None:
         self._write_row(db, assessment_id, revision, summary_row(assessment, self.content))
 
-    def _write_row(self, db: sqlite3.Connection, assessment_id: str, revision: int, row: dict[str, Any]) -> None:
+    def _write_row(self, db: Transaction, assessment_id: str, revision: int, row: dict[str, Any]) -> None:
         write_row(db, assessment_id, revision, self.fingerprint, row, self._level_keys)
 
     def _unreadable_row(self, assessment_id: str, revision: int, message: str) -> dict[str, Any]:
@@ -123,20 +139,37 @@ class PortfolioStore(Store):
     def portfolio_rows(self, *, plans: bool = False, include_deleted: bool = False) -> list[dict[str, Any]]:
         """The summary row of every (not deleted) assessment as a dict, brought up to date first where needed
         (each row also has revision, saved_at and deleted; `plans` only when asked for)."""
-        return read_rows(self._database, self._fresh(include_deleted), (), plans, self._level_keys)
+        return self._visible(read_rows(self._database, self._fresh(include_deleted), (), plans, self._level_keys))
 
     def prioritisation_rows(self, year: int | None = None) -> list[dict[str, Any]]:
         """The (not deleted) rows with only what the prioritisation reads (`tables.PRIORITISATION_SCALARS`,
         the valuation, and `cost_per_year` for `year`, the budget question's): the ranking and the budget
         question come out as from `portfolio_rows`, at a fraction of the reading."""
-        return read_prioritisation_rows(self._database, self._fresh(False), self._level_keys, year)
+        return self._visible(read_prioritisation_rows(self._database, self._fresh(False), self._level_keys, year))
+
+    def _allowed(self) -> list[str] | None:
+        """The ids the user may see in the portfolio; None for the portfolio office (and the local user)."""
+        if self.user.portfolio_office:
+            return None
+        readable, parameters = self._readable_sql()
+        return [row[0] for row in self._database.rows(f"SELECT a.id FROM assessments a WHERE {readable}", parameters)]
+
+    def _visible(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        allowed = self._allowed()
+        if allowed is None:
+            return rows
+        wanted = set(allowed)
+        return [row for row in rows if row["id"] in wanted]
 
     def portfolio_data(self, *, include_deleted: bool = False) -> PortfolioData:
         """The same rows as pandas tables, fast enough for a region's hundred thousand initiatives."""
         where = self._fresh(include_deleted)
+        allowed = self._allowed()
         try:
-            return read_frames(self._database.connection, where, self._level_keys)
-        except sqlite3.Error as exc:
+            if self._reader is None:
+                self._reader = self._database.connect()
+            return read_frames(self._reader, where, self._level_keys, allowed)
+        except SQLAlchemyError as exc:
             raise self._database._failed(exc) from None
 
     def rebuild(self) -> Rebuilt:
@@ -172,7 +205,8 @@ class PortfolioStore(Store):
     def change_portfolio_fields(
         self, assessment_id: str, *, expected_revision: int | None = None, note: str = "", **fields: str | None
     ) -> Saved:
-        """The portfolio office's change of stage or priority class, saved as a new revision."""
+        """The portfolio office's change of stage or priority class, saved as a new revision (the office, the
+        owner and those it is shared with to edit may)."""
         initiative_content = self.content.initiative
         choices = {"stage": initiative_content.portfolio_stages, "priority_class": initiative_content.priority_classes}
         if not fields or set(fields) - set(choices):
@@ -192,9 +226,12 @@ class PortfolioStore(Store):
         if "priority_class" in fields:
             initiative = initiative.model_copy(update={"priority_class": fields["priority_class"]})
         changed = Assessment.model_validate(assessment.model_copy(update={"initiative": initiative}).model_dump())
-        return self.save(
-            changed,
-            expected_revision=revision,
-            note=note,
-            completeness_percent=completeness(changed, self.content).percent,
-        )
+        assessment_id, text = self._prepare_save(changed)
+        saved_at = now()
+        with self._write(assessment_id) as db:
+            saved = self._write_revision(
+                db, changed, assessment_id, text, saved_at, revision, note,
+                completeness(changed, self.content).percent, wanted="portfolio",
+            )  # fmt: skip
+            self._after_save(db, assessment_id, saved, changed)
+        return Saved(assessment_id, saved, saved_at)

@@ -2,8 +2,11 @@
 
 A region's portfolio has a hundred thousand initiatives: parsing a JSON text per row costs seconds, so
 the figures are columns and the per-year figures, valuation and classification levels and indicator
-contributions are rows of their own small tables, which SQLite returns and pandas groups in a blink.
-Only a plan's details (for the benefit register) are a JSON text, read when the register asks.
+contributions are rows of their own small tables, which the database sums and pandas groups in a
+blink. Only a plan's details (for the benefit register) are a JSON text, read when the register asks.
+
+The tables are a cache of what the revisions say, owned by the portfolio store: they are made here (not
+by the schema's migrations) and made anew when their shape changes.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from sqlalchemy import Column, Double, ForeignKey, Integer, MetaData, Table, Text, inspect, text
+
+from nyttolib.storage.database import Transaction
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,36 +55,51 @@ YEARLY = {  # the row's per-year dicts and their columns
     "realised_benefit_per_year": "realised_benefit_kr",
 }
 
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS portfolio_rows (
-    assessment_id TEXT PRIMARY KEY REFERENCES assessments(id),
-    revision INTEGER NOT NULL,
-    fingerprint TEXT NOT NULL,
-    unreadable TEXT,
-    {", ".join(SCALARS)},
-    valuation TEXT NOT NULL DEFAULT '',
-    classification TEXT NOT NULL DEFAULT '',
-    plans TEXT NOT NULL DEFAULT '[]'
-);
-CREATE TABLE IF NOT EXISTS portfolio_years (
-    assessment_id TEXT NOT NULL REFERENCES assessments(id),
-    label TEXT NOT NULL,
-    year INTEGER,
-    cost_kr REAL NOT NULL DEFAULT 0,
-    realisable_benefit_kr REAL NOT NULL DEFAULT 0,
-    realised_benefit_kr REAL,
-    PRIMARY KEY (assessment_id, label)
-);
-CREATE TABLE IF NOT EXISTS portfolio_indicators (
-    assessment_id TEXT NOT NULL REFERENCES assessments(id),
-    position INTEGER NOT NULL,
-    indicator TEXT NOT NULL,
-    year INTEGER,
-    expected REAL,
-    realised REAL,
-    PRIMARY KEY (assessment_id, position)
+_TYPES = {  # the scalars' column types; every other scalar is text
+    "year": Integer,
+    "calculation_start": Integer,
+    "calculation_years": Integer,
+    **dict.fromkeys(
+        ("total_cost_kr", "central_funding_kr", "funding_kr", "calculation_cost_kr", "net_kr",
+         "annual_realisable_net_kr", "completeness_percent"),
+        Double,
+    ),
+}  # fmt: skip
+METADATA = MetaData()
+# The schema's own table (storage/migrations), named here only so the foreign keys can point at it.
+_ASSESSMENTS = Table("assessments", METADATA, Column("id", Text, primary_key=True))
+PORTFOLIO_ROWS = Table(
+    "portfolio_rows",
+    METADATA,
+    Column("assessment_id", Text, ForeignKey("assessments.id"), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("fingerprint", Text, nullable=False),
+    Column("unreadable", Text),
+    *(Column(name, _TYPES.get(name, Text)) for name in SCALARS),
+    Column("valuation", Text, nullable=False, server_default=""),
+    Column("classification", Text, nullable=False, server_default=""),
+    Column("plans", Text, nullable=False, server_default="[]"),
 )
-"""
+PORTFOLIO_YEARS = Table(
+    "portfolio_years",
+    METADATA,
+    Column("assessment_id", Text, ForeignKey("assessments.id"), primary_key=True),
+    Column("label", Text, primary_key=True),
+    Column("year", Integer),
+    Column("cost_kr", Double, nullable=False, server_default="0"),
+    Column("realisable_benefit_kr", Double, nullable=False, server_default="0"),
+    Column("realised_benefit_kr", Double),
+)
+PORTFOLIO_INDICATORS = Table(
+    "portfolio_indicators",
+    METADATA,
+    Column("assessment_id", Text, ForeignKey("assessments.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("indicator", Text, nullable=False),
+    Column("year", Integer),
+    Column("expected", Double),
+    Column("realised", Double),
+)
 CHILD_TABLES = ("portfolio_years", "portfolio_indicators")
 TABLES = ("portfolio_rows", *CHILD_TABLES)
 
@@ -86,13 +107,16 @@ TABLES = ("portfolio_rows", *CHILD_TABLES)
 def create_tables(db: Any) -> None:
     """Create the portfolio's tables. They hold only what is derived from the revisions, so tables of an
     older shape are dropped and made anew: their rows are recomputed on the first read."""
-    existing = {row[1] for row in db.execute("PRAGMA table_info(portfolio_rows)").fetchall()}
+    inspector = inspect(db.connection)
+    existing = (
+        {column["name"] for column in inspector.get_columns("portfolio_rows")}
+        if inspector.has_table("portfolio_rows")
+        else set()
+    )
     if existing and not set(SCALARS) <= existing:
         for table in TABLES:
             db.execute(f"DROP TABLE IF EXISTS {table}")
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    METADATA.create_all(db.connection, tables=[PORTFOLIO_ROWS, PORTFOLIO_YEARS, PORTFOLIO_INDICATORS])
 
 
 def levels_text(levels: dict[str, int | None], keys: list[str]) -> str:
@@ -135,8 +159,9 @@ def write_row(
     columns = ", ".join(SCALARS)
     marks = ", ".join("?" for _ in SCALARS)
     db.execute(
-        f"INSERT OR REPLACE INTO portfolio_rows (assessment_id, revision, fingerprint, unreadable, {columns},"
-        f" valuation, classification, plans) VALUES (?, ?, ?, ?, {marks}, ?, ?, ?)",
+        f"INSERT INTO portfolio_rows (assessment_id, revision, fingerprint, unreadable, {columns},"
+        f" valuation, classification, plans) VALUES (?, ?, ?, ?, {marks}, ?, ?, ?)"
+        f" ON CONFLICT (assessment_id) DO UPDATE SET {_REPLACE_ALL}",
         (
             assessment_id,
             revision,
@@ -161,6 +186,12 @@ def write_row(
             for index, item in enumerate(row.get("indicators", []))
         ],
     )
+
+
+_REPLACE_ALL = ", ".join(
+    f"{name} = excluded.{name}"
+    for name in ("revision", "fingerprint", "unreadable", *SCALARS, "valuation", "classification", "plans")
+)
 
 
 def _year_rows(assessment_id: str, row: dict[str, Any]) -> list[tuple]:
@@ -307,18 +338,24 @@ class PortfolioData:
     table: pd.DataFrame
     connection: Any
     where: str
+    allowed: list[str] | None = None  # the initiatives the user may see, when not all
 
     def _with_ids(self, ids: pd.Series | None, sql: str) -> pd.DataFrame:
         """Run `sql` (which joins `a`, the assessments, and may use {wanted}) over these initiatives."""
         import pandas as pd
 
         if ids is None:
-            return pd.read_sql_query(sql.format(wanted="", where=self.where), self.connection)
-        self.connection.execute("CREATE TEMP TABLE IF NOT EXISTS portfolio_wanted (id TEXT PRIMARY KEY)")
-        self.connection.execute("DELETE FROM portfolio_wanted")
-        self.connection.executemany("INSERT OR IGNORE INTO portfolio_wanted (id) VALUES (?)", ((i,) for i in ids))
+            ids = self.allowed
+        if ids is None:
+            return pd.read_sql_query(text(sql.format(wanted="", where=self.where)), self.connection)
+        temporary = Transaction(self.connection)
+        temporary.execute("CREATE TEMP TABLE IF NOT EXISTS portfolio_wanted (id TEXT PRIMARY KEY)")
+        temporary.execute("DELETE FROM portfolio_wanted")
+        temporary.executemany(
+            "INSERT INTO portfolio_wanted (id) VALUES (?) ON CONFLICT DO NOTHING", ((i,) for i in ids)
+        )
         wanted = " JOIN portfolio_wanted w ON w.id = a.id"
-        return pd.read_sql_query(sql.format(wanted=wanted, where=self.where), self.connection)
+        return pd.read_sql_query(text(sql.format(wanted=wanted, where=self.where)), self.connection)
 
     def year_totals(self, ids: pd.Series | None = None) -> pd.DataFrame:
         """Per calendar year: cost, planned realisable and realised benefit of the initiatives `ids` (all
@@ -327,7 +364,8 @@ class PortfolioData:
         return self._with_ids(
             ids,
             "SELECT y.year, SUM(y.cost_kr) AS cost_kr, SUM(y.realisable_benefit_kr) AS realisable_benefit_kr,"
-            " TOTAL(y.realised_benefit_kr) AS realised_benefit_kr, COUNT(DISTINCT y.assessment_id) AS initiatives"
+            " COALESCE(SUM(y.realised_benefit_kr), 0.0) AS realised_benefit_kr,"
+            " COUNT(DISTINCT y.assessment_id) AS initiatives"
             " FROM portfolio_years y JOIN assessments a ON a.id = y.assessment_id{wanted}{where}"
             + (" AND" if self.where else " WHERE")
             + " (y.cost_kr != 0 OR y.realisable_benefit_kr != 0 OR COALESCE(y.realised_benefit_kr, 0) != 0)"
@@ -338,23 +376,31 @@ class PortfolioData:
         """Per indicator and year: the expected and realised contributions and how many initiatives give one."""
         return self._with_ids(
             ids,
-            "SELECT i.indicator, i.year, TOTAL(i.expected) AS expected, TOTAL(i.realised) AS realised,"
+            "SELECT i.indicator, i.year, COALESCE(SUM(i.expected), 0.0) AS expected,"
+            " COALESCE(SUM(i.realised), 0.0) AS realised,"
             " COUNT(DISTINCT i.assessment_id) AS initiatives"
             " FROM portfolio_indicators i JOIN assessments a ON a.id = i.assessment_id{wanted}{where}"
             " GROUP BY i.indicator, i.year ORDER BY i.indicator, i.year IS NULL, i.year",
         )
 
 
-def read_frames(connection: Any, where: str, keys: dict[str, list[str]]) -> PortfolioData:
-    """The initiative table straight from SQL into pandas: no per-row Python work."""
+def read_frames(
+    connection: Any, where: str, keys: dict[str, list[str]], allowed: list[str] | None = None
+) -> PortfolioData:
+    """The initiative table straight from SQL into pandas: no per-row Python work. `allowed`: the ids the
+    user may see (None: all)."""
     import pandas as pd
 
     columns = ", ".join(f"p.{name}" for name in SCALARS)
     table = pd.read_sql_query(
-        f"SELECT a.id, a.head_revision AS revision, r.saved_at, a.deleted_at IS NOT NULL AS deleted, p.unreadable,"
-        f" {columns}, {level_columns(keys)} FROM assessments a"
-        " JOIN revisions r ON r.assessment_id = a.id AND r.revision = a.head_revision"
-        f" JOIN portfolio_rows p ON p.assessment_id = a.id {where} ORDER BY a.id",
+        text(
+            f"SELECT a.id, a.head_revision AS revision, r.saved_at, a.deleted_at IS NOT NULL AS deleted, p.unreadable,"
+            f" {columns}, {level_columns(keys)} FROM assessments a"
+            " JOIN revisions r ON r.assessment_id = a.id AND r.revision = a.head_revision"
+            f" JOIN portfolio_rows p ON p.assessment_id = a.id {where} ORDER BY a.id"
+        ),
         connection,
     )
-    return PortfolioData(table, connection, where)
+    if allowed is not None:
+        table = table[table["id"].isin(allowed)].reset_index(drop=True)
+    return PortfolioData(table, connection, where, allowed)

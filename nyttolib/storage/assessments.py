@@ -1,16 +1,19 @@
-"""The store: one SQLite file in the data directory, with every save kept as a new revision.
+"""The store: the assessments in the shared database (SQLite or PostgreSQL), every save a new revision.
 
 Nothing is overwritten: saving adds a revision, restoring copies an old revision to a new one, and
-deleting only marks the assessment as deleted. Voilà runs one kernel (process) per user, so every
-write is one `BEGIN IMMEDIATE` transaction and the database runs in WAL mode; a crash mid-save
-leaves the previous revision intact.
+deleting only marks the assessment as deleted. Every write is one transaction (storage.database), so a
+crash mid-save leaves the previous revision intact.
+
+Access is decided here, so every route (the pages, the command line, the portfolio) goes through it:
+each revision records who saved it; an assessment has an owner, who may share it with named users to
+read or to edit; the portfolio office reads all; the local user of `make app` may do everything.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
-import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,38 +24,31 @@ from pydantic import ValidationError
 from nyttolib.assessment.migrations import migrate
 from nyttolib.assessment.model import SCHEMA_VERSION, Assessment
 from nyttolib.assessment.validation import describe_location
+from nyttolib.identity import User, current_user
 from nyttolib.messages import error_text
-from nyttolib.storage.database import DatabaseStore, StoreError, now
+from nyttolib.storage.database import DatabaseStore, StoreError, Transaction, now
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS assessments (
-    id TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    head_revision INTEGER NOT NULL,
-    deleted_at TEXT
-);
-CREATE TABLE IF NOT EXISTS revisions (
-    assessment_id TEXT NOT NULL REFERENCES assessments(id),
-    revision INTEGER NOT NULL,
-    saved_at TEXT NOT NULL,
-    schema_version INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    stage TEXT,
-    completeness_percent REAL,
-    note TEXT NOT NULL DEFAULT '',
-    document TEXT NOT NULL,
-    PRIMARY KEY (assessment_id, revision)
-);
-CREATE TABLE IF NOT EXISTS drafts (
-    assessment_id TEXT PRIMARY KEY,
-    saved_at TEXT NOT NULL,
-    fields TEXT NOT NULL
-);
-"""
+log = logging.getLogger("nyttolib.access")
 
 
 class NotFoundError(StoreError):
     pass
+
+
+class AccessError(StoreError):
+    """The user may not do this with this assessment (refused, and logged)."""
+
+
+Access = Literal["owner", "edit", "read", "office"]
+SHARE_MODES = {"read": "läsa", "edit": "ändra"}
+
+
+@dataclass(frozen=True)
+class Share:
+    user_name: str
+    mode: Literal["read", "edit"]
+    shared_by: str | None
+    shared_at: str
 
 
 class UnreadableError(StoreError):
@@ -91,6 +87,8 @@ class Listing:
     updated_at: str
     completeness_percent: float | None
     deleted_at: str | None
+    owner: str | None = None
+    access: Access = "owner"
 
 
 @dataclass(frozen=True)
@@ -100,6 +98,7 @@ class RevisionInfo:
     name: str
     note: str
     completeness_percent: float | None
+    saved_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,9 +111,15 @@ class Saved:
 class ExistsError(StoreError):
     """An imported file has the id of an assessment already in the store (perhaps another initiative)."""
 
-    def __init__(self, assessment_id: str, name: str, revision: int, deleted: bool):
+    def __init__(self, assessment_id: str, name: str, revision: int, deleted: bool, *, yours: bool = True):
         self.assessment_id = assessment_id
         state = ", borttagen ur listan" if deleted else ""
+        if not yours:  # someone else's: say nothing about it but that the id is taken
+            super().__init__(
+                f"Id:t {assessment_id} används redan av en bedömning som du inte har tillgång till. "
+                "Importera filen som en ny bedömning (--as-new)."
+            )
+            return
         super().__init__(
             f"Det finns redan en bedömning med id {assessment_id} (”{name or 'namnlös'}”, revision {revision}"
             f"{state}). Importera filen som en ny bedömning (--as-new), eller spara den som en ny revision av "
@@ -155,27 +160,94 @@ def read_revision(assessment_id: str, revision: int, text: str) -> Assessment:
         raise StoreError(f"Revision {revision} av bedömningen '{assessment_id}' går inte att läsa: {exc}") from None
 
 
-class Store(DatabaseStore):
-    """Assessments in one SQLite database; safe to use from several processes at once."""
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
-    def __init__(self, directory: str | os.PathLike[str] | None = None):
-        super().__init__(directory, _SCHEMA)
-        self.path: Path = self._database.path
+
+class Store(DatabaseStore):
+    """Assessments in the shared database, as `user` may see them; safe from several processes at once."""
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] | None = None,
+        *,
+        database_url: str | None = None,
+        user: User | None = None,
+    ):
+        super().__init__(directory, database_url)
+        self.path: Path | None = self._database.path
+        self.user: User = user or current_user()
+
+    # -- access
+
+    def _readable_sql(self, alias: str = "a") -> tuple[str, tuple]:
+        """A condition on `alias` (the assessments) for what the user may read, and its parameters."""
+        if self.user.portfolio_office:
+            return "1 = 1", ()
+        return (
+            f"({alias}.owner = ? OR EXISTS (SELECT 1 FROM assessment_shares s"
+            f" WHERE s.assessment_id = {alias}.id AND s.user_name = ?))",
+            (self.user.name, self.user.name),
+        )
+
+    def access(self, assessment_id: str, db: Transaction | None = None) -> Access | None:
+        """What the user may do with the assessment: None if it is not theirs to see (or not there)."""
+        sql = (
+            "SELECT a.owner, (SELECT s.mode FROM assessment_shares s WHERE s.assessment_id = a.id"
+            " AND s.user_name = ?) FROM assessments a WHERE a.id = ?"
+        )
+        found = (db or self._database).execute(sql, (self.user.name, assessment_id)).fetchone()
+        if found is None:
+            return None
+        owner, shared = found
+        if self.user.local or owner == self.user.name:
+            return "owner"
+        if shared in ("edit", "read"):
+            return shared
+        return "office" if self.user.portfolio_office else None
+
+    def _require(self, assessment_id: str, wanted: str, db: Transaction | None = None) -> Access:
+        """Refuse (AccessError, logged) unless the user may `wanted` ('read', 'edit', 'portfolio', 'own')."""
+        granted = self.access(assessment_id, db)
+        allowed = {
+            "read": ("owner", "edit", "read", "office"),
+            "edit": ("owner", "edit"),
+            "portfolio": ("owner", "edit", "office"),
+            "own": ("owner",),
+        }[wanted]
+        if granted in allowed:
+            return granted
+        if (
+            granted is None
+            and not (db or self._database)
+            .execute("SELECT 1 FROM assessments WHERE id = ?", (assessment_id,))
+            .fetchone()
+        ):
+            raise NotFoundError(f"Det finns ingen bedömning med id '{assessment_id}'.")
+        log.warning("nekad: %s fick inte %s bedömningen %s (har: %s)", self.user.name, wanted, assessment_id, granted)
+        raise AccessError(_refusal(wanted, assessment_id))
+
+    # -- finding
 
     def resolve(self, id_or_prefix: str) -> str:
         """The full id for an id or a unique prefix of one (as typed on the command line)."""
+        readable, parameters = self._readable_sql()
         rows = self._database.rows(
-            "SELECT id FROM assessments WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 3",
-            (id_or_prefix, id_or_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
+            f"SELECT a.id FROM assessments a WHERE (a.id = ? OR a.id LIKE ? ESCAPE '\\') AND {readable} LIMIT 3",
+            (id_or_prefix, _like_prefix(id_or_prefix), *parameters),
         )
         exact = [r[0] for r in rows if r[0] == id_or_prefix]
         if exact:
             return exact[0]
         if not rows or not id_or_prefix:
+            if id_or_prefix and self._database.row("SELECT 1 FROM assessments WHERE id = ?", (id_or_prefix,)):
+                self._require(id_or_prefix, "read")
             raise NotFoundError(f"Det finns ingen bedömning med id '{id_or_prefix}'.")
         if len(rows) > 1:
             raise NotFoundError(f"Flera bedömningar har ett id som börjar med '{id_or_prefix}'; skriv fler tecken.")
         return rows[0][0]
+
+    # -- saving
 
     def save(
         self,
@@ -189,7 +261,7 @@ class Store(DatabaseStore):
         someone saved in between (ConflictError) instead of silently overwriting their work."""
         assessment_id, text = self._prepare_save(assessment)
         saved_at = now()
-        with self._write() as db:
+        with self._write(assessment_id) as db:
             revision = self._write_revision(
                 db, assessment, assessment_id, text, saved_at, expected_revision, note, completeness_percent
             )
@@ -206,7 +278,7 @@ class Store(DatabaseStore):
 
     def _write_revision(
         self,
-        db: sqlite3.Connection,
+        db: Transaction,
         assessment: Assessment,
         assessment_id: str,
         text: str,
@@ -214,11 +286,14 @@ class Store(DatabaseStore):
         expected_revision: int | None,
         note: str,
         completeness_percent: float | None,
+        wanted: str = "edit",
     ) -> int:
         """Add one revision inside the caller's write transaction (which then calls `_after_save`);
-        returns its number."""
+        returns its number. A new assessment is the saving user's."""
         row = db.execute("SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
         head = row[0] if row else 0
+        if row:
+            self._require(assessment_id, wanted, db)
         if expected_revision is not None and expected_revision != head:
             raise ConflictError(assessment_id, expected_revision, head)
         revision = head + 1
@@ -226,12 +301,12 @@ class Store(DatabaseStore):
             db.execute("UPDATE assessments SET head_revision = ? WHERE id = ?", (revision, assessment_id))
         else:
             db.execute(
-                "INSERT INTO assessments (id, created_at, head_revision) VALUES (?, ?, ?)",
-                (assessment_id, saved_at, revision),
+                "INSERT INTO assessments (id, created_at, head_revision, owner) VALUES (?, ?, ?, ?)",
+                (assessment_id, saved_at, revision, self.user.name),
             )
         db.execute(
             "INSERT INTO revisions (assessment_id, revision, saved_at, schema_version, name, stage,"
-            " completeness_percent, note, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " completeness_percent, note, document, saved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 assessment_id,
                 revision,
@@ -242,11 +317,12 @@ class Store(DatabaseStore):
                 completeness_percent,
                 note,
                 text,
+                self.user.name,
             ),
         )
         return revision
 
-    def _after_save(self, db: sqlite3.Connection, assessment_id: str, revision: int, assessment: Assessment) -> None:
+    def _after_save(self, db: Transaction, assessment_id: str, revision: int, assessment: Assessment) -> None:
         """Called inside the save's transaction: a store that keeps figures derived from the document
         (the portfolio's summary row) writes them here, so they are saved with the revision or not at all."""
 
@@ -262,6 +338,7 @@ class Store(DatabaseStore):
 
         A file whose id is taken (also by a deleted assessment) is refused (ExistsError), imported
         under a new id, or saved as a new revision of the existing one, which is then listed again.
+        Someone else's assessment is never named: the file is imported as new, or refused.
         """
         row = None
         if assessment.id:
@@ -273,20 +350,25 @@ class Store(DatabaseStore):
         if row is None:
             return Imported(self.save(assessment, note=note, completeness_percent=completeness_percent), "new")
         head, deleted_at, name = row
-        if on_existing == "refuse":
-            raise ExistsError(assessment.id, name, head, deleted_at is not None)
         if on_existing == "as_new":
             fresh = assessment.model_copy(update={"id": None})
             return Imported(self.save(fresh, note=note, completeness_percent=completeness_percent), "as_new")
+        if self.access(assessment.id) is None:
+            raise ExistsError(assessment.id, "", head, False, yours=False)
+        if on_existing == "refuse":
+            raise ExistsError(assessment.id, name, head, deleted_at is not None)
         saved = self.save(assessment, expected_revision=head, note=note, completeness_percent=completeness_percent)
         if deleted_at is not None:
             self.undelete(assessment.id)
             return Imported(saved, "undeleted")
         return Imported(saved, "revision")
 
+    # -- reading
+
     def load(self, assessment_id: str, revision: int | None = None) -> tuple[Assessment, int]:
         """The assessment (latest revision unless one is named) and its revision number."""
         db = self._database
+        self._require(assessment_id, "read")
         if revision is None:
             row = db.row(
                 "SELECT r.document, r.revision FROM assessments a JOIN revisions r"
@@ -304,29 +386,36 @@ class Store(DatabaseStore):
         return read_revision(assessment_id, row[1], row[0]), row[1]
 
     def head_revision(self, assessment_id: str) -> int:
-        row = self._database.row(
-            "SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,)
-        )
+        self._require(assessment_id, "read")
+        row = self._database.row("SELECT head_revision FROM assessments WHERE id = ?", (assessment_id,))
         if row is None:
             raise NotFoundError(f"Det finns ingen bedömning med id '{assessment_id}'.")
         return row[0]
 
     def list(self, include_deleted: bool = False) -> list[Listing]:
-        """All assessments, most recently changed first."""
+        """The assessments the user may read, most recently changed first."""
+        readable, parameters = self._readable_sql()
         rows = self._database.rows(
             "SELECT a.id, r.name, r.stage, r.revision, a.created_at, r.saved_at, r.completeness_percent,"
-            " a.deleted_at FROM assessments a JOIN revisions r"
-            " ON r.assessment_id = a.id AND r.revision = a.head_revision"
-            + ("" if include_deleted else " WHERE a.deleted_at IS NULL")
-            + " ORDER BY r.saved_at DESC, a.id"
+            " a.deleted_at, a.owner, (SELECT s.mode FROM assessment_shares s WHERE s.assessment_id = a.id"
+            " AND s.user_name = ?) FROM assessments a JOIN revisions r"
+            f" ON r.assessment_id = a.id AND r.revision = a.head_revision WHERE {readable}"
+            + ("" if include_deleted else " AND a.deleted_at IS NULL")
+            + " ORDER BY r.saved_at DESC, a.id",
+            (self.user.name, *parameters),
         )
-        return [Listing(*row) for row in rows]
+        return [Listing(*row[:9], access=self._access_of(row[8], row[9])) for row in rows]
+
+    def _access_of(self, owner: str | None, shared: str | None) -> Access:
+        if self.user.local or owner == self.user.name:
+            return "owner"
+        return shared if shared in ("edit", "read") else "office"
 
     def history(self, assessment_id: str) -> list[RevisionInfo]:
         """Every revision of one assessment, oldest first."""
         self.head_revision(assessment_id)
         rows = self._database.rows(
-            "SELECT revision, saved_at, name, note, completeness_percent FROM revisions"
+            "SELECT revision, saved_at, name, note, completeness_percent, saved_by FROM revisions"
             " WHERE assessment_id = ? ORDER BY revision",
             (assessment_id,),
         )
@@ -334,6 +423,7 @@ class Store(DatabaseStore):
 
     def restore(self, assessment_id: str, revision: int) -> Saved:
         """Make an older revision the newest again, as a new revision (history is kept)."""
+        self._require(assessment_id, "edit")
         assessment, _ = self.load(assessment_id, revision)
         row = self._database.row(
             "SELECT completeness_percent FROM revisions WHERE assessment_id = ? AND revision = ?",
@@ -341,13 +431,17 @@ class Store(DatabaseStore):
         )
         return self.save(assessment, note=f"Återställd från revision {revision}", completeness_percent=row[0])
 
+    # -- drafts
+
     def save_drafts(self, assessment_id: str, fields: dict[str, str]) -> None:
         """Keep what a user typed that is not valid yet (e.g. "12,5,0" in a number field), per field.
 
         Drafts are not part of the assessment and make no revision: they only make sure that text the
         form could not accept yet is still there when the assessment is opened again.
         """
-        with self._write() as db:
+        with self._write(assessment_id) as db:
+            if db.execute("SELECT 1 FROM assessments WHERE id = ?", (assessment_id,)).fetchone():
+                self._require(assessment_id, "edit", db)
             if fields:
                 db.execute(
                     "INSERT INTO drafts (assessment_id, saved_at, fields) VALUES (?, ?, ?)"
@@ -358,20 +452,93 @@ class Store(DatabaseStore):
                 db.execute("DELETE FROM drafts WHERE assessment_id = ?", (assessment_id,))
 
     def drafts(self, assessment_id: str) -> dict[str, str]:
+        if self._database.row("SELECT 1 FROM assessments WHERE id = ?", (assessment_id,)):
+            self._require(assessment_id, "read")
         row = self._database.row("SELECT fields FROM drafts WHERE assessment_id = ?", (assessment_id,))
         return json.loads(row[0]) if row else {}
 
+    # -- deleting
+
     def delete(self, assessment_id: str) -> None:
         """Soft delete: the assessment leaves the list but every revision is kept."""
-        with self._write() as db:
-            updated = db.execute(
+        with self._write(assessment_id) as db:
+            self._require(assessment_id, "own", db)
+            db.execute(
                 "UPDATE assessments SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", (now(), assessment_id)
-            ).rowcount
-        if not updated:
-            self.head_revision(assessment_id)
+            )
 
     def undelete(self, assessment_id: str) -> None:
-        with self._write() as db:
-            updated = db.execute("UPDATE assessments SET deleted_at = NULL WHERE id = ?", (assessment_id,)).rowcount
-        if not updated:
-            raise NotFoundError(f"Det finns ingen bedömning med id '{assessment_id}'.")
+        with self._write(assessment_id) as db:
+            self._require(assessment_id, "own", db)
+            db.execute("UPDATE assessments SET deleted_at = NULL WHERE id = ?", (assessment_id,))
+
+    # -- owner and sharing
+
+    def owner(self, assessment_id: str) -> str | None:
+        self._require(assessment_id, "read")
+        return self._database.row("SELECT owner FROM assessments WHERE id = ?", (assessment_id,))[0]
+
+    def set_owner(self, assessment_id: str, user_name: str) -> None:
+        """Give the assessment to another user (its owner, or IT on the command line, may)."""
+        user_name = _user_name(user_name)
+        with self._write(assessment_id) as db:
+            self._require(assessment_id, "own", db)
+            db.execute("UPDATE assessments SET owner = ? WHERE id = ?", (user_name, assessment_id))
+            db.execute(
+                "DELETE FROM assessment_shares WHERE assessment_id = ? AND user_name = ?", (assessment_id, user_name)
+            )
+        log.info("%s gav bedömningen %s till %s", self.user.name, assessment_id, user_name)
+
+    def share(self, assessment_id: str, user_name: str, mode: Literal["read", "edit"]) -> None:
+        """Let a named user read or edit the assessment (only its owner may)."""
+        user_name = _user_name(user_name)
+        if mode not in SHARE_MODES:
+            raise StoreError("Dela för att läsa eller för att ändra.")
+        with self._write(assessment_id) as db:
+            self._require(assessment_id, "own", db)
+            owner = db.execute("SELECT owner FROM assessments WHERE id = ?", (assessment_id,)).fetchone()[0]
+            if user_name == owner:
+                raise StoreError(f"{user_name} äger redan bedömningen.")
+            db.execute(
+                "INSERT INTO assessment_shares (assessment_id, user_name, mode, shared_by, shared_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (assessment_id, user_name) DO UPDATE SET mode = excluded.mode,"
+                " shared_by = excluded.shared_by, shared_at = excluded.shared_at",
+                (assessment_id, user_name, mode, self.user.name, now()),
+            )
+        log.info("%s delade bedömningen %s med %s (%s)", self.user.name, assessment_id, user_name, mode)
+
+    def unshare(self, assessment_id: str, user_name: str) -> None:
+        with self._write(assessment_id) as db:
+            self._require(assessment_id, "own", db)
+            db.execute(
+                "DELETE FROM assessment_shares WHERE assessment_id = ? AND user_name = ?",
+                (assessment_id, user_name.strip()),
+            )
+        log.info("%s slutade dela bedömningen %s med %s", self.user.name, assessment_id, user_name)
+
+    def shares(self, assessment_id: str) -> list[Share]:
+        self._require(assessment_id, "read")
+        rows = self._database.rows(
+            "SELECT user_name, mode, shared_by, shared_at FROM assessment_shares WHERE assessment_id = ?"
+            " ORDER BY user_name",
+            (assessment_id,),
+        )
+        return [Share(*row) for row in rows]
+
+
+def _user_name(text: str) -> str:
+    name = (text or "").strip()
+    if not name or len(name) > 200 or any(ch.isspace() or not ch.isprintable() for ch in name):
+        raise StoreError("Skriv användarnamnet som personen loggar in med (utan mellanslag).")
+    return name
+
+
+def _refusal(wanted: str, assessment_id: str) -> str:
+    what = {
+        "read": "se",
+        "edit": "ändra",
+        "portfolio": "ändra portföljuppgifterna för",
+        "own": "ta bort, ge bort eller dela",
+    }[wanted]
+    hint = "Be ägaren dela den med dig." if wanted in ("read", "edit") else "Det får bara ägaren."
+    return f"Du får inte {what} bedömningen '{assessment_id}'. {hint}"

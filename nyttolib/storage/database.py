@@ -1,24 +1,43 @@
-"""The one SQLite database in the data directory, shared by the assessment and workshop stores.
+"""The one database the assessment, workshop and portfolio stores share: SQLite or PostgreSQL.
 
-Voilà runs one kernel (process) per user and autosave timers run beside the widgets, so every write
-is one `BEGIN IMMEDIATE` transaction, the database runs in WAL mode with full sync, and a lock keeps
-the transactions of threads sharing a connection apart.
+`make app` keeps an embedded SQLite file in the data directory; a municipality's shared installation
+points `NYTTOLIB_DATABASE_URL` (or `--database-url`) at PostgreSQL. SQLAlchemy's Core is the one SQL
+layer over both and Alembic keeps the schema (`storage/migrations`), so the stores have no dialect
+branches. The stores write SQL with `?` parameters; `_statement` makes them SQLAlchemy bound
+parameters, which each driver receives in its own style.
+
+Every write is one transaction, and writes to the same thing never interleave: SQLite's
+`BEGIN IMMEDIATE` takes the file's write lock (in WAL mode, with full sync), and on PostgreSQL the
+transaction takes an advisory lock on what it writes (an assessment, a workshop, or everything), so a
+read-check-write such as "is it still revision 3?" holds on both with any number of writers.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
+import logging
 import os
+import re
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import QueuePool
 
 from nyttolib.paths import DATABASE_FILENAME, data_dir, default_data_dir
+
+DATABASE_URL_ENV = "NYTTOLIB_DATABASE_URL"
+log = logging.getLogger("nyttolib.storage")
 
 
 def now() -> str:
@@ -80,57 +99,229 @@ def _damaged_message(path: Path) -> str:
     )
 
 
-def translate(exc: sqlite3.Error, path: Path) -> StoreError:
+def translate(exc: BaseException, path: Path) -> StoreError:
     """SQLite's English error as a Swedish StoreError that says what the user can do."""
-    text = str(exc).lower()
-    if any(sign in text for sign in ("not a database", "malformed", "corrupt")):
+    text_ = str(exc).lower()
+    if any(sign in text_ for sign in ("not a database", "malformed", "corrupt")):
         return DamagedDatabaseError(_damaged_message(path))
-    if "full" in text:
+    if "full" in text_:
         return StoreError(f"Disken är full: inget sparades i {path}. Frigör utrymme och försök igen.")
-    if "readonly" in text or "read-only" in text:
+    if "readonly" in text_ or "read-only" in text_:
         return StoreError(f"Datamappen {path.parent} är skrivskyddad: ändringen kunde inte sparas.")
-    if "locked" in text or "busy" in text:
+    if "locked" in text_ or "busy" in text_:
         return StoreError("Databasen är upptagen av ett annat program just nu. Försök igen om en stund.")
-    if "unable to open" in text:
+    if "unable to open" in text_:
         return StoreError(f"Databasen {path} kan inte öppnas (finns mappen, och får du läsa och skriva i den?).")
-    if "disk i/o" in text:
+    if "disk i/o" in text_:
         return StoreError(f"Disken svarar inte som den ska (läs- eller skrivfel) för {path}. Inget sparades.")
     return StoreError(f"Databasen {path} kan inte användas just nu ({exc}).")
 
 
-class Database:
-    def __init__(self, directory: str | os.PathLike[str] | None = None, schema: str = ""):
-        self.directory = data_dir(directory)
-        self.path: Path = self.directory / DATABASE_FILENAME
-        self._lock = threading.RLock()
-        self._create_directory()
-        self.read_only = not os.access(self.directory, os.W_OK) or (
-            self.path.exists() and not os.access(self.path, os.W_OK)
-        )
-        try:
-            self.connection = self._connect()
-            if not self.read_only and not self.damaged:
-                with self.write() as db:
-                    for statement in schema.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-        except sqlite3.Error as exc:
-            raise self._failed(exc) from None
+def translate_server(exc: BaseException, where: str) -> StoreError:
+    """PostgreSQL's (or psycopg's) English error as a Swedish StoreError; `where` has no password."""
+    text_ = str(exc).lower()
+    if "password" in text_ or "authentication" in text_ or ("role" in text_ and "does not exist" in text_):
+        return StoreError(f"Databasservern {where} godtar inte inloggningen: kontrollera användare och lösenord.")
+    if "database" in text_ and "does not exist" in text_:
+        return StoreError(f"Databasen {where} finns inte på servern. Be IT skapa den (se deploy/README.md).")
+    unreachable = ("connection refused", "could not connect", "connection failed", "connection is bad", "timeout")
+    if any(sign in text_ for sign in unreachable):
+        return StoreError(f"Databasservern {where} svarar inte. Inget sparades; försök igen om en stund.")
+    if "terminating connection" in text_ or "server closed the connection" in text_ or "connection is closed" in text_:
+        return StoreError(f"Förbindelsen med databasservern {where} bröts. Inget sparades; försök igen.")
+    if "could not extend" in text_ or "no space left" in text_:
+        return StoreError(f"Databasserverns disk är full: inget sparades i {where}. Be IT om hjälp.")
+    if "read-only" in text_:
+        return StoreError(f"Databasen {where} tar bara emot läsningar just nu: ändringen kunde inte sparas.")
+    if "deadlock" in text_ or "could not serialize" in text_ or "lock timeout" in text_:
+        return StoreError("Databasen är upptagen just nu. Försök igen om en stund.")
+    first_line = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return StoreError(f"Databasen {where} kan inte användas just nu ({first_line}).")
 
-    def _create_directory(self) -> None:
+
+def normalise_url(url: str) -> URL:
+    """A database URL as SQLAlchemy takes it: `postgresql://` and `postgres://` mean psycopg 3."""
+    try:
+        parsed = make_url(url.strip())
+    except ArgumentError:
+        raise StoreError(
+            "Databasadressen känns inte igen. Skriv den som postgresql://användare:lösenord@server/databas "
+            "eller sqlite:////sökväg/till/fil.sqlite3."
+        ) from None
+    driver = parsed.drivername
+    if driver in ("postgresql", "postgres", "postgresql+psycopg"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if driver in ("sqlite", "sqlite+pysqlite") and parsed.database:
+        return parsed.set(drivername="sqlite")
+    raise StoreError(
+        f"Databasen '{parsed.render_as_string(hide_password=True)}' stöds inte: nyttolib använder "
+        "SQLite (en fil) eller PostgreSQL (postgresql://…)."
+    )
+
+
+def chosen_url(database_url: str | None = None) -> str | None:
+    """The URL given on the command line or in `NYTTOLIB_DATABASE_URL`, if any."""
+    chosen = database_url or os.environ.get(DATABASE_URL_ENV, "").strip()
+    return chosen or None
+
+
+@functools.lru_cache(maxsize=1024)
+def _statement(sql: str) -> Any:
+    """`?` parameters as SQLAlchemy's named ones (`:p0`, `:p1`, …): each driver gets its own style."""
+    counter = iter(range(10_000))
+    return text(re.sub(r"\?", lambda _: f":p{next(counter)}", sql))
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled_for(sql: str, dialect: Any) -> Any:
+    return _statement(sql).compile(dialect=dialect)
+
+
+def _compiled(sql: str, dialect: Any, bound: dict[str, Any]) -> tuple[str, Any]:
+    """The statement in the driver's own parameter style, and its parameters in the order it wants."""
+    compiled = _compiled_for(sql, dialect)
+    values = compiled.construct_params(bound)
+    if compiled.positiontup is not None:
+        return compiled.string, tuple(values[name] for name in compiled.positiontup)
+    return compiled.string, values
+
+
+def _bound(parameters: Sequence[Any] | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(parameters, dict):
+        return parameters
+    return {f"p{index}": value for index, value in enumerate(parameters)}
+
+
+class Fetched(list):
+    """A read's rows, with the cursor methods the stores use."""
+
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+    def fetchall(self) -> list:
+        return list(self)
+
+
+class Transaction:
+    """The connection of one write transaction, taking the stores' `?` SQL."""
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self.dialect: str = connection.dialect.name
+
+    def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        return self.connection.execute(_statement(sql), _bound(parameters))
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        bound = [_bound(row) for row in rows]
+        if bound:
+            self.connection.execute(_statement(sql), bound)
+
+
+def _lock_key(name: str) -> int:
+    """A signed 64-bit advisory lock key for a name (stable across processes, unlike hash())."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+class _Engines:
+    """One engine per database per process (a page opens several stores); disposed with its last user."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._engines: dict[tuple, list] = {}
+
+    def take(self, key: tuple, make: Any) -> Engine:
+        with self._lock:
+            entry = self._engines.get(key)
+            if entry is None:
+                entry = self._engines[key] = [make(), 0]
+            entry[1] += 1
+            return entry[0]
+
+    def release(self, key: tuple) -> None:
+        with self._lock:
+            entry = self._engines.get(key)
+            if entry is None:
+                return
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del self._engines[key]
+                entry[0].dispose()
+
+
+_ENGINES = _Engines()
+_UPGRADED: set[tuple] = set()
+
+
+class Database:
+    """The shared database: a SQLite file in the data directory, or the PostgreSQL server in the URL."""
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] | None = None,
+        database_url: str | None = None,
+        *,
+        upgrade: bool = True,
+    ):
+        """`upgrade=False`: open without bringing the schema up to date (`nyttolib db upgrade` reports it)."""
+        self.directory = data_dir(directory)
+        self._lock = threading.RLock()
+        url = chosen_url(database_url)
+        self.url: URL = (
+            normalise_url(url) if url else URL.create("sqlite", database=str(self.directory / DATABASE_FILENAME))
+        )
+        self.server = self.url.get_backend_name() == "postgresql"
+        self.path: Path | None = None if self.server else Path(self.url.database or "")
+        self.where: str = self.url.render_as_string(hide_password=True) if self.server else str(self.path)
+        self.read_only = False
+        if not self.server:
+            self._prepare_file()
+        self._key = (self.url.render_as_string(hide_password=False), self.read_only)
+        self.engine = _ENGINES.take(self._key, self._make_engine)  # connects only when first used
+        self._open = True
         try:
-            private_directory(self.directory)
+            if upgrade and not self.read_only and not self.damaged:
+                self.upgrade()
+            elif self.read_only and not self.path.exists():  # type: ignore[union-attr]
+                raise StoreError(f"Datamappen {self.directory} är skrivskyddad och har ingen databas än.")
+        except BaseException:
+            self.close()
+            raise
+
+    # -- opening
+
+    def _prepare_file(self) -> None:
+        path = self.path
+        assert path is not None
+        folder = path.parent
+        try:
+            private_directory(folder) if folder == self.directory else folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             reason = "ingen behörighet" if isinstance(exc, PermissionError) else (exc.strerror or "okänt fel")
-            raise StoreError(f"Datamappen {self.directory} kan inte skapas: {reason}.") from None
-        if os.access(self.directory, os.W_OK):
-            private_files(self.path)
+            raise StoreError(f"Datamappen {folder} kan inte skapas: {reason}.") from None
+        if os.access(folder, os.W_OK):
+            private_files(path)
+        self.read_only = not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
 
-    def _connect(self) -> sqlite3.Connection:
+    def _make_engine(self) -> Engine:
+        if self.server:
+            return create_engine(
+                self.url,
+                pool_size=1,  # one kernel per user: hundreds of users must fit PostgreSQL's connection limit
+                max_overflow=4,
+                pool_pre_ping=True,  # a restarted server or a dropped connection is reconnected, not an error
+                pool_recycle=1800,
+                connect_args={"connect_timeout": 10},
+            )
+        engine = create_engine(
+            "sqlite://", creator=self._sqlite_connection, poolclass=QueuePool, pool_size=2, max_overflow=8
+        )
+        event.listen(engine, "begin", _begin_immediate_for_writes)
+        return engine
+
+    def _sqlite_connection(self) -> sqlite3.Connection:
         if self.read_only:
             # A read-only folder cannot hold WAL's shared-memory file: read the file as it stands.
-            if not self.path.exists():
-                raise StoreError(f"Datamappen {self.directory} är skrivskyddad och har ingen databas än.")
             uri = f"file:{urllib.parse.quote(str(self.path))}?mode=ro&immutable=1"
             return sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -138,87 +329,176 @@ class Database:
             connection.execute(f"PRAGMA {pragma}")
         return connection
 
+    def upgrade(self) -> bool:
+        """Bring the schema to this nyttolib's version (Alembic), once per process; True if it changed."""
+        if self._key in _UPGRADED:
+            return False
+        from nyttolib.storage import migrations
+
+        with self.write("schema") as db:
+            changed = migrations.upgrade(db.connection)
+        _UPGRADED.add(self._key)
+        return changed
+
+    def schema_version(self) -> str | None:
+        """The schema revision the database is at (None: not one Alembic has seen)."""
+        from nyttolib.storage import migrations
+
+        with self.reading() as connection:
+            return migrations.current(connection)
+
+    # -- state
+
     @property
     def damaged(self) -> bool:
-        return damaged_mark(self.path).exists()
+        return self.path is not None and damaged_mark(self.path).exists()
 
     def check(self) -> list[str]:
-        """SQLite's integrity check; a failure marks the database as damaged. Returns the problems found."""
+        """SQLite's integrity check (a failure marks the file as damaged), or that the server answers."""
+        if self.server:
+            self.rows("SELECT 1")
+            return []
         try:
-            rows = [row[0] for row in self.connection.execute("PRAGMA integrity_check(20)").fetchall()]
-        except sqlite3.DatabaseError as exc:
-            rows = [str(exc)]
+            with self.engine.connect() as connection:
+                rows = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check(20)").fetchall()]
+        except (SQLAlchemyError, sqlite3.DatabaseError) as exc:
+            rows = [str(getattr(exc, "orig", exc))]
         problems = [row for row in rows if row != "ok"]
         if problems and not self.read_only:
-            damaged_mark(self.path).write_text("\n".join(problems) + "\n", encoding="utf-8")
+            damaged_mark(self.path).write_text("\n".join(problems) + "\n", encoding="utf-8")  # type: ignore[union-attr]
         return problems
 
-    def _failed(self, exc: sqlite3.Error) -> StoreError:
-        """Translate an error; a sign of damage is confirmed by the integrity check and marked."""
-        error = translate(exc, self.path)
+    def _failed(self, exc: BaseException) -> StoreError:
+        """Translate an error; on SQLite, a sign of damage is confirmed by the integrity check and marked."""
+        original = getattr(exc, "orig", None) or exc
+        log.warning("databasfel i %s: %s", self.where, str(original).splitlines()[0] if str(original) else original)
+        if self.server:
+            return translate_server(original, self.where)
+        error = translate(original, self.path)  # type: ignore[arg-type]
         if isinstance(error, DamagedDatabaseError) and not self.damaged:
-            self._mark_if_damaged(exc)
+            with contextlib.suppress(Exception):
+                if getattr(self, "engine", None) is None:
+                    damaged_mark(self.path).write_text(f"{original}\n", encoding="utf-8")  # type: ignore[union-attr]
+                else:
+                    self.check()
         return error
 
-    def _mark_if_damaged(self, exc: sqlite3.Error) -> None:
-        connection = getattr(self, "connection", None)
-        try:
-            if connection is None:  # the file could not even be opened as a database
-                damaged_mark(self.path).write_text(f"{exc}\n", encoding="utf-8")
-            else:
-                self.check()
-        except (sqlite3.Error, OSError):
-            pass  # what the user is told is the error itself
+    # -- reading and writing
 
-    def rows(self, sql: str, parameters: tuple = ()) -> list[tuple]:
-        """A read, with SQLite's errors as Swedish StoreErrors (damage found while reading is marked)."""
+    def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Fetched:
+        """A read, with the database's errors as Swedish StoreErrors. SQLAlchemy compiles the statement for
+        the dialect; the driver's cursor runs it and returns plain tuples (a region's portfolio reads a
+        hundred thousand rows, and SQLAlchemy's rows cost a third more)."""
         try:
-            return self.connection.execute(sql, parameters).fetchall()
-        except sqlite3.Error as exc:
+            with self.engine.connect() as connection:
+                statement, bound = _compiled(sql, connection.dialect, _bound(parameters))
+                cursor = connection.connection.dbapi_connection.cursor()
+                try:
+                    cursor.execute(statement, bound)
+                    return Fetched(cursor.fetchall())
+                finally:
+                    cursor.close()
+        except (SQLAlchemyError, DBAPIError, sqlite3.Error) as exc:
             raise self._failed(exc) from None
+        except Exception as exc:
+            if isinstance(exc, self.engine.dialect.loaded_dbapi.Error):  # psycopg's own errors, unwrapped
+                raise self._failed(exc) from None
+            raise
 
-    def row(self, sql: str, parameters: tuple = ()) -> tuple | None:
-        found = self.rows(sql, parameters)
+    def rows(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list:
+        return self.execute(sql, parameters)
+
+    def row(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        found = self.execute(sql, parameters)
         return found[0] if found else None
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is saved, or none of it."""
+    def snapshot(self) -> Iterator[Connection]:
+        """One read transaction that sees the database as it was when it began (a copy of all of it)."""
+        try:
+            with self.engine.connect() as connection:
+                options = {"isolation_level": "REPEATABLE READ"} if self.server else {"nyttolib_snapshot": True}
+                connection = connection.execution_options(**options)
+                with connection.begin():
+                    yield connection
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise self._failed(exc) from None
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for a series of reads (pandas, temporary tables), without a transaction held open."""
+        try:
+            with self.engine.connect() as connection:
+                yield connection.execution_options(isolation_level="AUTOCOMMIT")
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise self._failed(exc) from None
+
+    def connect(self) -> Connection:
+        """A connection kept open by its caller (a page's portfolio tables); the caller closes it."""
+        try:
+            return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise self._failed(exc) from None
+
+    @contextmanager
+    def write(self, lock: str | None = None) -> Iterator[Transaction]:
+        """One write transaction: all of it is saved, or none of it. `lock` names what it writes (an
+        assessment's id, a workshop's): writes of the same name wait for each other; None: everything."""
         if self.read_only:
             raise StoreError(f"Datamappen {self.directory} är skrivskyddad: ändringen kunde inte sparas.")
         if self.damaged:
-            raise DamagedDatabaseError(_damaged_message(self.path))
+            raise DamagedDatabaseError(_damaged_message(self.path))  # type: ignore[arg-type]
         with self._lock:
             try:
-                self.connection.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
+                connection = self.engine.connect().execution_options(nyttolib_write=True)
+            except (SQLAlchemyError, sqlite3.Error) as exc:
                 raise self._failed(exc) from None
             try:
-                yield self.connection
-            except BaseException as exc:
-                with contextlib.suppress(sqlite3.Error):
-                    self.connection.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise self._failed(exc) from None
-                raise
-            try:
-                self.connection.execute("COMMIT")
-            except sqlite3.Error as exc:
-                with contextlib.suppress(sqlite3.Error):
-                    self.connection.execute("ROLLBACK")
+                with connection.begin():
+                    if self.server:
+                        _advisory_locks(connection, lock)
+                    yield Transaction(connection)
+            except (SQLAlchemyError, sqlite3.Error) as exc:
                 raise self._failed(exc) from None
+            finally:
+                connection.close()
 
     def close(self) -> None:
-        self.connection.close()
+        if getattr(self, "_open", False):
+            self._open = False
+            _ENGINES.release(self._key)
+
+
+def _advisory_locks(connection: Connection, lock: str | None) -> None:
+    """PostgreSQL: a write of everything excludes all others; a named write shares that lock (so it waits
+    for a write of everything) and excludes writes of the same name. Always taken in this order."""
+    everything = _lock_key("nyttolib")
+    if lock is None:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": everything})
+        return
+    connection.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": everything})
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(lock)})
+
+
+def _begin_immediate_for_writes(connection: Connection) -> None:
+    """SQLite: a write transaction takes the write lock at once, so its reads see what it then writes over;
+    a snapshot is a read transaction. Other reads need none (one statement each)."""
+    options = connection.get_execution_options()
+    if options.get("nyttolib_write"):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif options.get("nyttolib_snapshot"):
+        connection.exec_driver_sql("BEGIN")
 
 
 class DatabaseStore:
     """Base of the stores: the shared database, closed when the store is (also as a context manager)."""
 
-    def __init__(self, directory: str | os.PathLike[str] | None, schema: str):
-        self._database = Database(directory, schema)
+    def __init__(self, directory: str | os.PathLike[str] | None, database_url: str | None = None):
+        self._database = Database(directory, database_url)
         self._write = self._database.write
         self.directory: Path = self._database.directory
+        # Where the store keeps its data, as the user is told: the data folder, or the server (no password).
+        self.where: str = self._database.where if self._database.server else str(self.directory)
 
     def close(self) -> None:
         self._database.close()

@@ -76,7 +76,7 @@ def workshop_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.action == "list":
             workshops = store.workshops()
             if not workshops:
-                print(f"Inga workshoppar i {store.directory}.", file=out)
+                print(f"Inga workshoppar i {store.where}.", file=out)
             for w in workshops:
                 p = store.participation(w.id)
                 state = "stängd" if w.closed_at else "öppen"

@@ -29,55 +29,14 @@ import string
 import uuid
 from dataclasses import dataclass, replace
 
+from sqlalchemy import inspect
+
+from nyttolib.identity import User, current_user
 from nyttolib.storage.assessments import NotFoundError, StoreError
 from nyttolib.storage.database import DatabaseStore, now
 from nyttolib.survey.questionnaire import display_name, group_key
 from nyttolib.survey.statistics import has_answered
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS workshops (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    questionnaire_id TEXT NOT NULL,
-    held_on TEXT,
-    join_hash TEXT NOT NULL UNIQUE,
-    facilitator_hash TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    closed_at TEXT,
-    join_sealed TEXT
-);
-CREATE TABLE IF NOT EXISTS workshop_responses (
-    workshop_id TEXT NOT NULL REFERENCES workshops(id),
-    token_hash TEXT NOT NULL UNIQUE,
-    role TEXT,
-    subject TEXT,
-    answers TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    submitted_at TEXT,
-    name TEXT,
-    PRIMARY KEY (workshop_id, token_hash)
-);
-CREATE TABLE IF NOT EXISTS workshop_facilitation (
-    workshop_id TEXT PRIMARY KEY REFERENCES workshops(id),
-    document TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS workshop_comparisons (
-    workshop_id TEXT NOT NULL REFERENCES workshops(id),
-    earlier_id TEXT NOT NULL REFERENCES workshops(id),
-    PRIMARY KEY (workshop_id, earlier_id)
-);
-CREATE TABLE IF NOT EXISTS workshop_facilitation_records (
-    workshop_id TEXT NOT NULL REFERENCES workshops(id),
-    kind TEXT NOT NULL,
-    key TEXT NOT NULL,
-    value TEXT,
-    revision INTEGER NOT NULL,
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (workshop_id, kind, key)
-)
-"""
 # workshop_facilitation holds the notes and plan of databases from before they were separate records
 # (one document per workshop, so two facilitator tabs overwrote each other); it is read once and moved into
 # workshop_facilitation_records: one row per note (kind 'note', key the dimension id) and per action (kind
@@ -88,6 +47,9 @@ JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to mistype
 JOIN_ITERATIONS = 50_000  # ≈25 ms a lookup; trying all 32^6 codes then takes ≈10^14 hashes
 SERVED_WORKSHOP_ENV = "NYTTOLIB_WORKSHOP"  # set by `nyttolib serve --workshop` for the pages it serves
 _WORKSHOP_COLUMNS = "id, name, questionnaire_id, held_on, created_at, closed_at"
+_RECORD_COLUMNS = "workshop_id, kind, key, value, revision, updated_at, seq"
+# The next place in a workshop's order of notes and actions (its parameter: the workshop's id).
+_NEXT_SEQ = "(SELECT COALESCE(MAX(seq), 0) + 1 FROM workshop_facilitation_records WHERE workshop_id = ?)"
 
 
 def served_workshop() -> str | None:
@@ -204,6 +166,11 @@ def _response(row: tuple) -> Response:
     return Response(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6])
 
 
+def _token_lock(token: str) -> str:
+    """The write lock of one participant's answers (two tabs of theirs save one after the other)."""
+    return "svar:" + secret_digest(token)
+
+
 def random_code() -> str:
     """About 149 random bits as 25 letters and digits: no '-' or '_', so a code never reads as a command-line
     option (`workshop export -v7IZ…` was taken for one) and survives a double-click selection whole."""
@@ -212,13 +179,21 @@ def random_code() -> str:
 
 
 class WorkshopStore(DatabaseStore):
-    def __init__(self, directory: str | None = None, *, only: str | None = None):
+    def __init__(
+        self,
+        directory: str | None = None,
+        *,
+        only: str | None = None,
+        database_url: str | None = None,
+        user: User | None = None,
+    ):
         """`only`: the id of the one workshop a workshop server serves; every other one is out of reach."""
-        super().__init__(directory, _SCHEMA)
-        self._db = self._database.connection
+        super().__init__(directory, database_url)
+        self._db = self._database
         self.only = only
-        if not self._database.read_only and not self._database.damaged:
-            with self._write() as db:  # checked inside the transaction: 30 kernels may start at once
+        self.user = user or current_user()
+        if not self._database.read_only and not self._database.damaged and _needs_migration(self._db):
+            with self._write() as db:  # checked again inside the transaction: 30 kernels may start at once
                 migrate(db)
 
     def create(self, name: str, questionnaire_id: str, held_on: str | None = None) -> CreatedWorkshop:
@@ -235,12 +210,12 @@ class WorkshopStore(DatabaseStore):
                 workshop_id, name, questionnaire_id, held_on, join, now(), None, facilitator_code=facilitator_code
             )
             db.execute(
-                f"INSERT INTO workshops ({_WORKSHOP_COLUMNS}, join_hash, facilitator_hash, join_sealed)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO workshops ({_WORKSHOP_COLUMNS}, join_hash, facilitator_hash, join_sealed, created_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     workshop.id, name, questionnaire_id, held_on, workshop.created_at, None,
                     join_digest(join), secret_digest(facilitator_code),
-                    seal_join_code(join, facilitator_code, workshop_id),
+                    seal_join_code(join, facilitator_code, workshop_id), self.user.name,
                 ),
             )  # fmt: skip
         return workshop
@@ -295,13 +270,14 @@ class WorkshopStore(DatabaseStore):
             raise ClosedError()
         token = random_code()
         timestamp = now()
-        with self._write() as db:
+        with self._write(workshop.id) as db:
             db.execute(
-                f"INSERT INTO workshop_responses (workshop_id, created_at, {_RESPONSE_COLUMNS})"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                f"INSERT INTO workshop_responses (workshop_id, created_at, {_RESPONSE_COLUMNS}, seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM workshop_responses"
+                " WHERE workshop_id = ?))",
                 (
                     workshop.id, timestamp, secret_digest(token), role or None, subject or None, "{}", timestamp,
-                    name or None,
+                    name or None, workshop.id,
                 ),
             )  # fmt: skip
         return token
@@ -309,11 +285,15 @@ class WorkshopStore(DatabaseStore):
     def _token_row(self, columns: str, token: str, db=None) -> tuple:
         """The participant's row by their token's digest (compared in constant time), in the served workshop."""
         digest = secret_digest(token)
-        row = (db or self._db).execute(
-            f"SELECT r.workshop_id, r.token_hash, {columns} FROM workshop_responses r"
-            " JOIN workshops w ON w.id = r.workshop_id WHERE r.token_hash = ?",
-            (digest,),
-        ).fetchone()
+        row = (
+            (db or self._db)
+            .execute(
+                f"SELECT r.workshop_id, r.token_hash, {columns} FROM workshop_responses r"
+                " JOIN workshops w ON w.id = r.workshop_id WHERE r.token_hash = ?",
+                (digest,),
+            )
+            .fetchone()
+        )
         if row is None or not hmac.compare_digest(row[1], digest) or (self.only and row[0] != self.only):
             raise NotFoundError(_UNKNOWN_TOKEN)
         return row
@@ -327,7 +307,7 @@ class WorkshopStore(DatabaseStore):
         self, token: str, answers: dict, *, role: str | None = None, name: str | None = None, submit: bool = False
     ) -> str:
         """Replace this participant's answers (autosave); refused once the survey is closed. Returns the time saved."""
-        with self._write() as db:
+        with self._write(_token_lock(token)) as db:
             row = self._token_row("w.closed_at", token, db)
             if row[2]:
                 raise ClosedError()
@@ -347,7 +327,7 @@ class WorkshopStore(DatabaseStore):
     def responses_of(self, workshop_id: str) -> list[Response]:
         """All answers of a workshop by id: for the command line and reports, never for a participant's page."""
         rows = self._db.execute(
-            f"SELECT {_RESPONSE_COLUMNS} FROM workshop_responses WHERE workshop_id = ? ORDER BY created_at, rowid",
+            f"SELECT {_RESPONSE_COLUMNS} FROM workshop_responses WHERE workshop_id = ? ORDER BY created_at, seq",
             (workshop_id,),
         ).fetchall()
         return [_response(row) for row in rows]
@@ -359,7 +339,7 @@ class WorkshopStore(DatabaseStore):
             return []
         rows = self._db.execute(
             "SELECT subject FROM workshop_responses WHERE workshop_id = ? AND subject IS NOT NULL"
-            " ORDER BY created_at, rowid",
+            " ORDER BY created_at, seq",
             (workshop_id,),
         ).fetchall()
         names: dict[str, str] = {}  # one per system as the compilation groups them, as first written
@@ -411,7 +391,7 @@ class WorkshopStore(DatabaseStore):
         """Every note and action with its revision, actions in the order they were added."""
         self._move_facilitation_document(workshop_id)
         rows = self._db.execute(
-            "SELECT kind, key, value, revision FROM workshop_facilitation_records WHERE workshop_id = ? ORDER BY rowid",
+            "SELECT kind, key, value, revision FROM workshop_facilitation_records WHERE workshop_id = ? ORDER BY seq",
             (workshop_id,),
         ).fetchall()
         return [
@@ -425,7 +405,7 @@ class WorkshopStore(DatabaseStore):
         revision. Raises StaleRecordError when another tab saved it in between: nothing is overwritten."""
         workshop = self.by_facilitator_code(facilitator_code)
         self._move_facilitation_document(workshop.id)
-        with self._write() as db:
+        with self._write(workshop.id) as db:
             row = db.execute(
                 "SELECT value, revision FROM workshop_facilitation_records WHERE workshop_id = ? AND kind = ?"
                 " AND key = ?",
@@ -437,10 +417,10 @@ class WorkshopStore(DatabaseStore):
                 raise StaleRecordError(FacilitationRecord(kind, key, current, stored))
             text = None if value is None else json.dumps(value, ensure_ascii=False)
             db.execute(
-                "INSERT INTO workshop_facilitation_records VALUES (?, ?, ?, ?, ?, ?)"
+                f"INSERT INTO workshop_facilitation_records ({_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, {_NEXT_SEQ})"
                 " ON CONFLICT(workshop_id, kind, key) DO UPDATE SET value = excluded.value,"
                 " revision = excluded.revision, updated_at = excluded.updated_at",
-                (workshop.id, kind, key, text, stored + 1, now()),
+                (workshop.id, kind, key, text, stored + 1, now(), workshop.id),
             )
         return stored + 1
 
@@ -448,7 +428,7 @@ class WorkshopStore(DatabaseStore):
         """A workshop's notes and plan from before they were records become records (once)."""
         if not self._db.execute("SELECT 1 FROM workshop_facilitation WHERE workshop_id = ?", (workshop_id,)).fetchone():
             return
-        with self._write() as db:
+        with self._write(workshop_id) as db:
             row = db.execute(
                 "SELECT document FROM workshop_facilitation WHERE workshop_id = ?", (workshop_id,)
             ).fetchone()
@@ -460,13 +440,12 @@ class WorkshopStore(DatabaseStore):
                 action = {**action, "id": action.get("id") or uuid.uuid4().hex}
                 records.append(("action", action["id"], action))
             timestamp = now()
-            db.executemany(
-                "INSERT OR IGNORE INTO workshop_facilitation_records VALUES (?, ?, ?, ?, 1, ?)",
-                [
-                    (workshop_id, kind, key, json.dumps(value, ensure_ascii=False), timestamp)
-                    for kind, key, value in records
-                ],
-            )
+            for kind, key, value in records:  # one by one: each takes the next place in the order
+                db.execute(
+                    f"INSERT INTO workshop_facilitation_records ({_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, 1, ?,"
+                    f" {_NEXT_SEQ}) ON CONFLICT DO NOTHING",
+                    (workshop_id, kind, key, json.dumps(value, ensure_ascii=False), timestamp, workshop_id),
+                )
             db.execute("DELETE FROM workshop_facilitation WHERE workshop_id = ?", (workshop_id,))
 
     def workshops(self) -> list[Workshop]:
@@ -495,17 +474,29 @@ class WorkshopStore(DatabaseStore):
                 raise NotFoundError("En vald workshop finns inte, eller har en annan enkät.")
             db.execute("DELETE FROM workshop_comparisons WHERE workshop_id = ?", (workshop.id,))
             db.executemany(
-                "INSERT INTO workshop_comparisons VALUES (?, ?)", [(workshop.id, i) for i in dict.fromkeys(earlier_ids)]
+                "INSERT INTO workshop_comparisons (workshop_id, earlier_id) VALUES (?, ?)",
+                [(workshop.id, i) for i in dict.fromkeys(earlier_ids)],
             )
 
 
+def _columns(connection, table: str) -> set[str]:
+    return {column["name"] for column in inspect(connection).get_columns(table)}
+
+
+def _needs_migration(database) -> bool:
+    with database.reading() as connection:
+        return "name" not in _columns(connection, "workshop_responses") or "facilitator_code" in _columns(
+            connection, "workshops"
+        )
+
+
 def migrate(db) -> None:
-    """Bring an older database up to date, inside the caller's write transaction (so it runs once)."""
-    responses = {row[1] for row in db.execute("PRAGMA table_info(workshop_responses)")}
-    if "name" not in responses:  # databases from before participants could give a name
+    """Bring a SQLite database of an older nyttolib up to date, inside the caller's write transaction (so
+    it runs once). The tables' newer changes are Alembic's (storage/migrations); these two need the
+    workshop's own code digests, so they stay here."""
+    if "name" not in _columns(db.connection, "workshop_responses"):  # from before participants gave a name
         db.execute("ALTER TABLE workshop_responses ADD COLUMN name TEXT")
-    workshops = {row[1] for row in db.execute("PRAGMA table_info(workshops)")}
-    if "facilitator_code" in workshops:  # databases from before codes were stored hashed
+    if "facilitator_code" in _columns(db.connection, "workshops"):  # from before codes were stored hashed
         _hash_codes(db)
 
 

@@ -1,0 +1,197 @@
+"""Documents of other kinds than assessments (a project canvas, a checklist's answers) in the shared database.
+
+They are kept as assessments are: every save a new revision, a save from an older revision refused
+(ConflictError) instead of overwriting, deletion only a mark. Each document is of one `kind`, has an
+owner (who saved it first), may name an organisation and a date (a checklist answered by a unit on a
+day) and may be linked to an assessment (a canvas to the assessment started from it). The owner may
+change it; the portfolio office reads all; the local user of `make app` may everything.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from nyttolib.identity import User, current_user
+from nyttolib.storage.assessments import AccessError, ConflictError, NotFoundError, Saved
+from nyttolib.storage.database import DatabaseStore, StoreError, Transaction, now
+
+log = logging.getLogger("nyttolib.access")
+
+
+@dataclass(frozen=True)
+class DocumentListing:
+    id: str
+    kind: str
+    name: str
+    revision: int
+    created_at: str
+    updated_at: str
+    owner: str | None
+    organisation: str | None
+    on_date: str | None
+    link: str | None
+    deleted_at: str | None
+
+
+@dataclass(frozen=True)
+class DocumentRevision:
+    revision: int
+    saved_at: str
+    saved_by: str | None
+    name: str
+    note: str
+
+
+_LISTING = (
+    "SELECT d.id, d.kind, r.name, d.head_revision, d.created_at, r.saved_at, d.owner, d.organisation, d.on_date,"
+    " d.link, d.deleted_at FROM documents d JOIN document_revisions r ON r.document_id = d.id"
+    " AND r.revision = d.head_revision"
+)
+
+
+class DocumentStore(DatabaseStore):
+    """The documents of one kind, as `user` may see them; safe from several processes at once."""
+
+    def __init__(
+        self,
+        kind: str,
+        directory: str | os.PathLike[str] | None = None,
+        *,
+        database_url: str | None = None,
+        user: User | None = None,
+    ):
+        super().__init__(directory, database_url)
+        self.kind = kind
+        self.user: User = user or current_user()
+
+    def _row(self, document_id: str, db: Transaction | None = None) -> Any:
+        return (db or self._database).execute(
+            "SELECT head_revision, owner, deleted_at FROM documents WHERE id = ? AND kind = ?",
+            (document_id, self.kind),
+        ).fetchone()
+
+    def _require(self, document_id: str, wanted: str, db: Transaction | None = None) -> Any:
+        """The document's row, if the user may `wanted` ('read' or 'edit') it; else NotFound or AccessError."""
+        row = self._row(document_id, db)
+        if row is None:
+            raise NotFoundError(f"Det finns inget dokument med id '{document_id}'.")
+        owner = row[1]
+        if self.user.local or owner == self.user.name or (wanted == "read" and self.user.portfolio_office):
+            return row
+        log.warning("nekad: %s fick inte %s dokumentet %s (%s)", self.user.name, wanted, document_id, self.kind)
+        what = "se" if wanted == "read" else "ändra"
+        raise AccessError(f"Du får inte {what} dokumentet '{document_id}'. Det får bara den som skapade det.")
+
+    def save(
+        self,
+        document: dict[str, Any],
+        *,
+        id: str | None = None,
+        expected_revision: int | None = None,
+        name: str = "",
+        note: str = "",
+        organisation: str | None = None,
+        on_date: str | None = None,
+        link: str | None = None,
+    ) -> Saved:
+        """Save as a new revision (a new document without `id` gets one). With `expected_revision`, refuse
+        if someone saved in between (ConflictError). Organisation, date and link not given are kept."""
+        document_id = id or uuid.uuid4().hex
+        try:
+            text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"Dokumentet kan inte sparas: {exc}") from None
+        saved_at = now()
+        with self._write(f"document:{document_id}") as db:
+            row = self._row(document_id, db)
+            if row is None and db.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone():
+                raise StoreError(f"Id:t {document_id} används redan av ett annat slags dokument.")
+            head = 0 if row is None else self._require(document_id, "edit", db)[0]
+            if expected_revision is not None and expected_revision != head:
+                raise ConflictError(document_id, expected_revision, head)
+            revision = head + 1
+            if row is None:
+                db.execute(
+                    "INSERT INTO documents (id, kind, created_at, head_revision, owner, organisation, on_date, link)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (document_id, self.kind, saved_at, revision, self.user.name, organisation, on_date, link),
+                )
+            else:
+                db.execute(
+                    "UPDATE documents SET head_revision = ?, organisation = COALESCE(?, organisation),"
+                    " on_date = COALESCE(?, on_date), link = COALESCE(?, link) WHERE id = ?",
+                    (revision, organisation, on_date, link, document_id),
+                )
+            db.execute(
+                "INSERT INTO document_revisions (document_id, revision, saved_at, saved_by, name, note, document)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (document_id, revision, saved_at, self.user.name, name, note, text),
+            )
+        return Saved(document_id, revision, saved_at)
+
+    def load(self, document_id: str, revision: int | None = None) -> tuple[dict[str, Any], int]:
+        """The document (its newest revision unless one is named) and the revision's number."""
+        head = self._require(document_id, "read")[0]
+        wanted = head if revision is None else revision
+        row = self._database.row(
+            "SELECT document FROM document_revisions WHERE document_id = ? AND revision = ?", (document_id, wanted)
+        )
+        if row is None:
+            raise NotFoundError(f"Det finns ingen revision {wanted} av dokumentet '{document_id}'.")
+        try:
+            return json.loads(row[0]), wanted
+        except ValueError as exc:
+            raise StoreError(f"Revision {wanted} av dokumentet '{document_id}' går inte att läsa: {exc}") from None
+
+    def head_revision(self, document_id: str) -> int:
+        return self._require(document_id, "read")[0]
+
+    def listing(self, document_id: str) -> DocumentListing:
+        self._require(document_id, "read")
+        return DocumentListing(*self._database.row(_LISTING + " WHERE d.id = ?", (document_id,)))
+
+    def list(self, include_deleted: bool = False) -> list[DocumentListing]:
+        """The user's documents of this kind (all of them for the office), most recently changed first."""
+        where, parameters = " WHERE d.kind = ?", [self.kind]
+        if not self.user.portfolio_office:
+            where += " AND d.owner = ?"
+            parameters.append(self.user.name)
+        if not include_deleted:
+            where += " AND d.deleted_at IS NULL"
+        rows = self._database.rows(_LISTING + where + " ORDER BY r.saved_at DESC, d.id", tuple(parameters))
+        return [DocumentListing(*row) for row in rows]
+
+    def linked(self, link: str) -> list[DocumentListing]:
+        """The documents of this kind linked to `link` (an assessment's id) that the user may read."""
+        return [item for item in self.list() if item.link == link]
+
+    def set_link(self, document_id: str, link: str | None) -> None:
+        with self._write(f"document:{document_id}") as db:
+            self._require(document_id, "edit", db)
+            db.execute("UPDATE documents SET link = ? WHERE id = ?", (link, document_id))
+
+    def history(self, document_id: str) -> list[DocumentRevision]:
+        """Every revision, oldest first."""
+        self._require(document_id, "read")
+        rows = self._database.rows(
+            "SELECT revision, saved_at, saved_by, name, note FROM document_revisions WHERE document_id = ?"
+            " ORDER BY revision",
+            (document_id,),
+        )
+        return [DocumentRevision(*row) for row in rows]
+
+    def delete(self, document_id: str) -> None:
+        """Soft delete: the document leaves the list; every revision is kept."""
+        with self._write(f"document:{document_id}") as db:
+            self._require(document_id, "edit", db)
+            db.execute("UPDATE documents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", (now(), document_id))
+
+    def undelete(self, document_id: str) -> None:
+        with self._write(f"document:{document_id}") as db:
+            self._require(document_id, "edit", db)
+            db.execute("UPDATE documents SET deleted_at = NULL WHERE id = ?", (document_id,))
