@@ -31,7 +31,7 @@ from nyttolib.assessment.merge import MISSING, Choice, MergePath, positional_pat
 from nyttolib.content import Content, ContentError, load_content
 from nyttolib.numbers import format_input
 from nyttolib.portfolio.store import PortfolioStore
-from nyttolib.storage.assessments import NotFoundError, Store
+from nyttolib.storage.assessments import AccessError, NotFoundError, Store
 
 log = logging.getLogger("nyttolib.app")
 
@@ -382,6 +382,8 @@ def assessment_form(
     store = store or PortfolioStore(content=content)
     try:
         full_id = store.resolve(assessment_id) if assessment_id else None
+    except AccessError as exc:  # someone else's (a pasted link): the store's Swedish refusal, logged there
+        return widgets.VBox([html(refusal_html(exc))])
     except NotFoundError:
         return widgets.VBox(
             [
@@ -394,6 +396,14 @@ def assessment_form(
     if full_id is None:
         return AssessmentForm(AssessmentSession(store, content))
     return _open_form(store, content, full_id, step)
+
+
+def refusal_html(refusal: AccessError) -> str:
+    """The page for an assessment the user may not see: what the store said, and the way back."""
+    return (
+        f"<h1>Du har inte tillgång till bedömningen</h1><div role='alert'><p>{escape(str(refusal))}</p></div>"
+        "<p><a href='start.ipynb'>Till startsidan</a></p>"
+    )
 
 
 def _open_form(store: Store, content: Content, assessment_id: str, step: str | None = None) -> widgets.Widget:
