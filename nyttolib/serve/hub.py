@@ -19,7 +19,6 @@ with the code and the database), in their own server and as visitors of another'
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -50,8 +49,6 @@ BROWSER_CHANNELS = frozenset({"shell"})
 
 # Server extensions of an ordinary user's server: Voilà and the hub's login (which loads itself).
 VOILA_ONLY_EXTENSIONS = frozenset({"voila", "jupyterhub"})
-
-log = logging.getLogger("nyttolib.hub")
 
 
 def staff_group(environ: Mapping[str, str] | None = None) -> str:
