@@ -18,6 +18,8 @@ from nyttolib import __version__
 from nyttolib.assessment.documents import parse_json
 from nyttolib.checklists.answers import Answering, answer_label, compare, tally
 from nyttolib.checklists.model import Checklist
+from nyttolib.checklists.store import ChecklistStore, parse_answering
+from nyttolib.exports.filenames import safe_filename
 from nyttolib.exports.report import logo_data_uri, report_template_dir, template_environment
 from nyttolib.storage.assessments import StoreError
 
@@ -97,8 +99,6 @@ def render_pdf(html: str) -> bytes:
 
 
 def _parsed(text: str) -> tuple[Answering, list[Answering]]:
-    from nyttolib.checklists.store import parse_answering
-
     try:
         data = parse_json(text)
     except ValueError:
@@ -141,3 +141,26 @@ def read_export(path: str | Path) -> tuple[Answering, list[Answering]]:
         return read_html(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise ExportReadError("Filen är varken en HTML- eller en PDF-fil från nyttolib.") from None
+
+
+def stored_report(store: ChecklistStore, answering_id: str, checklists: dict[str, Checklist]) -> tuple[Answering, str]:
+    """The stored answering's report (compared with the organisation's earlier answerings of the same
+    checklist), as the page and the command line export it."""
+    answering, revision = store.load(answering_id)
+    saved_at = store.documents.listing(answering_id).updated_at
+    earlier = [
+        a for a in store.history(answering.checklist_id, answering.organisation) if a.on_date < answering.on_date
+    ]
+    html = render_html(
+        answering,
+        earlier=earlier,
+        checklist=checklists.get(answering.checklist_id),
+        revision=revision,
+        saved_at=saved_at,
+    )
+    return answering, html
+
+
+def file_stem(answering: Answering) -> str:
+    """A safe file name (without suffix) for the export: checklist, organisation and date."""
+    return safe_filename(f"{answering.checklist_title} – {answering.organisation} {answering.on_date}", "checklista")
