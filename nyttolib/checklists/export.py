@@ -164,3 +164,11 @@ def stored_report(store: ChecklistStore, answering_id: str, checklists: dict[str
 def file_stem(answering: Answering) -> str:
     """A safe file name (without suffix) for the export: checklist, organisation and date."""
     return safe_filename(f"{answering.checklist_title} – {answering.organisation} {answering.on_date}", "checklista")
+
+
+def render_fragment(macro: str, *args: Any) -> str:
+    """One part of the report (a macro of checklist_parts.html.j2) as HTML for the checklist page, so
+    what the page shows is what the export prints."""
+    environment = template_environment(str(report_template_dir()))
+    module = environment.get_template("checklist_parts.html.j2").make_module({"label": answer_label})
+    return str(getattr(module, macro)(*args))
