@@ -48,12 +48,20 @@ STATUS_TEXT = {
 STYLE = """<style>
 .nyttolib-checklist-scroll { overflow-x: auto; max-width: 100%; }
 .nyttolib-checklist-scroll:focus-visible { outline: 3px solid #0b4f9c; outline-offset: 2px; }
+/* Chromium's date input takes the focus in its inner fields, where :focus-visible does not reach it. */
+#rendered_cells .nyttolib-checklist input[type="date"]:focus,
+#rendered_cells .nyttolib-checklist input[type="date"]:focus-within {
+  outline: 3px solid #0b4f9c !important; outline-offset: 2px !important; }
 .nyttolib-checklist table { border-collapse: collapse; margin: .5rem 0 1rem; color: #1a1a1a; }
 .nyttolib-checklist th, .nyttolib-checklist td { text-align: left; vertical-align: top; padding: .3rem .5rem;
   border-bottom: 1px solid #8a8a8a; }
 .nyttolib-checklist thead th { border-bottom: 2px solid #1a1a1a; }
 .nyttolib-checklist caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
-.nyttolib-checklist .change { display: block; font-size: .9em; }
+.nyttolib-checklist .change { display: block; font-size: .9em; color: #1a1a1a; font-weight: normal; }
+.nyttolib-checklist th[scope=row] { font-weight: normal; }
+.nyttolib-checklist .checklist-comparison thead th { white-space: nowrap; }
+.nyttolib-checklist table.nyttolib-earlier { width: 100%; max-width: 42rem; table-layout: fixed; }
+.nyttolib-checklist .nyttolib-earlier td { width: 7.5rem; white-space: nowrap; }
 .nyttolib-checklist .answer-ja { color: #1b6e3a; font-weight: 600; }
 .nyttolib-checklist .answer-nej { color: #b3261e; font-weight: 600; }
 .nyttolib-checklist .answer-delvis { color: #6b5500; font-weight: 600; }
@@ -86,12 +94,12 @@ def answerings_table(listing: list[AnsweringListing]) -> str:
         return "<p>Ingen har besvarat den här checklistan ännu.</p>"
     rows = "".join(
         f"<tr><th scope='row'><a href='{escape(checklist_link(a.checklist_id, a.id), quote=True)}'>"
-        f"{escape(a.organisation)}</a></th><td>{escape(a.on_date)}</td><td>{a.revision}</td></tr>"
+        f"{escape(a.organisation)}</a></th><td>{escape(a.on_date)}</td></tr>"
         for a in listing
     )
     return (
-        "<table class='nyttolib-table'><caption>Tidigare svar på checklistan</caption><thead><tr>"
-        "<th scope='col'>Organisation</th><th scope='col'>Datum</th><th scope='col'>Revision</th></tr></thead>"
+        "<table class='nyttolib-table nyttolib-earlier'><caption>Tidigare svar på checklistan</caption><thead><tr>"
+        "<th scope='col'>Organisation</th><th scope='col'>Datum</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
 
@@ -112,7 +120,7 @@ class AnsweringView(widgets.VBox):
         address = page_address(CHECKLIST_PAGE, lista=a.checklist_id, svar=session.id)
         intro = f"<p>{escape(checklist.intro)}</p>" if checklist and checklist.intro else ""
         self.heading = html(
-            f"<h2>{escape(a.checklist_title)}: {escape(a.organisation)}, {a.on_date.isoformat()}</h2>"
+            f"<h2>{escape(a.checklist_title)} – {escape(a.organisation)}, {a.on_date.isoformat()}</h2>"
             f"<p class='nyttolib-checklist-source'>Källa: {escape(a.source)}</p>{intro}"
             "<p>Svara ja, delvis, nej eller ej aktuellt på varje punkt och skriv gärna en kommentar. Svaren sparas "
             f"medan du svarar. Länk till de här svaren (bokmärk den): <a href='{escape(link, quote=True)}'>"
