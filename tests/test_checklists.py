@@ -310,3 +310,11 @@ def test_the_event_loop_scheduler_saves_within_a_second(checklists, checklist_st
 
     answering_id = asyncio.run(answer())
     assert checklist_store.load(answering_id)[0].answer("tillfallig").answer == "ja"
+
+
+def test_the_readme_example_of_an_own_checklist_loads(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("# data/checklists/infor-upphandling.yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "infor-upphandling.yaml").write_text(example, encoding="utf-8")
+    found, problems = load_checklists(tmp_path)
+    assert problems == [] and [i.section for i in found["infor-upphandling"].items] == ["", "Avtal"]
