@@ -160,6 +160,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_sharing_parser(commands, _Parser)
 
+    from nyttolib.checklists.cli import add_parser as add_checklist_parser
+
+    add_checklist_parser(commands, _Parser)
+
     workshop = commands.add_parser("workshop", help="mognadsanalys i workshop: skapa, lista, exportera, jämföra")
     actions = workshop.add_subparsers(dest="action", required=True, metavar="ÅTGÄRD", parser_class=_Parser)
     create = actions.add_parser("create", help="skapa en workshop och skriv ut deltagarkod och ledarkod")
@@ -296,6 +300,11 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
             open_browser=not args.no_browser,
             allowed_hosts=args.allow_host,
         )
+
+    if args.command == "checklist":
+        from nyttolib.checklists.cli import checklist_command
+
+        return checklist_command(args, out, err)
 
     if args.command == "portfolio":
         from nyttolib.portfolio.cli import portfolio_command

@@ -20,6 +20,7 @@ LAYERS = {
     "survey": 4,
     "portfolio": 4,
     "process": 1,
+    "checklists": 4,
     "app": 5,
     "serve": 6,
     "cli": 7,
