@@ -74,3 +74,15 @@ def test_soft_delete_keeps_the_revisions(tmp_path, database_url):
         assert store.load(saved.id)[0] == {"a": 1}
         store.undelete(saved.id)
         assert [d.id for d in store.list()] == [saved.id]
+
+
+def test_a_nul_character_in_a_name_is_refused_alike_on_both_databases(tmp_path, database_url):
+    from nyttolib.storage.database import StoreError
+
+    with DocumentStore("canvas", tmp_path, database_url=database_url, user=ANNA) as store:
+        for named in ({"name": "Canvas\x00"}, {"organisation": "Skola\x00"}):
+            with pytest.raises(StoreError, match="otillåtet tecken, U\\+0000"):
+                store.save({"need": "x"}, **named)
+        assert store.list() == []
+        saved = store.save({"need": "noll\x00tecken"}, name="Canvas")  # in the JSON document it is escaped
+        assert store.load(saved.id) == ({"need": "noll\x00tecken"}, 1)

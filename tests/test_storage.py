@@ -238,3 +238,18 @@ def test_save_then_load_returns_an_equal_document(store, assessment):
     assert json.loads(loaded.model_dump_json()) == json.loads(
         assessment.model_copy(update={"id": saved.id}).model_dump_json()
     )
+
+
+def test_a_nul_character_is_refused_alike_on_both_databases(store, invoice):
+    """The model refuses U+0000 in a document's texts; what the store is given besides (a note) is refused
+    by the store on both databases, since PostgreSQL cannot keep it."""
+    from nyttolib.storage.database import StoreError
+
+    store.save(invoice)
+    with pytest.raises(StoreError, match="otillåtet tecken, U\\+0000"):
+        store.save(invoice, expected_revision=1, note="Ny\x00")
+    assert store.head_revision(invoice.id) == 1
+    store.save_drafts(invoice.id, {"initiative.name": "noll\x00tecken"})  # JSON keeps it escaped
+    assert store.drafts(invoice.id) == {"initiative.name": "noll\x00tecken"}
+    with pytest.raises(StoreError):  # not found (SQLite) or not askable (PostgreSQL): a message either way
+        store.load(invoice.id + "\x00")

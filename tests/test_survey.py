@@ -491,3 +491,28 @@ def test_codes_and_tokens_are_letters_and_digits_only():
 
     codes = {random_code() for _ in range(2000)}
     assert len(codes) == 2000 and all(code.isalnum() and code.isascii() and len(code) == 25 for code in codes)
+
+
+def test_a_nul_character_is_refused_alike_on_both_databases(tmp_path, database_url):
+    """PostgreSQL cannot keep U+0000 in a text; SQLite could, so the store refuses it on both, in Swedish,
+    and keeps what was saved before."""
+    from nyttolib.storage.database import StoreError
+
+    with WorkshopStore(tmp_path, database_url=database_url) as store:
+        with pytest.raises(StoreError, match="otillåtet tecken, U\\+0000"):
+            store.create("Mognad\x00", "mognadsanalys-nyttorealisering")
+        assert store.workshops() == []
+        workshop = store.create("Mognad", "mognadsanalys-nyttorealisering")
+        for typed in ({"role": "Chef\x00"}, {"name": "Anna\x00"}, {"subject": "Procapita\x00"}):
+            with pytest.raises(StoreError, match="U\\+0000"):
+                store.join(workshop.join_code, **typed)
+        assert store.responses(workshop.facilitator_code) == []
+        token = store.join(workshop.join_code, role="Chef")
+        store.save_answers(token, {"a/b": {"now": 2}})
+        with pytest.raises(StoreError, match="U\\+0000"):
+            store.save_answers(token, {"a/b": {"now": 3}}, role="Chef\x00")
+        assert store.response(token)[1].answers == {"a/b": {"now": 2}} and store.response(token)[1].role == "Chef"
+        store.save_answers(token, {"a/b": {"now": 3, "kommentar": "noll\x00tecken"}})  # JSON keeps it escaped
+        assert store.response(token)[1].answers == {"a/b": {"now": 3, "kommentar": "noll\x00tecken"}}
+        with pytest.raises(StoreError):  # not found (SQLite) or not askable (PostgreSQL): a message either way
+            store.workshop("Mognad\x00")

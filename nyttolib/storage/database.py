@@ -133,6 +133,8 @@ def translate_server(exc: BaseException, where: str) -> StoreError:
         return StoreError(f"Databasserverns disk är full: inget sparades i {where}. Be IT om hjälp.")
     if "read-only" in text_:
         return StoreError(f"Databasen {where} tar bara emot läsningar just nu: ändringen kunde inte sparas.")
+    if "nul (0x00)" in text_:  # psycopg's own refusal of a text with U+0000 (here in a read's parameter)
+        return StoreError(NUL_MESSAGE)
     if "deadlock" in text_ or "could not serialize" in text_ or "lock timeout" in text_:
         return StoreError("Databasen är upptagen just nu. Försök igen om en stund.")
     first_line = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -210,12 +212,26 @@ class Transaction:
         self.dialect: str = connection.dialect.name
 
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        return self.connection.execute(_statement(sql), _bound(parameters))
+        bound = _bound(parameters)
+        _refuse_nul(bound)
+        return self.connection.execute(_statement(sql), bound)
 
     def executemany(self, sql: str, rows: Any) -> None:
         bound = [_bound(row) for row in rows]
+        for row in bound:
+            _refuse_nul(row)
         if bound:
             self.connection.execute(_statement(sql), bound)
+
+
+NUL_MESSAGE = "Texten innehåller ett otillåtet tecken, U+0000; ta bort det. Inget sparades."
+
+
+def _refuse_nul(bound: dict[str, Any]) -> None:
+    """PostgreSQL cannot keep U+0000 in a text, so neither database is given one: the same write is
+    refused on both (and a local database stays one that `db copy` can move to the server)."""
+    if any(isinstance(value, str) and "\x00" in value for value in bound.values()):
+        raise StoreError(NUL_MESSAGE)
 
 
 def _lock_key(name: str) -> int:
