@@ -19,6 +19,7 @@ LAYERS = {
     "exports": 3,
     "survey": 4,
     "portfolio": 4,
+    "canvas": 4,
     "app": 5,
     "serve": 6,
     "cli": 7,
