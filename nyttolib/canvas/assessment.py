@@ -103,3 +103,17 @@ def start_assessment(canvas_id: str, canvases: DocumentStore, assessments: Store
     saved = assessments.save(assessment, note="Startad från projektcanvas", completeness_percent=percent)
     canvases.set_link(canvas_id, saved.id)
     return saved.id
+
+
+def canvases_beside(assessments: Store) -> DocumentStore:
+    """The canvases in the same database as `assessments`, as the same user sees them."""
+    database = assessments._database
+    url = database.url.render_as_string(hide_password=False) if database.server else None
+    return DocumentStore("canvas", None if url else assessments.directory, database_url=url, user=assessments.user)
+
+
+def canvas_of(assessments: Store, assessment_id: str) -> str | None:
+    """The id of the canvas the assessment was started from (None if it has none the user may read)."""
+    with canvases_beside(assessments) as canvases:
+        linked = canvases.linked(assessment_id)
+    return linked[0].id if linked else None
