@@ -98,7 +98,7 @@ def test_the_need_page_and_the_canvas_by_keyboard_alone(server, tmp_path):
     need = TEXTS.need
     with browser_page() as page:
         page.goto(page_url(url, "behov.ipynb"), timeout=420_000)
-        page.get_by_label(LABELS["need"]).wait_for(timeout=120_000)
+        page.get_by_label(LABELS["need"]).wait_for(timeout=400_000)  # the first visit starts kernels
         keys = Keyboard(page)
         keys.to_field(LABELS["need"])
         page.keyboard.type("Kundinformation sparas i flera olika system")
@@ -177,7 +177,7 @@ def test_no_axe_violations_and_long_words_fit(server, tmp_path, width):
     found: dict[str, list[str]] = {}
     with browser_page(viewport=(width, 900)) as page:
         page.goto(page_url(url, "behov.ipynb"), timeout=420_000)
-        page.get_by_label(LABELS["need"]).wait_for(timeout=120_000)
+        page.get_by_label(LABELS["need"]).wait_for(timeout=400_000)  # the first visit starts kernels
         found["behovssidan, ny"] = axe_violations(page)
         page.goto(page_url(url, "behov.ipynb", f"id={canvas_id}"), timeout=420_000)
         expect(page.get_by_text(TEXTS.need.project.some_no)).to_be_visible(timeout=120_000)
