@@ -37,8 +37,9 @@ from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content, load_content
 from nyttolib.portfolio.rows import content_fingerprint, summary_row
 from nyttolib.portfolio.store import PortfolioStore
-from nyttolib.portfolio.tables import SCHEMA
+from nyttolib.portfolio.tables import METADATA
 from nyttolib.storage.assessments import now
+from nyttolib.storage.migrations import HEAD
 
 #: Raised when the generated documents change, so that a cached portfolio is built again.
 GENERATOR_VERSION = 2
@@ -109,7 +110,9 @@ class Parameters:
         """The cache folder's name: the parameters, the generator's version and the content's fingerprint
         (rows made with other content would all be recomputed on the first read) and the tables' layout."""
         long = "-long" if self.long_names else ""
-        schema = hashlib.sha256(SCHEMA.encode()).hexdigest()[:8]  # the store's tables: another layout, another cache
+        # The store's tables: another layout, another cache (the schema's version and the portfolio's columns).
+        layout = HEAD + repr([(t.name, [c.name for c in t.columns]) for t in METADATA.sorted_tables])
+        schema = hashlib.sha256(layout.encode()).hexdigest()[:8]
         fingerprint = content_fingerprint(content)
         return f"portfolio-v{GENERATOR_VERSION}-n{self.count}-s{self.seed}{long}-{fingerprint}-{schema}"
 

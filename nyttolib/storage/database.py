@@ -172,6 +172,20 @@ def _statement(sql: str) -> Any:
     return text(re.sub(r"\?", lambda _: f":p{next(counter)}", sql))
 
 
+@functools.lru_cache(maxsize=1024)
+def _compiled_for(sql: str, dialect: Any) -> Any:
+    return _statement(sql).compile(dialect=dialect)
+
+
+def _compiled(sql: str, dialect: Any, bound: dict[str, Any]) -> tuple[str, Any]:
+    """The statement in the driver's own parameter style, and its parameters in the order it wants."""
+    compiled = _compiled_for(sql, dialect)
+    values = compiled.construct_params(bound)
+    if compiled.positiontup is not None:
+        return compiled.string, tuple(values[name] for name in compiled.positiontup)
+    return compiled.string, values
+
+
 def _bound(parameters: Sequence[Any] | dict[str, Any]) -> dict[str, Any]:
     if isinstance(parameters, dict):
         return parameters
@@ -372,12 +386,24 @@ class Database:
     # -- reading and writing
 
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Fetched:
-        """A read, with the database's errors as Swedish StoreErrors."""
+        """A read, with the database's errors as Swedish StoreErrors. SQLAlchemy compiles the statement for
+        the dialect; the driver's cursor runs it and returns plain tuples (a region's portfolio reads a
+        hundred thousand rows, and SQLAlchemy's rows cost a third more)."""
         try:
             with self.engine.connect() as connection:
-                return Fetched(connection.execute(_statement(sql), _bound(parameters)).fetchall())
+                statement, bound = _compiled(sql, connection.dialect, _bound(parameters))
+                cursor = connection.connection.dbapi_connection.cursor()
+                try:
+                    cursor.execute(statement, bound)
+                    return Fetched(cursor.fetchall())
+                finally:
+                    cursor.close()
         except (SQLAlchemyError, DBAPIError, sqlite3.Error) as exc:
             raise self._failed(exc) from None
+        except Exception as exc:
+            if isinstance(exc, self.engine.dialect.loaded_dbapi.Error):  # psycopg's own errors, unwrapped
+                raise self._failed(exc) from None
+            raise
 
     def rows(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list:
         return self.execute(sql, parameters)
