@@ -360,3 +360,57 @@ def test_a_file_that_is_no_canvas_export_is_named(texts):
 
     with pytest.raises(UnreadableExport, match="ingen projektcanvas"):
         canvas_from_html("<html><body>Hej</body></html>")
+
+
+# -- edit sequences in two tabs --------------------------------------------------------------------
+
+TAB_FIELDS = ("name", "need", "target_group", "risks", "cost_kr")
+operations = st.lists(
+    st.tuples(
+        st.sampled_from([0, 1]),
+        st.sampled_from(["set", "draft", "answer", "look"]),
+        st.sampled_from(TAB_FIELDS),
+        lines,
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(operations)
+def test_edit_sequences_in_two_tabs_lose_nothing_and_every_revision_opens(tmp_path_factory, steps):
+    from nyttolib.canvas.session import split_document, stored_document
+
+    with canvas_store(tmp_path_factory.mktemp("tabs")) as store:
+        first = CanvasSession(store, scheduler=immediately, watch_scheduler=never)
+        first.set("name", "Start")
+        tabs = [first, CanvasSession(store, first.id, scheduler=immediately, watch_scheduler=never)]
+        typed: list[tuple[str, object]] = []
+        for tab, kind, name, text in steps:
+            session = tabs[tab]
+            if kind == "set":
+                value = 1000.0 + len(text) if name == "cost_kr" else text
+                session.set(name, value)
+                typed.append((name, value))
+            elif kind == "draft":
+                session.set_draft(name, f"ogiltigt {text}")
+                typed.append((f"draft:{name}", f"ogiltigt {text}"))
+            elif kind == "answer":
+                session.answer("project_criteria", "avgransat", "ja" if len(text) % 2 else "nej")
+            else:
+                session.check_for_updates()
+            if session.status == "conflict":
+                assert session.keep_mine()  # the user keeps theirs; the other version stays in the history
+            if session.status == "saved" and kind != "look":
+                assert store.load(first.id)[0] == stored_document(session.canvas, session.drafts)
+        history = [store.load(first.id, r.revision)[0] for r in store.history(first.id)]
+        for document in history:
+            split_document(document)  # every revision opens
+        for name, value in typed:
+            if name.startswith("draft:"):
+                assert any(d["drafts"].get(name[6:]) == value for d in history), (name, value)
+            else:
+                assert any(d[name] == value for d in history), (name, value)
