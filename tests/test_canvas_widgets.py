@@ -186,3 +186,16 @@ def test_a_second_tab_shows_the_choice_and_nothing_is_lost(canvases, texts):
     assert canvases.load(first.session.id)[0]["risks"] == "Ettans risk"
     assert second.session.check_for_updates()
     assert second.fields["risks"].control.value == "Ettans risk"
+
+
+def test_the_need_page_shows_what_another_tab_saved(canvases, texts):
+    page = NeedPage(CanvasSession(canvases, scheduler=immediately), texts)
+    page.fields["need"].control.value = "Första fliken"
+    other = CanvasSession(canvases, page.session.id, scheduler=immediately)
+    other.set("target_group", "Handläggare")
+    other.answer("project_criteria", "avgransat", "nej")
+    revisions = len(canvases.history(page.session.id))
+    assert page.session.check_for_updates()
+    assert page.fields["target_group"].control.value == "Handläggare"
+    assert page.criteria_answers[1].control.value == "nej" and texts.need.project.some_no in page.verdict.value
+    assert len(canvases.history(page.session.id)) == revisions  # showing them saved nothing new

@@ -124,7 +124,20 @@ class NeedPage(widgets.VBox):
             html(f"<p class='nyttolib-source'>{escape(need.source)}</p>") if need.source else html(""),
         ]
         session.on_change(guarded(self.refresh))
-        session.on_status(guarded(self.refresh))
+        session.on_status(guarded(self._on_status))
+        self.refresh()
+
+    def _on_status(self) -> None:
+        """After changes from another tab were taken in, the inputs show them (an input with an error keeps
+        the user's text)."""
+        from nyttolib.app.form import _show_value
+
+        if self.session.status == "saved" and self.session.news:
+            for field in self.fields.values():
+                _show_value(field)  # type: ignore[arg-type]
+            for answer in [*self.risk_answers, *self.criteria_answers]:
+                answer.control.value = getattr(self.session.canvas, answer.group).get(answer.question.id)
+                answer.show_follows()
         self.refresh()
 
     def refresh(self) -> None:

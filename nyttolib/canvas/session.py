@@ -126,6 +126,10 @@ class CanvasSession(StatusListeners):
         """Set one field; FieldError (Swedish) if the canvas does not accept the value."""
         if name not in Canvas.model_fields:
             raise FieldError("fältet finns inte")
+        if getattr(self.canvas, name) == value and type(getattr(self.canvas, name)) is type(value):
+            if self.drafts.pop(name, None) is not None:
+                self.changed()
+            return  # nothing new (a view echoing a value it was given): no revision
         try:
             setattr(self.canvas, name, value)
         except ValidationError as exc:
