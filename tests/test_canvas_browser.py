@@ -202,3 +202,22 @@ def overflow(page, name: str, tmp_path: Path) -> None:
     shutil.copy(path, SHOTS / path.name)
     wide = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert wide <= 0, f"{name}: {wide} px wider than the window"
+
+
+def test_the_canvas_html_export_has_no_axe_violations(tmp_path):
+    """The exported document, with every field, the two self-checks and a draft, at 1280 and 320 px."""
+    require_chromium()
+    from test_canvas import FULL
+
+    from nyttolib.canvas.export import render_canvas_html
+
+    canvas = FULL.model_copy(update={"name": f"{LONG} och {LONG}sarbete", "need": f"{LONG} " * 5})
+    path = tmp_path / "canvas.html"
+    path.write_text(render_canvas_html(canvas, TEXTS, drafts={"cost_kr": "tolv"}), encoding="utf-8")
+    found = {}
+    for width in (1280, 320):
+        with browser_page(viewport=(width, 900)) as page:
+            page.goto(path.as_uri())
+            found[f"HTML-exporten, {width} px"] = axe_violations(page)
+            overflow(page, f"export-{width}", tmp_path)
+    assert_no_axe_violations(found)
