@@ -18,6 +18,7 @@ from nyttolib.app.canvas_page import (
     FieldAccess,
     SaveStatus,
     address_marker,
+    ahead_of_the_request,
     canvas_field,
     canvas_list,
     missing_page,
@@ -153,9 +154,11 @@ class NeedPage(widgets.VBox):
         self.notice.value = f"<div role='alert' class='nyttolib-error'>{escape(message)}</div>"
 
 
-def need_page(canvas_id: str | None = None, *, store: DocumentStore | None = None) -> widgets.Widget:
+def need_page(
+    canvas_id: str | None = None, *, store: DocumentStore | None = None, content: CanvasContent | None = None
+) -> widgets.Widget:
     try:
-        content = load_canvas_content()
+        content = content or load_canvas_content()
     except ContentError as exc:
         return content_error_page(exc)
     store = store or canvas_store()
@@ -170,7 +173,10 @@ def need_page(canvas_id: str | None = None, *, store: DocumentStore | None = Non
 
 def need_for_request() -> widgets.Widget:
     try:
-        return need_page(query_parameter("id"))
+        content, store = ahead_of_the_request()
+        return need_page(query_parameter("id"), store=store, content=content)
+    except ContentError as exc:
+        return content_error_page(exc)
     except Exception:
         log.exception("Could not show the need page")
         return error_page("Något gick fel när sidan skulle öppnas. Det som är sparat finns kvar.")
