@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8866
 
-.PHONY: app test bench bench-form bench-export bench-xlsx bench-workshop bench-portfolio-page clean
+.PHONY: app test bench bench-form bench-export bench-xlsx bench-workshop bench-portfolio-page bench-writers clean
 
 # Reinstall when the Voilà templates change too: the install copies them to share/jupyter/voila/templates.
 $(STAMP): pyproject.toml $(wildcard templates/voila/templates/*/* templates/voila/templates/*/static/*)
@@ -40,6 +40,9 @@ bench-workshop: $(STAMP)
 
 bench-portfolio-page: $(STAMP)
 	$(BIN)/python bench/bench_portfolio_page.py
+
+bench-writers: $(STAMP)
+	$(BIN)/python bench/bench_writers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

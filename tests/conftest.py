@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from nyttolib.assessment.documents import read_assessment_file
 from nyttolib.assessment.model import Assessment
 from nyttolib.content import Content, load_content
+from nyttolib.paths import DATABASE_FILENAME
 from nyttolib.storage.assessments import Store
+
+from postgres import PostgresUnavailable, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"
@@ -53,3 +60,50 @@ def examples(content: Content) -> list[Assessment]:
 def store(tmp_path: Path):
     with Store(tmp_path / "data") as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One PostgreSQL server for the whole run, started only if a test asks for it.
+
+    Without Debian's postgresql package the PostgreSQL tests are skipped locally and fail in CI,
+    where .ci/run installs it."""
+    try:
+        with postgres_server() as server:
+            yield server
+    except PostgresUnavailable as missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL saknas: {missing} (.ci/run ska installera Debian-paketet postgresql)")
+        pytest.skip(str(missing))
+
+
+@pytest.fixture
+def postgres_url(postgres):
+    """The URL of a new, empty database of its own for this test, dropped afterwards."""
+    with postgres.database() as url:
+        yield url
+
+
+BOTH_DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+def url_for(request, database: str) -> str | None:
+    """The database_url a store takes for "sqlite" (None: the default file in its data folder) or "postgresql"."""
+    return None if database == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(params=BOTH_DATABASES)
+def database_url(request) -> str | None:
+    """Each test that takes this runs on both databases."""
+    return url_for(request, request.param)
+
+
+@contextmanager
+def raw_database(directory: Path, database_url: str | None) -> Iterator[sa.Connection]:
+    """One transaction on a store's database past the store (to count rows, or to damage them on purpose)."""
+    engine = sa.create_engine(database_url or f"sqlite:///{Path(directory) / DATABASE_FILENAME}")
+    try:
+        with engine.begin() as db:
+            yield db
+    finally:
+        engine.dispose()

@@ -15,6 +15,7 @@ from nyttolib.identity import User
 from nyttolib.storage import migrations
 from nyttolib.storage.assessments import AccessError, Store
 from nyttolib.storage.database import StoreError, normalise_url
+from nyttolib.storage.documents import DocumentStore
 from nyttolib.survey.store import WorkshopStore
 
 BEFORE_ALEMBIC = Path(__file__).parent / "data" / "schema-before-alembic.sql"
@@ -172,3 +173,63 @@ def test_copy_refuses_to_copy_a_database_onto_itself(tmp_path):
     assert code == 1 and "samma databas" in err
     with Store(source) as store:
         assert len(store.list()) == 1
+
+
+def _fill_for_a_server(folder: Path) -> None:
+    """A local database as a municipality moves it: today's file from before the schema's versions, with
+    texts whose order differs by bytes and in Swedish (shares to users 'bo' and 'Zeta', keys with - and _),
+    a workshop, and a document."""
+    _database_before_alembic(folder)
+    with Store(folder, user=User("Örjan", hub=True)) as store:
+        saved = store.save(Assessment(), completeness_percent=100 / 3)
+        for user in ("bo", "Zeta", "ärla", "Anna"):
+            store.share(saved.id, user, "read")
+        store.save_drafts(saved.id, {"a_b": "1,2,3", "a-b": "x"})
+    with WorkshopStore(folder) as workshops:
+        created = workshops.create("Workshop åäö", "sjalvgranskning-digitalisering")
+        for name in ("Zeta", "bo"):
+            workshops.save_answers(workshops.join(created.join_code, name=name), {"q": 3})
+    with DocumentStore("canvas", folder, user=User("Örjan", hub=True)) as documents:
+        documents.save({"behov": "Ett behov"}, name="Canvas", organisation="Skola")
+
+
+def test_db_copy_moves_a_local_database_into_postgresql_and_verifies_it(tmp_path, postgres_url):
+    source = tmp_path / "lokal"
+    _fill_for_a_server(source)
+    code, out, err = cli("--data-dir", str(source), "db", "copy", "--to", postgres_url)
+    assert code == 0, err
+    assert "- assessment_shares: 4 rader" in out and "- workshop_responses: 4 rader" in out and "stämmer" in out
+    with Store(source) as local, Store(tmp_path, database_url=postgres_url) as copied:
+        assert [(i.id, i.revision, i.owner) for i in copied.list()] == [
+            (i.id, i.revision, i.owner) for i in local.list()
+        ]
+        for item in local.list():
+            assert copied.history(item.id) == local.history(item.id)  # the third's completeness to the last bit
+            assert copied.load(item.id) == local.load(item.id)
+            # the same shares; listed by user name, which the server sorts in Swedish and SQLite by bytes
+            assert set(copied.shares(item.id)) == set(local.shares(item.id))
+            assert copied.drafts(item.id) == local.drafts(item.id)
+    with Store(tmp_path, database_url=postgres_url, user=User("Zeta", hub=True)) as zeta:
+        assert [item.access for item in zeta.list()] == ["read"]
+    with WorkshopStore(source) as local, WorkshopStore(tmp_path, database_url=postgres_url) as copied:
+        assert copied.workshops() == local.workshops()
+        for workshop in local.workshops():
+            assert copied.responses_of(workshop.id) == local.responses_of(workshop.id)  # in the order they came
+            assert copied.facilitation_records(workshop.id) == local.facilitation_records(workshop.id)
+    with DocumentStore("canvas", tmp_path, database_url=postgres_url, user=User("Örjan", hub=True)) as copied:
+        (listing,) = copied.list()
+        assert copied.load(listing.id) == ({"behov": "Ett behov"}, 1)
+
+
+def test_the_command_line_acts_with_every_right_under_its_own_name(tmp_path, monkeypatch):
+    """Only staff run it (ordinary users get Voilà only): in a staff member's hub terminal it lists
+    everyone's assessments, and what it saves is recorded under the staff member's name."""
+    with Store(tmp_path, user=User("anna", hub=True)) as store:
+        saved = store.save(Assessment())
+    monkeypatch.setenv("JUPYTERHUB_USER", "it-staff")
+    code, out, err = cli("--data-dir", str(tmp_path), "list")
+    assert code == 0 and saved.id[:12] in out, err
+    code, out, err = cli("--data-dir", str(tmp_path), "restore", saved.id, "1")
+    assert code == 0, err
+    with Store(tmp_path, user=User("lokal")) as store:
+        assert store.history(saved.id)[-1].saved_by == "it-staff"

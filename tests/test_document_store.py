@@ -1,4 +1,5 @@
-"""Documents of other kinds (canvas, checklist answers): revisions, conflicts, owners, links, soft delete."""
+"""Documents of other kinds (canvas, checklist answers): revisions, conflicts, owners, links, soft delete;
+on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ BO = User("bo", hub=True)
 OFFICE = User("eva", frozenset({"portfoljkontoret"}), hub=True)
 
 
-def test_every_save_is_a_revision_and_a_stale_one_is_refused(tmp_path):
-    with DocumentStore("canvas", tmp_path, user=ANNA) as store:
+def test_every_save_is_a_revision_and_a_stale_one_is_refused(tmp_path, database_url):
+    with DocumentStore("canvas", tmp_path, database_url=database_url, user=ANNA) as store:
         first = store.save({"need": "Ett behov"}, name="Canvas åäö", organisation="Skola", on_date="2026-12-01")
         second = store.save({"need": "Ett bättre behov"}, id=first.id, expected_revision=1, name="Canvas åäö")
         assert second.revision == 2
@@ -30,10 +31,11 @@ def test_every_save_is_a_revision_and_a_stale_one_is_refused(tmp_path):
         )  # fmt: skip
 
 
-def test_kinds_are_apart_and_links_are_found(tmp_path):
-    with DocumentStore("canvas", tmp_path, user=ANNA) as canvases, DocumentStore(
-        "checklist", tmp_path, user=ANNA
-    ) as checklists:
+def test_kinds_are_apart_and_links_are_found(tmp_path, database_url):
+    with (
+        DocumentStore("canvas", tmp_path, database_url=database_url, user=ANNA) as canvases,
+        DocumentStore("checklist", tmp_path, database_url=database_url, user=ANNA) as checklists,
+    ):
         canvas = canvases.save({}, name="C")
         checklists.save({}, name="L")
         assert [d.name for d in canvases.list()] == ["C"] and [d.name for d in checklists.list()] == ["L"]
@@ -43,10 +45,10 @@ def test_kinds_are_apart_and_links_are_found(tmp_path):
         assert [d.id for d in canvases.linked("bedomning-1")] == [canvas.id]
 
 
-def test_only_the_owner_changes_the_office_reads_others_see_nothing(tmp_path):
-    with DocumentStore("canvas", tmp_path, user=ANNA) as store:
+def test_only_the_owner_changes_the_office_reads_others_see_nothing(tmp_path, database_url):
+    with DocumentStore("canvas", tmp_path, database_url=database_url, user=ANNA) as store:
         saved = store.save({"need": "x"}, name="Annas")
-    with DocumentStore("canvas", tmp_path, user=BO) as store:
+    with DocumentStore("canvas", tmp_path, database_url=database_url, user=BO) as store:
         assert store.list() == []
         with pytest.raises(AccessError):
             store.load(saved.id)
@@ -54,17 +56,18 @@ def test_only_the_owner_changes_the_office_reads_others_see_nothing(tmp_path):
             store.save({"need": "kapat"}, id=saved.id)
         with pytest.raises(AccessError):
             store.delete(saved.id)
-    with DocumentStore("canvas", tmp_path, user=OFFICE) as store:
+    with DocumentStore("canvas", tmp_path, database_url=database_url, user=OFFICE) as store:
         assert [d.name for d in store.list()] == ["Annas"]
         assert store.load(saved.id)[0] == {"need": "x"}
         with pytest.raises(AccessError):
             store.save({"need": "ändrat"}, id=saved.id)
-    with DocumentStore("canvas", tmp_path) as local:  # make app: the one local user may everything
+    # make app: the one local user may everything
+    with DocumentStore("canvas", tmp_path, database_url=database_url) as local:
         assert local.load(saved.id)[1] == 1
 
 
-def test_soft_delete_keeps_the_revisions(tmp_path):
-    with DocumentStore("checklist", tmp_path, user=ANNA) as store:
+def test_soft_delete_keeps_the_revisions(tmp_path, database_url):
+    with DocumentStore("checklist", tmp_path, database_url=database_url, user=ANNA) as store:
         saved = store.save({"a": 1}, name="Lista")
         store.delete(saved.id)
         assert store.list() == [] and [d.id for d in store.list(include_deleted=True)] == [saved.id]

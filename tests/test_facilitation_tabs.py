@@ -1,6 +1,7 @@
 """Two facilitator tabs (a laptop and the projector) on one workshop: notes and actions are records of their
 own, so changes to different ones both survive; one changed in both tabs is merged field by field, and a
-field both changed is shown with "Behåll min" / "Ta deras" instead of being overwritten."""
+field both changed is shown with "Behåll min" / "Ta deras" instead of being overwritten. On SQLite and on
+PostgreSQL: the store finds the conflicts."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ def at_once(_delay, callback):
 
 
 @pytest.fixture
-def store(tmp_path):
-    with WorkshopStore(tmp_path) as workshop_store:
+def store(tmp_path, database_url):
+    with WorkshopStore(tmp_path, database_url=database_url) as workshop_store:
         yield workshop_store
 
 

@@ -20,6 +20,7 @@ LAYERS = {
     "survey": 4,
     "portfolio": 4,
     "canvas": 4,
+    "process": 1,
     "app": 5,
     "serve": 6,
     "cli": 7,

@@ -1,6 +1,6 @@
 """The portfolio's summary rows: what the store keeps equals what the document gives, for generated
 assessments; the row is saved with its revision or not at all; rows missing, stale or unreadable are
-found and brought up to date."""
+found and brought up to date; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 
 from nyttolib.assessment.calculations import calculate
@@ -18,7 +19,7 @@ from nyttolib.portfolio.rows import calendar_start, summary_row
 from nyttolib.portfolio.store import PortfolioStore
 from nyttolib.storage.assessments import NotFoundError, Store
 
-from conftest import ROOT
+from conftest import ROOT, raw_database
 from strategies import assessments
 
 STORE_KEYS = ("revision", "saved_at", "deleted")
@@ -28,9 +29,9 @@ def _stored(row: dict) -> dict:
     return {key: value for key, value in row.items() if key not in STORE_KEYS}
 
 
-def _count(directory, table: str) -> int:
-    with sqlite3.connect(directory / DATABASE_FILENAME) as db:
-        return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+def _count(directory, table: str, url: str | None) -> int:
+    with raw_database(directory, url) as db:
+        return db.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -64,35 +65,35 @@ class FailingAfterTheRow(PortfolioStore):
         raise RuntimeError("disk gone")
 
 
-def test_the_row_is_written_in_the_revisions_transaction(tmp_path, content, invoice):
+def test_the_row_is_written_in_the_revisions_transaction(tmp_path, database_url, content, invoice):
     directory = tmp_path / "data"
-    with FailingAfterTheRow(directory, content) as failing, pytest.raises(RuntimeError):
+    with FailingAfterTheRow(directory, content, database_url=database_url) as failing, pytest.raises(RuntimeError):
         failing.save(invoice)
-    with PortfolioStore(directory, content) as store:
+    with PortfolioStore(directory, content, database_url=database_url) as store:
         with pytest.raises(NotFoundError):
             store.load(invoice.id)
-        assert _count(directory, "portfolio_rows") == 0
-        assert _count(directory, "revisions") == 0
+        assert _count(directory, "portfolio_rows", database_url) == 0
+        assert _count(directory, "revisions", database_url) == 0
         store.save(invoice)
     changed = invoice.model_copy(deep=True)
     changed.initiative.name = "Nytt namn"
-    with FailingAfterTheRow(directory, content) as failing, pytest.raises(RuntimeError):
+    with FailingAfterTheRow(directory, content, database_url=database_url) as failing, pytest.raises(RuntimeError):
         failing.save(changed, expected_revision=1)
-    with PortfolioStore(directory, content) as store:
+    with PortfolioStore(directory, content, database_url=database_url) as store:
         (row,) = store.portfolio_rows()
         assert (row["revision"], row["name"]) == (1, invoice.initiative.name)
         assert store.head_revision(invoice.id) == 1
 
 
-def test_a_database_without_rows_gets_them_on_first_read(tmp_path, content, examples):
+def test_a_database_without_rows_gets_them_on_first_read(tmp_path, database_url, content, examples):
     directory = tmp_path / "data"
-    with Store(directory) as plain:  # nyttolib before the portfolio: revisions only
+    with Store(directory, database_url=database_url) as plain:  # nyttolib before the portfolio: revisions only
         for example in examples:
             plain.save(example)
-    with PortfolioStore(directory, content) as store:
-        assert _count(directory, "portfolio_rows") == 0
+    with PortfolioStore(directory, content, database_url=database_url) as store:
+        assert _count(directory, "portfolio_rows", database_url) == 0
         rows = store.portfolio_rows()
-        assert _count(directory, "portfolio_rows") == len(examples)
+        assert _count(directory, "portfolio_rows", database_url) == len(examples)
     assert sorted(row["id"] for row in rows) == sorted(e.id for e in examples)
     by_id = {row["id"]: row for row in rows}
     for example in examples:
@@ -101,25 +102,25 @@ def test_a_database_without_rows_gets_them_on_first_read(tmp_path, content, exam
         assert _stored(by_id[example.id]) == expected
 
 
-def test_a_save_by_a_plain_store_makes_the_row_stale(tmp_path, content, invoice):
+def test_a_save_by_a_plain_store_makes_the_row_stale(tmp_path, database_url, content, invoice):
     directory = tmp_path / "data"
-    with PortfolioStore(directory, content) as store:
+    with PortfolioStore(directory, content, database_url=database_url) as store:
         store.save(invoice)
     changed = invoice.model_copy(deep=True)
     changed.initiative.name = "Sparad av en äldre nyttolib"
-    with Store(directory) as plain:
+    with Store(directory, database_url=database_url) as plain:
         plain.save(changed)
-    with PortfolioStore(directory, content) as store:
+    with PortfolioStore(directory, content, database_url=database_url) as store:
         (row,) = store.portfolio_rows()
     assert (row["revision"], row["name"]) == (2, "Sparad av en äldre nyttolib")
 
 
-def test_a_changed_content_folder_makes_the_rows_stale(tmp_path, content):
+def test_a_changed_content_folder_makes_the_rows_stale(tmp_path, database_url, content):
     directory = tmp_path / "data"
     # 1 000 cases of 60 minutes a year at the content's internal rate (the document sets no rate of its own).
     freed = FreedTimeLine(volume_per_year=1000, minutes_per_case=60, realisable=True, ramp_percent=[100, 100, 100])
     assessment = Assessment(calculation=Calculation(years=3, freed_time_lines=[freed]))
-    with PortfolioStore(directory, content) as store:
+    with PortfolioStore(directory, content, database_url=database_url) as store:
         assessment = assessment.model_copy(update={"id": store.save(assessment).id})
         (before,) = store.portfolio_rows()
     folder = tmp_path / "content"  # the municipality changes its internal hourly rate
@@ -129,27 +130,28 @@ def test_a_changed_content_folder_makes_the_rows_stale(tmp_path, content):
     assert "kr_per_hour: 450" in text
     settings_file.write_text(text.replace("kr_per_hour: 450", "kr_per_hour: 900"), encoding="utf-8")
     changed = load_content(folder)
-    with PortfolioStore(directory, changed) as store:
+    with PortfolioStore(directory, changed, database_url=database_url) as store:
         (after,) = store.portfolio_rows()
         fingerprint = store.fingerprint
-    assert fingerprint != PortfolioStore(directory, content).fingerprint
+    with PortfolioStore(directory, content, database_url=database_url) as unchanged:
+        assert fingerprint != unchanged.fingerprint
     expected = summary_row(assessment, changed)
     expected.pop("plans")
     assert _stored(after) == expected
     assert before["realisable_benefit_per_year"]["År 1"] == 1000 * 450
     assert after["realisable_benefit_per_year"]["År 1"] == 1000 * 900
-    with sqlite3.connect(directory / DATABASE_FILENAME) as db:
-        assert db.execute("SELECT fingerprint FROM portfolio_rows").fetchone() == (fingerprint,)
+    with raw_database(directory, database_url) as db:
+        assert db.execute(sa.text("SELECT fingerprint FROM portfolio_rows")).all() == [(fingerprint,)]
 
 
-def test_rebuild_recomputes_every_row(tmp_path, content, examples):
+def test_rebuild_recomputes_every_row(tmp_path, database_url, content, examples):
     directory = tmp_path / "data"
-    with PortfolioStore(directory, content) as store:
+    with PortfolioStore(directory, content, database_url=database_url) as store:
         for example in examples:
             store.save(example)
-        with sqlite3.connect(directory / DATABASE_FILENAME) as db:
-            db.execute("UPDATE portfolio_rows SET name = 'fel', net_kr = 1")
-            db.execute("DELETE FROM portfolio_years")
+        with raw_database(directory, database_url) as db:
+            db.execute(sa.text("UPDATE portfolio_rows SET name = 'fel', net_kr = 1"))
+            db.execute(sa.text("DELETE FROM portfolio_years"))
         rebuilt = store.rebuild()
         rows = {row["id"]: row for row in store.portfolio_rows()}
     assert (rebuilt.rows, rebuilt.unreadable) == (len(examples), [])
@@ -160,8 +162,8 @@ def test_rebuild_recomputes_every_row(tmp_path, content, examples):
         assert _stored(rows[example.id]) == expected
 
 
-def test_soft_deleted_assessments_are_left_out(tmp_path, content, invoice, study):
-    with PortfolioStore(tmp_path / "data", content) as store:
+def test_soft_deleted_assessments_are_left_out(tmp_path, database_url, content, invoice, study):
+    with PortfolioStore(tmp_path / "data", content, database_url=database_url) as store:
         store.save(invoice)
         store.save(study)
         store.delete(study.id)
@@ -172,16 +174,17 @@ def test_soft_deleted_assessments_are_left_out(tmp_path, content, invoice, study
         assert len(store.portfolio_rows()) == 2
 
 
-def test_an_unreadable_head_revision_gives_a_row_with_the_reason(tmp_path, content, invoice):
+def test_an_unreadable_head_revision_gives_a_row_with_the_reason(tmp_path, database_url, content, invoice):
     directory = tmp_path / "data"
-    with Store(directory) as plain:
+    with Store(directory, database_url=database_url) as plain:
         plain.save(Assessment(id="trasig", initiative=Initiative(name="Trasig")))
         plain.save(invoice)
-    with sqlite3.connect(directory / DATABASE_FILENAME) as db:
+    with raw_database(directory, database_url) as db:
         db.execute(
-            "UPDATE revisions SET document = '{\"schema_version\": 3, \"plan\": 5}' WHERE assessment_id = 'trasig'"
+            sa.text("UPDATE revisions SET document = :document WHERE assessment_id = 'trasig'"),
+            {"document": '{"schema_version": 3, "plan": 5}'},
         )
-    with PortfolioStore(directory, content) as store:
+    with PortfolioStore(directory, content, database_url=database_url) as store:
         rows = {row["id"]: row for row in store.portfolio_rows(plans=True)}
         rebuilt = store.rebuild()
     broken = rows["trasig"]

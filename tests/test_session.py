@@ -1,4 +1,5 @@
-"""The form's session: debounced autosave, drafts of invalid input, conflicts between tabs, failed saves."""
+"""The form's session: debounced autosave, drafts of invalid input, conflicts between tabs, failed saves;
+on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ class Timer:
 
     def cancel(self):
         self.cancelled = True
+
+
+@pytest.fixture
+def store(tmp_path, database_url):
+    with Store(tmp_path / "data", database_url=database_url) as opened:
+        yield opened
 
 
 @pytest.fixture

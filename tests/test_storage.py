@@ -1,4 +1,5 @@
-"""The store keeps every revision, refuses silent overwrites, and survives parallel writers and crashes."""
+"""The store keeps every revision, refuses silent overwrites, and survives parallel writers and crashes,
+on SQLite and on PostgreSQL (each test that takes `store` or `database_url` runs on both)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ from nyttolib.storage.assessments import ConflictError, NotFoundError, Store
 from strategies import assessments
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def store(tmp_path: Path, database_url):
+    with Store(tmp_path / "data", database_url=database_url) as opened:
+        yield opened
 
 
 def test_every_save_is_a_new_revision(store, invoice):
@@ -83,6 +90,42 @@ def test_soft_delete_keeps_the_revisions(store, invoice, study):
     assert len(store.list()) == 2
 
 
+def test_a_second_store_on_the_database_sees_every_save_and_its_stale_save_is_refused(store, database_url, invoice):
+    """Two kernels (users, tabs) have a store each, with a connection each, on one database."""
+    with Store(store.directory, database_url=database_url) as other:
+        store.save(invoice)
+        theirs, revision = other.load(invoice.id)
+        assert (theirs, revision) == (invoice, 1)
+        theirs.initiative.need = "Den andra kärnans ändring"
+        assert other.save(theirs, expected_revision=1).revision == 2
+        mine = invoice.model_copy(deep=True)
+        mine.initiative.need = "Min ändring"
+        with pytest.raises(ConflictError) as caught:
+            store.save(mine, expected_revision=1)
+        assert (caught.value.expected, caught.value.actual) == (1, 2)
+        other.delete(invoice.id)
+        assert store.list() == []
+        assert store.load(invoice.id) == (theirs, 2)
+        assert [h.need for h in (store.load(invoice.id, r)[0].initiative for r in (1, 2))] == [
+            invoice.initiative.need,
+            "Den andra kärnans ändring",
+        ]
+
+
+def test_drafts_are_kept_per_assessment_replaced_and_cleared_without_a_revision(store, invoice):
+    store.save(invoice)
+    assert store.drafts(invoice.id) == {}
+    store.save_drafts(invoice.id, {"calculation.years": "3,5", "initiative.name": "Ålö ✓ 💶 \"citat\""})
+    store.save_drafts("exempel-annan", {"calculation.years": "x"})
+    assert store.drafts(invoice.id) == {"calculation.years": "3,5", "initiative.name": "Ålö ✓ 💶 \"citat\""}
+    store.save_drafts(invoice.id, {"calculation.years": "4,"})
+    assert store.drafts(invoice.id) == {"calculation.years": "4,"}
+    assert store.head_revision(invoice.id) == 1
+    store.save_drafts(invoice.id, {})
+    assert store.drafts(invoice.id) == {}
+    assert store.drafts("exempel-annan") == {"calculation.years": "x"}
+
+
 def test_listing_shows_name_stage_time_and_completeness(store, invoice, study):
     store.save(study, completeness_percent=100)
     time.sleep(0.01)
@@ -119,8 +162,8 @@ WRITER = textwrap.dedent(
     import sys
     from nyttolib.assessment.model import Assessment, Initiative
     from nyttolib.storage.assessments import Store
-    directory, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    with Store(directory) as store:
+    directory, worker, count, url = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] or None
+    with Store(directory, database_url=url) as store:
         for n in range(count):
             shared = Assessment(id="delad", initiative=Initiative(name=f"w{worker}-{n}"))
             store.save(shared, note=f"w{worker}-{n}")
@@ -131,14 +174,14 @@ WRITER = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_parallel_processes_never_lose_or_mix_a_save(tmp_path):
-    workers, count = 6, 40
+def test_parallel_processes_never_lose_or_mix_a_save(tmp_path, database_url):
+    workers, count, url = 6, 40, database_url or ""
     processes = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(w), str(count)], cwd=ROOT)
+        subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(w), str(count), url], cwd=ROOT)
         for w in range(workers)
     ]
     assert [p.wait(timeout=120) for p in processes] == [0] * workers
-    with Store(tmp_path) as store:
+    with Store(tmp_path, database_url=database_url) as store:
         history = store.history("delad")
         assert [h.revision for h in history] == list(range(1, workers * count + 1))
         assert sorted(h.note for h in history) == sorted(f"w{w}-{n}" for w in range(workers) for n in range(count))
@@ -154,7 +197,7 @@ CRASHER = textwrap.dedent(
     import sys
     from nyttolib.assessment.model import Assessment, Initiative
     from nyttolib.storage.assessments import Store
-    with Store(sys.argv[1]) as store:
+    with Store(sys.argv[1], database_url=sys.argv[2] or None) as store:
         n = 0
         while True:
             n += 1
@@ -165,19 +208,19 @@ CRASHER = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_a_writer_killed_mid_save_leaves_a_consistent_store(tmp_path):
+def test_a_writer_killed_mid_save_leaves_a_consistent_store(tmp_path, database_url):
     process = subprocess.Popen(
-        [sys.executable, "-c", CRASHER, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", CRASHER, str(tmp_path), database_url or ""], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     saved = 0
     while saved < 200:
         saved = int(process.stdout.readline())
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    database = tmp_path / "nyttolib.sqlite3"
-    with sqlite3.connect(database) as raw:
-        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    with Store(tmp_path) as store:
+    if database_url is None:
+        with sqlite3.connect(tmp_path / "nyttolib.sqlite3") as raw:
+            assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with Store(tmp_path, database_url=database_url) as store:
         head = store.head_revision("krasch")
         assert head >= saved
         assert [h.revision for h in store.history("krasch")] == list(range(1, head + 1))

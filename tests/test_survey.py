@@ -1,5 +1,6 @@
 """The workshop core: questionnaires as data, statistics against hand-computed cases, the store's
-access rules, and 30 participants answering at the same time from parallel processes."""
+access rules, and 30 participants answering at the same time from parallel processes; the store's tests
+on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +20,8 @@ from nyttolib.storage.assessments import NotFoundError
 from nyttolib.survey.questionnaire import load_questionnaire, load_questionnaires, questionnaire_dir
 from nyttolib.survey.statistics import DONT_KNOW, compile_answers, statement_key, summarise
 from nyttolib.survey.store import ClosedError, WorkshopStore, secret_digest
+
+from conftest import raw_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -155,8 +159,8 @@ def test_flags_mark_what_stands_out_and_tell_nulage_from_borlage():
     assert [by_key[k].large_gap for k in (a, b, c, d)] == [False, True, False, False]
 
 
-def test_participants_see_only_their_own_answers_and_closing_stops_changes(tmp_path):
-    with WorkshopStore(tmp_path) as store:
+def test_participants_see_only_their_own_answers_and_closing_stops_changes(tmp_path, database_url):
+    with WorkshopStore(tmp_path, database_url=database_url) as store:
         workshop = store.create("Mognadsanalys 2026", "mognadsanalys-nyttorealisering", "2026-02-26")
         assert len(workshop.join_code) == 6 and workshop.facilitator_code != workshop.join_code
         anna = store.join(workshop.join_code.lower(), role="Chef")  # codes are forgiving about case
@@ -186,9 +190,9 @@ PARTICIPANT = textwrap.dedent(
     from nyttolib.survey.questionnaire import load_questionnaires
     from nyttolib.survey.statistics import statement_key
     from nyttolib.survey.store import WorkshopStore
-    directory, code, number = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    directory, code, number, url = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] or None
     questionnaire = load_questionnaires()[0]["mognadsanalys-nyttorealisering"]
-    with WorkshopStore(directory) as store:
+    with WorkshopStore(directory, database_url=url) as store:
         token = store.join(code, role=f"roll-{number % 3}")
         answers = {}
         for index, (dimension, statement) in enumerate(questionnaire.statements()):
@@ -202,13 +206,13 @@ PARTICIPANT = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_thirty_participants_answering_at_once(tmp_path):
+def test_thirty_participants_answering_at_once(tmp_path, database_url):
     questionnaire = load_questionnaires()[0]["mognadsanalys-nyttorealisering"]
-    with WorkshopStore(tmp_path) as store:
+    with WorkshopStore(tmp_path, database_url=database_url) as store:
         workshop = store.create("Samtidigt", questionnaire.id)
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", PARTICIPANT, str(tmp_path), workshop.join_code, str(n)],
+            [sys.executable, "-c", PARTICIPANT, str(tmp_path), workshop.join_code, str(n), database_url or ""],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             text=True,
@@ -220,7 +224,7 @@ def test_thirty_participants_answering_at_once(tmp_path):
         out, _ = process.communicate(timeout=180)
         assert process.returncode == 0
         tokens[out.strip()] = number
-    with WorkshopStore(tmp_path) as store:
+    with WorkshopStore(tmp_path, database_url=database_url) as store:
         responses = store.responses(workshop.facilitator_code)
     tokens = {secret_digest(token): number for token, number in tokens.items()}
     assert len(responses) == 30 and set(tokens) == {r.id for r in responses}
@@ -239,26 +243,22 @@ def test_thirty_participants_answering_at_once(tmp_path):
 # -- codes: hashed, constant-time, out of participants' objects; one workshop per server ---------------------
 
 
-def _stored_values(path: Path) -> str:
+def _stored_values(directory: Path, database_url: str | None = None) -> str:
     """Every value in every table of the database, as one text (to look for codes stored as they are)."""
-    import sqlite3
-
-    connection = sqlite3.connect(path)
-    try:
-        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    with raw_database(directory, database_url) as db:
+        tables = sa.inspect(db).get_table_names()
+        assert "workshops" in tables and "workshop_responses" in tables
         return " ".join(
-            str(value) for table in tables for row in connection.execute(f"SELECT * FROM {table}") for value in row
+            str(value) for table in tables for row in db.execute(sa.text(f'SELECT * FROM "{table}"')) for value in row
         )
-    finally:
-        connection.close()
 
 
-def test_codes_and_tokens_are_stored_only_as_digests(tmp_path):
-    with WorkshopStore(tmp_path) as store:
+def test_codes_and_tokens_are_stored_only_as_digests(tmp_path, database_url):
+    with WorkshopStore(tmp_path, database_url=database_url) as store:
         workshop = store.create("Hemlig", "mognadsanalys-nyttorealisering")
         token = store.join(workshop.join_code)
         store.save_answers(token, {"a/b": {"now": 3}})
-        stored = _stored_values(store._database.path)
+        stored = _stored_values(tmp_path, database_url)
         for secret in (workshop.join_code, workshop.facilitator_code, token):
             assert secret not in stored and secret.lower() not in stored
         assert secret_digest(workshop.facilitator_code) in stored and secret_digest(token) in stored
@@ -268,8 +268,8 @@ def test_codes_and_tokens_are_stored_only_as_digests(tmp_path):
         assert store.response(token)[1].answers == {"a/b": {"now": 3}}
 
 
-def test_what_a_participant_gets_holds_no_facilitator_code(tmp_path):
-    with WorkshopStore(tmp_path) as store:
+def test_what_a_participant_gets_holds_no_facilitator_code(tmp_path, database_url):
+    with WorkshopStore(tmp_path, database_url=database_url) as store:
         workshop = store.create("Mognad", "mognadsanalys-nyttorealisering")
         token = store.join(workshop.join_code)
         joined = store.by_join_code(workshop.join_code)
@@ -283,8 +283,8 @@ def test_what_a_participant_gets_holds_no_facilitator_code(tmp_path):
 
 
 @pytest.mark.parametrize("reference", ["", " ", "%", "_", "%%%%", "____", "_%_%", "\\%", "*"])
-def test_wildcards_and_empty_references_match_no_workshop(tmp_path, reference):
-    with WorkshopStore(tmp_path) as store:
+def test_wildcards_and_empty_references_match_no_workshop(tmp_path, database_url, reference):
+    with WorkshopStore(tmp_path, database_url=database_url) as store:
         workshop = store.create("Mognad", "mognadsanalys-nyttorealisering")
         with pytest.raises(NotFoundError):
             store.workshop(reference)
@@ -351,7 +351,7 @@ def _old_database(folder: Path) -> Path:
 def test_a_database_with_plain_codes_is_migrated_and_every_code_still_works(tmp_path):
     path = _old_database(tmp_path)
     with WorkshopStore(tmp_path) as store:
-        stored = _stored_values(path)
+        stored = _stored_values(path.parent)
         for plain in ("K7QP2M", "ABCDEF", "gammal-ledarkod-1234567890", "annan-ledarkod-0987654321", "token-anna"):
             assert plain not in stored, plain
         # the old codes and personal links open what they opened before
@@ -397,14 +397,14 @@ def test_kernels_opening_an_old_database_at_once_migrate_it_once(tmp_path):
     assert outputs == ["K7QP2M w1\n"] * 6
 
 
-def test_a_store_for_one_workshop_reaches_no_other(tmp_path):
+def test_a_store_for_one_workshop_reaches_no_other(tmp_path, database_url):
     from nyttolib.storage.database import StoreError
 
-    with WorkshopStore(tmp_path) as everything:
+    with WorkshopStore(tmp_path, database_url=database_url) as everything:
         served = everything.create("Den här", "mognadsanalys-nyttorealisering")
         other = everything.create("En annan", "mognadsanalys-nyttorealisering")
         other_token = everything.join(other.join_code, subject="Procapita")
-    with WorkshopStore(tmp_path, only=served.id) as store:
+    with WorkshopStore(tmp_path, only=served.id, database_url=database_url) as store:
         assert store.subjects(other.id) == []
         token = store.join(served.join_code)
         assert store.response(token)[0].id == served.id
@@ -423,7 +423,7 @@ def test_a_store_for_one_workshop_reaches_no_other(tmp_path):
                 attempt()
         with pytest.raises(StoreError, match="nya workshoppar skapas inte"):
             store.create("Fejk 2024", "mognadsanalys-nyttorealisering")
-    with WorkshopStore(tmp_path) as everything:
+    with WorkshopStore(tmp_path, database_url=database_url) as everything:
         assert [w.name for w in everything.workshops()] == ["Den här", "En annan"]
         assert everything.response(other_token)[1].answers == {}
 

@@ -20,7 +20,7 @@ from nyttolib.survey.report import compile_parts, render_workshop_html
 from nyttolib.survey.statistics import DONT_KNOW, statement_key
 from nyttolib.survey.store import ClosedError, WorkshopStore
 
-from conftest import ROOT
+from conftest import BOTH_DATABASES, ROOT, url_for
 
 QUESTIONNAIRES = load_questionnaires()[0]
 MATURITY = QUESTIONNAIRES["mognadsanalys-nyttorealisering"]
@@ -52,9 +52,14 @@ class ManualScheduler:
 
 
 @pytest.fixture
-def store(tmp_path):
-    with WorkshopStore(tmp_path) as workshop_store:
-        yield workshop_store
+def store(request, tmp_path):
+    """SQLite, or the database a test names with `on_both_databases`."""
+    with WorkshopStore(tmp_path, database_url=url_for(request, getattr(request, "param", "sqlite"))) as opened:
+        yield opened
+
+
+# The tests of what the sessions save run on PostgreSQL too; those of reports and pages on SQLite only.
+on_both_databases = pytest.mark.parametrize("store", BOTH_DATABASES, indirect=True)
 
 
 def answer_all(store, workshop, values, role=None, submit=True):
@@ -68,6 +73,7 @@ def answer_all(store, workshop, values, role=None, submit=True):
     return token
 
 
+@on_both_databases
 def test_a_participant_session_saves_after_the_pause_and_keeps_what_is_not_a_number(store):
     workshop = store.create("Systemgenomgång", SYSTEMS.id)
     token = store.join(workshop.join_code, role="Verksamheten", subject="Procapita")
@@ -101,6 +107,7 @@ def test_a_participant_session_saves_after_the_pause_and_keeps_what_is_not_a_num
         session.set_level(first.id, first.statements[0].id, "now", 99)
 
 
+@on_both_databases
 def test_submitting_and_what_a_closed_survey_does(store):
     workshop = store.create("Mognad", MATURITY.id)
     token = store.join(workshop.join_code)
@@ -129,6 +136,7 @@ def test_submitting_and_what_a_closed_survey_does(store):
     assert store.response(token)[1].answers["_comments"] == {dimension.id: "öppen igen"}
 
 
+@on_both_databases
 def test_notes_and_action_plan_are_saved_and_sorted(store):
     workshop = store.create("Mognad", MATURITY.id)
     scheduler = ManualScheduler()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, String, inspect, text
 
 from nyttolib.storage.database import Database, StoreError
 
@@ -46,10 +46,19 @@ def _columns(connection: Connection, table: str) -> list[str]:
     return [column["name"] for column in inspect(connection).get_columns(table)]
 
 
+def _order_by(connection: Connection, table: str, order: tuple[str, ...]) -> str:
+    """The key order by code point on both databases: SQLite compares text by bytes, but a PostgreSQL
+    server sorts by its locale (Swedish: 'bo' before 'Zeta'), which would give the checksum another order."""
+    if connection.dialect.name != "postgresql":
+        return ", ".join(order)
+    types = {column["name"]: column["type"] for column in inspect(connection).get_columns(table)}
+    return ", ".join(f'{name} COLLATE "C"' if isinstance(types[name], String) else name for name in order)
+
+
 def _rows(connection: Connection, table: str, columns: list[str], order: tuple[str, ...]) -> Iterator[tuple]:
     """The table's rows in key order, fetched in batches (a region's revisions do not fit in memory)."""
     result = connection.execution_options(yield_per=BATCH).execute(
-        text(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(order)}")
+        text(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {_order_by(connection, table, order)}")
     )
     for row in result:
         yield tuple(row)
