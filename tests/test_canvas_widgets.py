@@ -199,3 +199,26 @@ def test_the_need_page_shows_what_another_tab_saved(canvases, texts):
     assert page.fields["target_group"].control.value == "Handläggare"
     assert page.criteria_answers[1].control.value == "nej" and texts.need.project.some_no in page.verdict.value
     assert len(canvases.history(page.session.id)) == revisions  # showing them saved nothing new
+
+
+def test_the_canvas_shows_where_the_initiative_stands_on_the_process(canvases, texts, folder, content):
+    from nyttolib.process import load_process
+
+    steps = {step.id: step.name for step in load_process().steps}
+    page = new_page(canvases, texts, folder, content)
+
+    def current() -> str:
+        return re.search(r"aria-current='step'><strong>([^<]*)</strong>", page.process_panel.value).group(1)
+
+    page.fields["need"].control.value = "Ett behov"
+    first = current()
+    for name, value in [("name", "Kundprofil"), ("initiator", "Ville")]:
+        page.fields[name].control.value = value
+    page.submit.click()
+    submitted = current()
+    page.start.click()
+    started = current()
+    assert first in steps.values() and submitted in steps.values() and started in steps.values()
+    order = list(steps.values())
+    assert order.index(first) <= order.index(submitted) <= order.index(started)
+    assert order.index(first) < order.index(started)

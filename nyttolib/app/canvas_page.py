@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from nyttolib import numbers
 from nyttolib.app.errors import add_reporter, content_error_page, guarded
 from nyttolib.app.fields import DateField, Field, NumberField, TextField, download_link, html, paragraphs
+from nyttolib.app.process_panel import process_panel_html
 from nyttolib.app.request import query_parameter
 from nyttolib.app.start_page import FORM_PAGE, local_time
 from nyttolib.app.unreadable import error_page
@@ -24,6 +25,7 @@ from nyttolib.canvas.model import DATE_FIELDS, MULTILINE, NUMBER_FIELDS, missing
 from nyttolib.canvas.session import CanvasSession, canvas_store
 from nyttolib.content import Content, ContentError, load_content
 from nyttolib.exports.filenames import safe_filename
+from nyttolib.process import PositionFacts, load_process, position
 from nyttolib.storage.assessments import NotFoundError, Store
 from nyttolib.storage.documents import DocumentStore
 
@@ -161,6 +163,7 @@ class CanvasPage(widgets.VBox):
         self.start = widgets.Button(description=texts.start_assessment.label, button_style="primary")
         self.start.on_click(guarded(lambda _b: self.start_assessment()))
         self.linked = html("")
+        self.assessment_id: str | None = None  # the assessment started from the canvas
         self.html_button = widgets.Button(description="Spara som HTML")
         self.pdf_button = widgets.Button(description="Spara som PDF")
         self.html_button.on_click(guarded(lambda _b: self.export("html")))
@@ -181,7 +184,10 @@ class CanvasPage(widgets.VBox):
         ]
         intro = paragraphs(texts.intro)
         self.status = SaveStatus(session)
-        self.children = [self.title, self.status, self.address, self.notice, intro, *body, *decision]
+        self.process = self._load_process()
+        self.process_panel = html("")
+        top = [self.title, self.status, self.address, self.notice, intro, self.process_panel]
+        self.children = [*top, *body, *decision]
         session.on_change(guarded(self.refresh))
         session.on_status(guarded(self._on_status))
         self.refresh()
@@ -216,6 +222,31 @@ class CanvasPage(widgets.VBox):
             self.submit.description = texts.submit.label
             self.submit.disabled = bool(missing)
         self._show_linked()
+        self._show_position()
+
+    @staticmethod
+    def _load_process() -> Any:
+        """The municipality's process (process.yaml); without it the page works, only the panel is left out."""
+        try:
+            return load_process()
+        except Exception:
+            log.exception("Could not load the process for the canvas page")
+            return None
+
+    def _show_position(self) -> None:
+        """Where the initiative stands on the municipality's process, and the next step and its role."""
+        if self.process is None:
+            return
+        s = self.session
+        facts = PositionFacts(
+            has_need=bool(s.canvas.need.strip()),
+            has_canvas=s.id is not None,
+            canvas_submitted=s.canvas.submitted_on is not None,
+            has_assessment=self.assessment_id is not None,
+        )
+        panel = process_panel_html(position(self.process, facts), self.process)
+        if self.process_panel.value != panel:
+            self.process_panel.value = panel
 
     def _on_status(self) -> None:
         self.address.value = address_marker(self.session.id)
@@ -240,6 +271,7 @@ class CanvasPage(widgets.VBox):
         except NotFoundError:
             self.linked.value = ""
             return
+        self.assessment_id = listing.link
         if listing.link:
             href = escape(assessment_link(listing.link), quote=True)
             self.linked.value = (
@@ -271,6 +303,8 @@ class CanvasPage(widgets.VBox):
             self._assessments = PortfolioStore(content=content)
         assessment_id = start_assessment(s.id, s.store, self._assessments, content)
         self._show_linked()
+        self.assessment_id = assessment_id
+        self._show_position()
         href = escape(assessment_link(assessment_id), quote=True)
         self.linked.value = (
             f"<p role='status'>{escape(self.content.canvas.start_assessment.linked)} "
