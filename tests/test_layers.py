@@ -19,6 +19,7 @@ LAYERS = {
     "exports": 3,
     "survey": 4,
     "portfolio": 4,
+    "canvas": 4,
     "process": 1,
     "checklists": 4,
     "app": 5,

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from nyttolib import formatting as fmt
 from nyttolib.app import errors
+from nyttolib.app.canvas_page import canvas_nav
 from nyttolib.app.errors import content_error_page, guarded
 from nyttolib.app.fields import READING, Field, NumberField, html, shared_button_style, shared_layout
 from nyttolib.app.focus import request_focus, set_current
@@ -56,6 +57,7 @@ class AssessmentForm(widgets.VBox):
         self.titles = {step_id: form.steps[step_id].title for step_id in self.step_ids}
         self.steps: dict[str, Step] = {}
         self.current = first_step if first_step in self.step_ids else self.step_ids[0]
+        self._canvas_nav = canvas_nav(session.store, session.id) if session.revision is not None else ""
 
         self.title = html("")
         self.save_status = html("", "nyttolib-save-status")
@@ -213,7 +215,8 @@ class AssessmentForm(widgets.VBox):
         progress = completeness(a, self.content, self.session.drafts)
         name = a.initiative.name.strip() or "Ny bedömning"
         self.title.value = (
-            f"<nav aria-label='Sidor'><a href='start.ipynb'>← Alla bedömningar</a></nav><h1>{escape(name)}</h1>"
+            f"<nav aria-label='Sidor'><a href='start.ipynb'>← Alla bedömningar</a>{self._canvas_nav}</nav>"
+            f"<h1>{escape(name)}</h1>"
         )
         percent = round(progress.percent)
         self.progress.value = (
