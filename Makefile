@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8866
 
-.PHONY: app test bench bench-form bench-export bench-xlsx bench-workshop bench-portfolio-page bench-writers clean
+.PHONY: app test bench bench-form bench-export bench-xlsx bench-workshop bench-portfolio-page bench-writers bench-hub clean
 
 # Reinstall when the Voilà templates change too: the install copies them to share/jupyter/voila/templates.
 $(STAMP): pyproject.toml $(wildcard templates/voila/templates/*/* templates/voila/templates/*/static/*)
@@ -43,6 +43,9 @@ bench-portfolio-page: $(STAMP)
 
 bench-writers: $(STAMP)
 	$(BIN)/python bench/bench_writers.py
+
+bench-hub: $(STAMP)
+	$(BIN)/python bench/bench_hub.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

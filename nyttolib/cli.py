@@ -30,10 +30,13 @@ from nyttolib.assessment.model import Assessment
 from nyttolib.assessment.summary import summarise, summary_text
 from nyttolib.content import ContentError, load_content
 from nyttolib.exitcodes import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from nyttolib.identity import acting_as
 from nyttolib.paths import DATABASE_FILENAME, data_dir
 from nyttolib.portfolio.store import PortfolioStore
+from nyttolib.process import load_process
 from nyttolib.storage.assessments import Store, StoreError
 from nyttolib.storage.database import DATABASE_URL_ENV, translate
+from nyttolib.storage.sharing_cli import cli_user
 from nyttolib.terminal import TerminalSafe, os_error_text, unexpected_error
 from nyttolib.text import terminal_safe
 
@@ -153,6 +156,13 @@ def _parser() -> argparse.ArgumentParser:
     from nyttolib.portfolio.cli import add_parser as add_portfolio_parser
 
     add_portfolio_parser(commands, _Parser)
+    from nyttolib.storage.sharing_cli import add_parser as add_sharing_parser
+
+    add_sharing_parser(commands, _Parser)
+
+    from nyttolib.checklists.cli import add_parser as add_checklist_parser
+
+    add_checklist_parser(commands, _Parser)
 
     workshop = commands.add_parser("workshop", help="mognadsanalys i workshop: skapa, lista, exportera, jämföra")
     actions = workshop.add_subparsers(dest="action", required=True, metavar="ÅTGÄRD", parser_class=_Parser)
@@ -196,7 +206,7 @@ def run(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | 
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    with _database_url(args.database_url):
+    with _database_url(args.database_url), acting_as(cli_user()):
         return _run(args, out, err)
 
 
@@ -220,6 +230,7 @@ def _database_url(url: str | None) -> Iterator[None]:
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         content = load_content(args.content_dir)
+        load_process(args.content_dir)  # process.yaml is content too: a broken one is reported with file and line
         return _dispatch(args, content, out, err)
     except (ContentError, AssessmentFileError, StoreError) as exc:
         print(exc, file=err)
@@ -290,6 +301,11 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
             allowed_hosts=args.allow_host,
         )
 
+    if args.command == "checklist":
+        from nyttolib.checklists.cli import checklist_command
+
+        return checklist_command(args, out, err)
+
     if args.command == "portfolio":
         from nyttolib.portfolio.cli import portfolio_command
 
@@ -306,6 +322,11 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
         if args.db_command == "copy":
             return _copy_database(args, out, err)
         return _check_database(args, out)
+
+    from nyttolib.storage import sharing_cli
+
+    if args.command in sharing_cli.COMMANDS:
+        return sharing_cli.sharing_command(args, out, err)
 
     if args.command == "schema":
         from nyttolib.assessment.model import json_schema
@@ -340,7 +361,7 @@ def _dispatch(args: argparse.Namespace, content, out: TextIO, err: TextIO) -> in
         if args.command == "history":
             assessment_id = store.resolve(args.id)
             for info in store.history(assessment_id):
-                note = f"  {info.note}" if info.note else ""
+                note = (f"  {info.note}" if info.note else "") + sharing_cli.saved_by(info.saved_by)
                 saved_at = info.saved_at[:19].replace("T", " ")
                 print(f"rev {info.revision:>4}  {saved_at}  {info.name or '(namnlöst)'}{note}", file=out)
             return EXIT_OK

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from nyttolib.messages import error_text
 from nyttolib.paths import content_dir
@@ -260,6 +260,44 @@ class SettingsFile(_Content):
         return self
 
 
+_PAGE = re.compile(r"[a-z0-9_-]+(/[a-z0-9_-]+)*\.ipynb(\?[A-Za-z0-9_=&%.-]*)?")
+
+
+def _app_page(page: str | None) -> str | None:
+    """A page of the app, relative to the start page: "behov.ipynb", "workshop/ledare.ipynb", "x.ipynb?a=b"."""
+    if page is not None and not _PAGE.fullmatch(page):
+        raise ValueError(f"'{page}' ska vara en sida i appen, t.ex. 'behov.ipynb' eller 'workshop/ledare.ipynb'")
+    return page
+
+
+class StartLink(_Content):
+    label: str = Field(min_length=1)
+    page: str
+
+    _page = field_validator("page")(_app_page)
+
+
+class StartRoute(_Content):
+    """One answer to "Vad vill du göra?": a link to a page (`page`), or a label with several (`links`)."""
+
+    label: str = Field(min_length=1)
+    text: str = ""
+    page: str | None = None
+    links: list[StartLink] = []
+
+    _page = field_validator("page")(_app_page)
+
+    @model_validator(mode="after")
+    def _check(self) -> StartRoute:
+        if (self.page is None) == (not self.links):
+            raise ValueError("ange antingen page (en sida) eller links (flera sidor)")
+        return self
+
+    def all_links(self) -> list[StartLink]:
+        """The route's links: its one page under its own label, or its list."""
+        return self.links or [StartLink(label=self.label, page=self.page or "")]
+
+
 class StartFile(_Content):
     title: str
     why_title: str
@@ -274,6 +312,8 @@ class StartFile(_Content):
     portfolio_title: str
     portfolio_text: str
     portfolio_link: str
+    routes_title: str = "Vad vill du göra?"
+    routes: list[StartRoute] = []
 
 
 class FormStep(_Content):

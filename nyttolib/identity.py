@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 HUB_USER_ENV = "JUPYTERHUB_USER"
@@ -50,8 +51,25 @@ def _split_groups(text: str) -> frozenset[str]:
     return frozenset(part.strip() for part in text.split(",") if part.strip())
 
 
+_process_user: User | None = None
+
+
+@contextmanager
+def acting_as(user: User) -> Iterator[None]:
+    """Run as `user` for a while: the command line, which only staff with the database's credentials can
+    run (ordinary users have Voilà only), acts with every right under its own name."""
+    global _process_user
+    before, _process_user = _process_user, user
+    try:
+        yield
+    finally:
+        _process_user = before
+
+
 def current_user(environ: Mapping[str, str] | None = None) -> User:
     """The user this process works for: the hub's user if a hub started it, else the local user."""
+    if _process_user is not None and environ is None:
+        return _process_user
     environ = os.environ if environ is None else environ
     group = portfolio_office_group(environ)
     hub_user = environ.get(HUB_USER_ENV, "").strip()

@@ -219,3 +219,17 @@ def test_db_copy_moves_a_local_database_into_postgresql_and_verifies_it(tmp_path
     with DocumentStore("canvas", tmp_path, database_url=postgres_url, user=User("Örjan", hub=True)) as copied:
         (listing,) = copied.list()
         assert copied.load(listing.id) == ({"behov": "Ett behov"}, 1)
+
+
+def test_the_command_line_acts_with_every_right_under_its_own_name(tmp_path, monkeypatch):
+    """Only staff run it (ordinary users get Voilà only): in a staff member's hub terminal it lists
+    everyone's assessments, and what it saves is recorded under the staff member's name."""
+    with Store(tmp_path, user=User("anna", hub=True)) as store:
+        saved = store.save(Assessment())
+    monkeypatch.setenv("JUPYTERHUB_USER", "it-staff")
+    code, out, err = cli("--data-dir", str(tmp_path), "list")
+    assert code == 0 and saved.id[:12] in out, err
+    code, out, err = cli("--data-dir", str(tmp_path), "restore", saved.id, "1")
+    assert code == 0, err
+    with Store(tmp_path, user=User("lokal")) as store:
+        assert store.history(saved.id)[-1].saved_by == "it-staff"

@@ -19,6 +19,8 @@ LAYERS = {
     "exports": 3,
     "survey": 4,
     "portfolio": 4,
+    "process": 1,
+    "checklists": 4,
     "app": 5,
     "serve": 6,
     "cli": 7,

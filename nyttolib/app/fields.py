@@ -16,6 +16,8 @@ from nyttolib.app.session import AssessmentSession, FieldError, Path, path_key
 from nyttolib.assessment.validation import number_range
 from nyttolib.numbers import Range, format_input, parse_number, swedish
 
+READING = "nyttolib-reading"  # a part of a step that only reads (exports, comparing revisions): never made read-only
+
 swedish()  # load the locale's CLDR data while a kernel is preheated, not when the first visitor types
 
 

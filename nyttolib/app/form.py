@@ -12,10 +12,12 @@ import ipywidgets as widgets
 from nyttolib import formatting as fmt
 from nyttolib.app import errors
 from nyttolib.app.errors import content_error_page, guarded
-from nyttolib.app.fields import Field, NumberField, html, shared_button_style, shared_layout
+from nyttolib.app.fields import READING, Field, NumberField, html, shared_button_style, shared_layout
 from nyttolib.app.focus import request_focus, set_current
+from nyttolib.app.process_panel import assessment_panel_html
 from nyttolib.app.request import query_parameter
 from nyttolib.app.session import AssessmentSession, FieldError, path_key
+from nyttolib.app.sharing import SharingPanel, access_notice, button_row
 from nyttolib.app.step import STATUS_LABELS, Step
 from nyttolib.app.steps.benefits import BenefitsStep
 from nyttolib.app.steps.calculation import CalculationStep
@@ -31,7 +33,8 @@ from nyttolib.assessment.merge import MISSING, Choice, MergePath, positional_pat
 from nyttolib.content import Content, ContentError, load_content
 from nyttolib.numbers import format_input
 from nyttolib.portfolio.store import PortfolioStore
-from nyttolib.storage.assessments import NotFoundError, Store
+from nyttolib.process import load_process
+from nyttolib.storage.assessments import AccessError, NotFoundError, Store
 
 log = logging.getLogger("nyttolib.app")
 
@@ -56,6 +59,11 @@ class AssessmentForm(widgets.VBox):
 
         self.title = html("")
         self.save_status = html("", "nyttolib-save-status")
+        self.access = widgets.VBox()  # who may do what, when the assessment is not only the user's
+        self.access.add_class("nyttolib-access-area")
+        self.sharing: SharingPanel | None = None
+        self._access_shown: str | None = None
+        self.sharing_area = widgets.VBox()
         self.address = html("")
         self.notice = html("", "nyttolib-notice")
         self._clear_notice_when_saved = False
@@ -63,6 +71,7 @@ class AssessmentForm(widgets.VBox):
         self.conflict.add_class("nyttolib-conflict")
         self._news = html("")  # what was taken in from another tab
         self.progress = html("")
+        self.process, self.process_panel = load_process(self.content.directory), html("")  # where it stands
         self.nav_buttons: dict[str, widgets.Button] = {}
         for step_id in self.step_ids:
             button = widgets.Button(layout=shared_layout(width="auto"), style=shared_button_style())
@@ -80,13 +89,16 @@ class AssessmentForm(widgets.VBox):
         self.children = [
             self.title,
             self.save_status,
+            *([self.access] if session.store.user.hub else []),  # `make app`: the page as before
             self.address,
             self.conflict,
             self.notice,
             self.progress,
+            self.process_panel,
             nav,
             self.body,
             footer,
+            *([self.sharing_area] if session.store.user.hub else []),
         ]
         errors.add_reporter(self._show_notice)
         session.on_change(guarded(self._on_change))
@@ -94,6 +106,7 @@ class AssessmentForm(widgets.VBox):
         session.on_merge(guarded(self._show_merged))
         self.show(self.current)
         self._on_status()
+        self._update_access()
 
     # -- navigation ------------------------------------------------------------------------------
 
@@ -114,6 +127,7 @@ class AssessmentForm(widgets.VBox):
         view.refresh()
         view.show_rules(self._rule_messages())
         self.body.children = [view]
+        self._lock(view)
         index = self.step_ids.index(step_id)
         self.previous.disabled = index == 0
         self.next.disabled = index == len(self.step_ids) - 1
@@ -137,6 +151,42 @@ class AssessmentForm(widgets.VBox):
         match = match or next((f for f in fields if f.key.startswith(target + ".") or target.startswith(f.key)), None)
         if match is not None:
             request_focus(match)  # also when the step's view is still being drawn
+
+    # -- access ----------------------------------------------------------------------------------
+
+    def _lock(self, view: widgets.Widget) -> None:
+        """Read-only: every input and button of a step is disabled, except what only reads (exports)."""
+        if self.session.read_only:
+            lock(view)
+
+    def _update_access(self) -> None:
+        """Under the hub: a notice for a shared assessment, and the owner's sharing panel once it is saved."""
+        s = self.session
+        if not s.store.user.hub or s.revision is None:
+            return
+        if s.access != "owner":
+            if self._access_shown != s.access:  # once per change of access, not on every save
+                self._access_shown = s.access
+                self.access.children = [html(access_notice(s))]
+                self.sharing_area.children = []
+                self.sharing = None
+            return
+        if self.sharing is None:
+            self.sharing = SharingPanel(s, on_handed_over=self._handed_over)
+            go = widgets.Button(description="Dela bedömningen …", layout=shared_layout(width="auto"))
+            go.on_click(guarded(lambda _b: request_focus(self.sharing.heading) if self.sharing else None))
+            self.access.children = [button_row(go)]
+            self.sharing_area.children = [self.sharing]
+
+    def _handed_over(self) -> None:
+        """The owner gave the assessment away: from now on as the new owner allows (edit, or nothing)."""
+        self.access.children = [html(access_notice(self.session))]
+        self._access_shown = self.session.access
+        self.sharing = None
+        if self.session.read_only:
+            self.session._dirty = self.session._drafts_dirty = False
+            self._lock(self.body)
+        self._on_status()
 
     # -- status ----------------------------------------------------------------------------------
 
@@ -170,6 +220,7 @@ class AssessmentForm(widgets.VBox):
             f"<div class='nyttolib-progress'><label for='nyttolib-progress-bar'>Ifyllt: {percent} %</label> "
             f"<progress id='nyttolib-progress-bar' max='100' value='{percent}'>{percent} %</progress></div>"
         )
+        self.process_panel.value = assessment_panel_html(a, self.process)
         for number, step_id in enumerate(self.step_ids, start=1):
             button = self.nav_buttons[step_id]
             if step_id == "summary":
@@ -191,6 +242,7 @@ class AssessmentForm(widgets.VBox):
         if view is not None:
             view.refresh()
             view.show_rules(self._rule_messages())
+            self._lock(view)
         if self.notice.value:
             self._clear_notice_when_saved = True  # the user went on and it worked: the old notice is stale
         self._update_status()
@@ -225,8 +277,15 @@ class AssessmentForm(widgets.VBox):
             "new": "Inte sparad ännu – det sparas automatiskt när du skriver.",
             "conflict": "Dina senaste ändringar är inte sparade än – välj nedan vilken version som ska gälla.",
         }.get(s.status, s.status_message)
+        if s.status == "refused":
+            self._show_notice(s.status_message)
+            self._lock(self.body)
+            text = "Skrivskyddad: ändringar sparas inte."
+        elif s.read_only and s.status == "saved":
+            text = "Skrivskyddad: du kan läsa bedömningen, men inget du gör här sparas."
         self.save_status.value = f"<p role='status' aria-live='polite'>{escape(text)}</p>"
         self._update_address()
+        self._update_access()
 
     def _update_address(self) -> None:
         """Once the assessment is saved, the page's address names it and the step shown (`?id=…&steg=…`),
@@ -294,6 +353,7 @@ class AssessmentForm(widgets.VBox):
                     _show_value(field)
                 view.shown()
             view.refresh()
+            self._lock(view)  # a refresh may enable a button again (a list no longer full)
         self._update_status()
 
     def _take_theirs(self) -> None:
@@ -308,6 +368,16 @@ class AssessmentForm(widgets.VBox):
     def _show_notice(self, message: str) -> None:
         self.notice.value = f"<div role='alert' class='nyttolib-error'>{escape(message)}</div>"
         self._clear_notice_when_saved = False
+
+
+def lock(widget: widgets.Widget) -> None:
+    """Disable every input and button inside `widget`, except in parts marked as only reading."""
+    if READING in getattr(widget, "_dom_classes", ()):
+        return
+    if widget.has_trait("disabled") and not widget.disabled:
+        widget.disabled = True
+    for child in getattr(widget, "children", ()):
+        lock(child)
 
 
 def _buttons(widget: widgets.Widget) -> list[widgets.Button]:
@@ -377,11 +447,14 @@ def assessment_form(
     """The form for a stored assessment (or a new one), at `step` (`?steg=`, from a reload) or the first."""
     try:
         content = content or load_content()
+        load_process(content.directory)  # checked here: a broken process.yaml is shown as the content's problems
     except ContentError as exc:
         return content_error_page(exc)
     store = store or PortfolioStore(content=content)
     try:
         full_id = store.resolve(assessment_id) if assessment_id else None
+    except AccessError as exc:
+        return refusal_page(str(exc))
     except NotFoundError:
         return widgets.VBox(
             [
@@ -400,9 +473,24 @@ def _open_form(store: Store, content: Content, assessment_id: str, step: str | N
     """The form for a stored assessment; if it cannot be opened, a page with ways back, never a traceback."""
     try:
         return AssessmentForm(AssessmentSession(store, content, assessment_id), first_step=step)
+    except AccessError as exc:  # the share was taken back after the id was looked up
+        return refusal_page(str(exc))
     except Exception:
         log.exception("Could not open assessment %s", assessment_id)
         return UnreadablePage(store, assessment_id, lambda: _open_form(store, content, assessment_id))
+
+
+def refusal_page(message: str) -> widgets.Widget:
+    """What a user sees instead of an assessment that is not theirs to see: why, and the way back; no data."""
+    return widgets.VBox(
+        [
+            html(
+                "<h1>Du har inte tillgång till bedömningen</h1>"
+                f"<div role='alert' class='nyttolib-error'><p>{escape(message)}</p></div>"
+                "<p><a href='start.ipynb'>Till startsidan</a></p>"
+            )
+        ]
+    )
 
 
 def form_for_request() -> widgets.Widget:

@@ -61,6 +61,12 @@ def _labelled(control: widgets.Widget, *classes: str) -> LabelledControl:
     return field
 
 
+NOTHING_TO_CHANGE = (
+    "<p>Inget av initiativen som visas kan du ändra här: steg och prioriteringsgrund ändras av ägaren, "
+    "av den som bedömningen delats med för att ändra, och av portföljkontoret.</p>"
+)
+
+
 class PortfolioPage(widgets.VBox):
     def __init__(self, store: PortfolioStore | None = None, content: Content | None = None):
         super().__init__()
@@ -279,6 +285,7 @@ class PortfolioPage(widgets.VBox):
                 sort_column=state.sort_column,
                 descending=state.descending,
                 caption="Initiativ i portföljen",
+                change_positions=state.change_positions(),
             )
         self.previous_page.disabled = state.page == 0
         self.next_page.disabled = state.page >= state.page_count - 1
@@ -305,6 +312,8 @@ class PortfolioPage(widgets.VBox):
         """The change panel's initiatives: the filtered list in the table's order (a row's Ändra button
         picks its option by position)."""
         records = self.state.shown[["id", "number", "name"]].to_dict("records")
+        if self.state.changeable is not None:  # only those the user may change are offered
+            records = [r for r in records if r["id"] in self.state.changeable]
         options = [
             (" ".join(p for p in (r["number"], r["name"] or "(namnlöst initiativ)") if p), r["id"]) for r in records
         ]
@@ -316,6 +325,8 @@ class PortfolioPage(widgets.VBox):
         finally:
             self._quiet = False
         self.choose.disabled = self.save_change.disabled = not options
+        if self.state.changeable is not None:  # a user who may change only some: say why none is offered
+            self.change_result.value = "" if options else NOTHING_TO_CHANGE
         self._show_chosen()
 
     def _show_chosen(self) -> None:

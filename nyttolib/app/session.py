@@ -29,7 +29,7 @@ from nyttolib.assessment.model import Assessment
 from nyttolib.autosave import Scheduler, asyncio_scheduler
 from nyttolib.content import Content
 from nyttolib.messages import error_text
-from nyttolib.storage.assessments import ConflictError, Store
+from nyttolib.storage.assessments import Access, AccessError, ConflictError, Store
 
 log = logging.getLogger("nyttolib.app")
 
@@ -180,9 +180,11 @@ class AssessmentSession:
         self.save_delay = self.SAVE_DELAY if save_delay is None else save_delay
         if assessment_id:
             self.assessment, self.revision = store.load(assessment_id)
+            self.access: Access = store.access(assessment_id) or "read"
             self.drafts: dict[str, str] = self._drafts_of(self.assessment, _readable_drafts(store, assessment_id))
         else:
             self.assessment, self.revision = new_assessment(content), None
+            self.access = "owner"  # a new assessment becomes the user's when it is first saved
             self.drafts = {}
         self._dirty = False
         self._drafts_dirty = False
@@ -209,6 +211,11 @@ class AssessmentSession:
     @property
     def id(self) -> str:
         return self.assessment.id  # type: ignore[return-value]
+
+    @property
+    def read_only(self) -> bool:
+        """Shared to read, or seen as the portfolio office: shown, never saved (nor its drafts)."""
+        return self.access not in ("owner", "edit")
 
     # -- reading and writing fields -------------------------------------------------------------
 
@@ -345,6 +352,8 @@ class AssessmentSession:
         self._schedule_save()
 
     def _schedule_save(self) -> None:
+        if self.read_only:
+            return
         if self.status != "conflict":
             self._set_status("pending", "Sparar …")
         if self._pending is not None and hasattr(self._pending, "cancel"):
@@ -354,6 +363,8 @@ class AssessmentSession:
     def flush(self, *, force: bool = False) -> bool:
         """Save now if anything changed. Returns True when everything is saved."""
         self._pending = None
+        if self.read_only:
+            return True  # nothing here is the user's to save
         if self.status == "conflict" and not force:
             return False
         try:
@@ -374,6 +385,9 @@ class AssessmentSession:
         except ConflictError as exc:
             self.conflict = exc
             return self._catch_up(exc)
+        except AccessError as exc:  # the owner stopped sharing it to edit: say so, and stop trying
+            self._refused(exc)
+            return False
         except Exception:  # never let a failed save pass silently: tell the user, keep the changes
             log.exception("Autosave failed for %s", self.id)
             self._set_status("error", "Det gick inte att spara just nu. Dina ändringar finns kvar; vi försöker igen.")
@@ -410,6 +424,9 @@ class AssessmentSession:
         self._watch_timer = None
         try:
             self.check_for_updates()
+        except AccessError as exc:  # no longer shared with the user: nothing more is shown or saved
+            self._refused(exc)
+            return
         except Exception:  # a failed look must not stop the watching
             log.exception("Could not check %s for newer revisions", self.id)
         self._schedule_watch()
@@ -555,6 +572,12 @@ class AssessmentSession:
         self._set_status("saved", "Den senaste versionen är hämtad.")
         for listener in list(self._listeners):
             listener()
+
+    def _refused(self, exc: AccessError) -> None:
+        """The store refused (the share was taken back while the form was open): read-only from now on."""
+        self.access = "read"
+        self._dirty = self._drafts_dirty = False
+        self._set_status("refused", f"{exc} Det du ändrat efter det senast sparade har inte sparats.")
 
     def _set_status(self, status: str, message: str) -> None:
         self.status, self.status_message = status, message

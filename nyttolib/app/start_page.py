@@ -16,8 +16,9 @@ from nyttolib.app.request import wait_for_request
 from nyttolib.assessment.completeness import completeness
 from nyttolib.assessment.documents import check_file
 from nyttolib.content import Content, ContentError, load_content
+from nyttolib.identity import User
 from nyttolib.portfolio.store import PortfolioStore
-from nyttolib.storage.assessments import Listing, Store
+from nyttolib.storage.assessments import Listing, Store, StoreError
 
 FORM_PAGE = "bedomning.ipynb"
 WORKSHOP_PAGE = "workshop/ledare.ipynb"
@@ -34,9 +35,27 @@ def form_link(assessment_id: str) -> str:
     return f"{FORM_PAGE}?{urllib.parse.urlencode({'id': assessment_id})}"
 
 
-def assessments_table(listing: list[Listing], content: Content) -> str:
-    """The stored assessments as an accessible HTML table with a link each; every user text is escaped."""
+ACCESS_LABELS = {
+    "owner": "Din",
+    "edit": "Delad med dig: ändra",
+    "read": "Delad med dig: läsa",
+    "office": "Portföljkontoret: läsa",
+}
+
+
+def signed_in(user: User) -> str:
+    """Who is logged in (under the hub only: the local user of `make app` is the only one)."""
+    if user.local:
+        return ""
+    office = ", portföljkontoret" if user.portfolio_office else ""
+    return f"<p class='nyttolib-signed-in'>Inloggad som <strong>{escape(user.name)}</strong>{escape(office)}</p>"
+
+
+def assessments_table(listing: list[Listing], content: Content, user: User | None = None) -> str:
+    """The stored assessments as an accessible HTML table with a link each; every user text is escaped.
+    Under the hub each row says whose it is and what the user may do with it."""
     start = content.start
+    hub = user is not None and user.hub
     if not listing:
         return f"<h2>{escape(start.list_title)}</h2><p>{escape(start.empty_list)}</p>"
     rows = []
@@ -44,16 +63,41 @@ def assessments_table(listing: list[Listing], content: Content) -> str:
         stage = content.label(content.initiative.portfolio_stages, row.stage, "–")
         done = fmt.percent(row.completeness_percent) if row.completeness_percent is not None else "–"
         name = escape(row.name or "(namnlöst initiativ)")
+        whose = ""
+        if hub:
+            owner = "du" if row.access == "owner" else (row.owner or "–")
+            whose = f"<td>{escape(owner)}</td><td>{escape(ACCESS_LABELS[row.access])}</td>"
         rows.append(
             f"<tr><th scope='row'><a href='{escape(form_link(row.id), quote=True)}'>{name}</a></th>"
             f"<td>{escape(stage)}</td><td>{escape(local_time(row.updated_at))}</td>"
-            f"<td class='nyttolib-number'>{escape(done)}</td></tr>"
+            f"<td class='nyttolib-number'>{escape(done)}</td>{whose}</tr>"
         )
+    whose_headers = "<th scope='col'>Ägare</th><th scope='col'>Tillgång</th>" if hub else ""
     return (
         f"<table class='nyttolib-table'><caption><h2>{escape(start.list_title)}</h2></caption>"
         "<thead><tr><th scope='col'>Initiativ</th><th scope='col'>Steg</th>"
-        "<th scope='col'>Senast ändrad</th><th scope='col'>Ifyllt</th></tr></thead>"
+        f"<th scope='col'>Senast ändrad</th><th scope='col'>Ifyllt</th>{whose_headers}</tr></thead>"
         "<tbody>" + "".join(rows) + "</tbody></table>"
+    )
+
+
+def routes_html(content: Content) -> str:
+    """"Vad vill du göra?": each route a plain link to its page (bookmarkable), under a navigation landmark."""
+    start = content.start
+    if not start.routes:
+        return ""
+    items = []
+    for route in start.routes:
+        links = " · ".join(
+            f"<a href='{escape(link.page, quote=True)}'>{escape(link.label)}</a>" for link in route.all_links()
+        )
+        head = links if route.page else f"<span class='nyttolib-route-label'>{escape(route.label)}:</span> {links}"
+        text = f"<br><span class='nyttolib-route-text'>{escape(route.text)}</span>" if route.text else ""
+        items.append(f"<li>{head}{text}</li>")
+    title = escape(start.routes_title)
+    return (
+        f"<nav class='nyttolib-routes' aria-label='{escape(start.routes_title, quote=True)}'><h2>{title}</h2>"
+        f"<ul>{''.join(items)}</ul></nav>"
     )
 
 
@@ -65,6 +109,8 @@ class StartPage(widgets.VBox):
         start = self.content.start
         intro = widgets.HTML(
             f"<h1>{escape(start.title)}</h1>"
+            + signed_in(self.store.user)
+            + f"{routes_html(self.content)}"
             f"<p><a class='nyttolib-primary-link' href='{FORM_PAGE}'>Ny bedömning</a></p>"
             f"<h2>{escape(start.why_title)}</h2>{''.join(f'<p>{escape(t)}</p>' for t in start.why)}"
             + (
@@ -106,7 +152,7 @@ class StartPage(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        self.table.value = assessments_table(self.store.list(), self.content)
+        self.table.value = assessments_table(self.store.list(), self.content, self.store.user)
 
     def _on_upload(self, change: dict) -> None:
         files = change["new"]
@@ -126,12 +172,20 @@ class StartPage(widgets.VBox):
             )
         else:
             assessment = result.assessment
-            imported = self.store.import_assessment(
-                assessment,
-                on_existing="as_new",  # never add to an existing assessment's history from the browser
-                note=f"Importerad från {upload.get('name', 'fil')}",
-                completeness_percent=completeness(assessment, self.content).percent,
-            )
+            try:
+                imported = self.store.import_assessment(
+                    assessment,
+                    on_existing="as_new",  # never add to an existing assessment's history from the browser
+                    note=f"Importerad från {upload.get('name', 'fil')}",
+                    completeness_percent=completeness(assessment, self.content).percent,
+                )
+            except StoreError as exc:  # refused or not saved: said here, where the file was chosen
+                self.import_result.value = (
+                    f"<div role='alert' class='nyttolib-error'><p><strong>{name} kunde inte importeras.</strong> "
+                    f"{escape(str(exc))}</p></div>"
+                )
+                self.upload.value = ()
+                return
             saved = imported.saved
             title = escape(assessment.initiative.name or "(namnlöst)")
             as_new = ""

@@ -346,6 +346,9 @@ class PortfolioData:
 
         if ids is None:
             ids = self.allowed
+        elif self.allowed is not None:  # never more than the user may see, whatever the caller asks for
+            permitted = set(self.allowed)
+            ids = [i for i in ids if i in permitted]
         if ids is None:
             return pd.read_sql_query(text(sql.format(wanted="", where=self.where)), self.connection)
         temporary = Transaction(self.connection)

@@ -478,12 +478,21 @@ class Store(DatabaseStore):
         self._require(assessment_id, "read")
         return self._database.row("SELECT owner FROM assessments WHERE id = ?", (assessment_id,))[0]
 
-    def set_owner(self, assessment_id: str, user_name: str) -> None:
-        """Give the assessment to another user (its owner, or IT on the command line, may)."""
+    def set_owner(self, assessment_id: str, user_name: str, *, keep: Literal["read", "edit"] | None = None) -> None:
+        """Give the assessment to another user (its owner, or IT on the command line, may). With `keep`,
+        the previous owner stays with a share to read or edit, in the same transaction."""
         user_name = _user_name(user_name)
         with self._write(assessment_id) as db:
             self._require(assessment_id, "own", db)
+            previous = db.execute("SELECT owner FROM assessments WHERE id = ?", (assessment_id,)).fetchone()[0]
             db.execute("UPDATE assessments SET owner = ? WHERE id = ?", (user_name, assessment_id))
+            if keep in SHARE_MODES and previous and previous != user_name:
+                db.execute(
+                    "INSERT INTO assessment_shares (assessment_id, user_name, mode, shared_by, shared_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (assessment_id, user_name) DO UPDATE SET"
+                    " mode = excluded.mode, shared_by = excluded.shared_by, shared_at = excluded.shared_at",
+                    (assessment_id, previous, keep, self.user.name, now()),
+                )
             db.execute(
                 "DELETE FROM assessment_shares WHERE assessment_id = ? AND user_name = ?", (assessment_id, user_name)
             )
@@ -540,5 +549,5 @@ def _refusal(wanted: str, assessment_id: str) -> str:
         "portfolio": "ändra portföljuppgifterna för",
         "own": "ta bort, ge bort eller dela",
     }[wanted]
-    hint = "Be ägaren dela den med dig." if wanted in ("read", "edit") else "Det får bara ägaren."
+    hint = "Be ägaren dela den med dig." if wanted in ("read", "edit", "portfolio") else "Det får bara ägaren."
     return f"Du får inte {what} bedömningen '{assessment_id}'. {hint}"

@@ -164,7 +164,7 @@ def earlier_workshops(store: WorkshopStore, workshop: Workshop) -> list[Workshop
     return sorted(
         (
             w
-            for w in store.workshops()
+            for w in store.listed_workshops()
             if w.questionnaire_id == workshop.questionnaire_id and w.id != workshop.id and _when(w) <= _when(workshop)
         ),
         key=_when,

@@ -453,6 +453,16 @@ class WorkshopStore(DatabaseStore):
         rows = self._db.execute(f"SELECT {_WORKSHOP_COLUMNS} FROM workshops ORDER BY created_at")
         return [Workshop(*row[:4], None, *row[4:]) for row in rows]
 
+    def listed_workshops(self) -> list[Workshop]:
+        """The workshops a page may list to this user: under the hub only those they created (the portfolio
+        office and the local user: all). Joining and facilitating go by the codes, not by this list."""
+        if self.user.portfolio_office:
+            return self.workshops()
+        rows = self._db.execute(
+            f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE created_by = ? ORDER BY created_at", (self.user.name,)
+        )
+        return [Workshop(*row[:4], None, *row[4:]) for row in rows]
+
     def compared_with(self, workshop_id: str) -> list[str]:
         """The ids of the earlier workshops the facilitator chose to compare this one with."""
         rows = self._db.execute("SELECT earlier_id FROM workshop_comparisons WHERE workshop_id = ?", (workshop_id,))
@@ -461,6 +471,7 @@ class WorkshopStore(DatabaseStore):
     def set_compared_with(self, facilitator_code: str, earlier_ids: list[str]) -> None:
         """Choose the workshops to compare with (the facilitator's choice; only ones with the same questionnaire)."""
         workshop = self.by_facilitator_code(facilitator_code)
+        listed = {w.id for w in self.listed_workshops()}
         with self._write() as db:
             same = {
                 row[0]
@@ -468,7 +479,7 @@ class WorkshopStore(DatabaseStore):
                     "SELECT id FROM workshops WHERE questionnaire_id = ? AND id != ?",
                     (workshop.questionnaire_id, workshop.id),
                 )
-            }
+            } & listed
             unknown = [i for i in earlier_ids if i not in same]
             if unknown:
                 raise NotFoundError("En vald workshop finns inte, eller har en annan enkät.")

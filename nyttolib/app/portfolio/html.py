@@ -98,7 +98,7 @@ def _change_button(name: str, change_index: int) -> str:
     )
 
 
-def _row(record: dict[str, Any], change_index: int) -> str:
+def _row(record: dict[str, Any], change_index: int | None) -> str:
     cells = []
     for column, heading in COLUMNS.items():
         text = cell_text(column, record.get(column))
@@ -107,7 +107,7 @@ def _row(record: dict[str, Any], change_index: int) -> str:
             name = record.get("name") or "(namnlöst initiativ)"
             cells.append(
                 f"<th scope='row'{label}><a href='{escape(form_link(record['id']), quote=True)}'>{escape(name)}</a>"
-                f"{_change_button(name, change_index)}</th>"
+                f"{'' if change_index is None else _change_button(name, change_index)}</th>"
             )
         elif column == "light_label":
             light = record.get("light") or "none"
@@ -122,12 +122,25 @@ def _row(record: dict[str, Any], change_index: int) -> str:
 
 
 def initiatives_table(
-    page_rows: pd.DataFrame, *, offset: int, total: int, sort_column: str, descending: bool, caption: str
+    page_rows: pd.DataFrame,
+    *,
+    offset: int,
+    total: int,
+    sort_column: str,
+    descending: bool,
+    caption: str,
+    change_positions: dict[str, int] | None = None,
 ) -> str:
     """One page of the initiative table; `offset` is the first row's place in the filtered list (the index
-    of its option in the change panel's select)."""
+    of its option in the change panel's select). With `change_positions` (a user who may change only some),
+    only those rows get "Ändra", picking their place among the panel's options."""
     headers = "".join(_header(c, h, sort_column, descending) for c, h in COLUMNS.items())
-    body = "".join(_row(record, offset + index) for index, record in enumerate(page_rows.to_dict("records")))
+    records = page_rows.to_dict("records")
+    if change_positions is None:
+        indexes = [offset + index for index in range(len(records))]
+    else:
+        indexes = [change_positions.get(record["id"]) for record in records]
+    body = "".join(_row(record, index) for record, index in zip(records, indexes, strict=True))
     shown = f"{offset + 1}–{offset + len(page_rows)} av {total}" if total else "0"
     return (
         # A narrow window scrolls the table inside its own box (a keyboard user scrolls it with the arrows).

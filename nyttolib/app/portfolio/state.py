@@ -77,10 +77,26 @@ class PortfolioState:
     def reload(self) -> None:
         """Read the rows again (after a change, or another tab's save)."""
         self.data = self.store.portfolio_data()
+        self.changeable = self._changeable()
         self.table = queries.frame(self.data, self.content)
         self.choices = queries.options(self.table, self.content)
         self._shown = None
         self._rows: list[dict[str, Any]] | None = None
+
+    def _changeable(self) -> set[str] | None:
+        """The ids whose stage and priority the user may change: None for all (the portfolio office and the
+        local user); otherwise their own and those shared with them to edit (the store decides on saving)."""
+        if self.store.user.portfolio_office:
+            return None
+        return {listing.id for listing in self.store.list() if listing.access in ("owner", "edit")}
+
+    def change_positions(self) -> dict[str, int] | None:
+        """Where each changeable shown initiative is among the change panel's options (None: every shown
+        one, in order)."""
+        if self.changeable is None:
+            return None
+        ids = [i for i in self.shown["id"] if i in self.changeable]
+        return {assessment_id: position for position, assessment_id in enumerate(ids)}
 
     @property
     def unreadable(self) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from nyttolib import formatting as fmt
 from nyttolib.app.errors import guarded
-from nyttolib.app.fields import download_link, dropdown_control, heading, html, paragraphs, shared_layout
+from nyttolib.app.fields import READING, download_link, dropdown_control, heading, html, paragraphs, shared_layout
 from nyttolib.app.step import Step
 from nyttolib.app.steps.calculation import invalid_calculation_text, key_figures, results_table
 from nyttolib.assessment.calculations import calculate
@@ -70,6 +70,7 @@ class SummaryStep(Step):
         self.overview = html("")
         self.missing = widgets.VBox()
         self.missing.add_class("nyttolib-missing")
+        self.missing.add_class(READING)  # buttons that go to a field: reading too
         self.figures = html("")
         buttons = []
         for export_format, label in EXPORT_BUTTONS:
@@ -80,6 +81,9 @@ class SummaryStep(Step):
         self.history = widgets.VBox()
         self.comparison = widgets.VBox()
         self.comparison.add_class("nyttolib-comparison")
+        self.comparison.add_class(READING)
+        exports = widgets.HBox(buttons)
+        exports.add_class(READING)
         self.changes = html("", "nyttolib-changes")
         preview = html(
             f"<p><a href='rapport.ipynb?{urlencode({'id': self.session.id})}'>Visa rapporten "
@@ -95,7 +99,7 @@ class SummaryStep(Step):
             self.figures,
             heading("Exportera", 3),
             paragraphs("Skapa filer att bifoga till beslutet. Filen visas som en länk att spara."),
-            widgets.HBox(buttons),
+            exports,
             self.downloads,
             preview,
             heading("Historik", 3),
@@ -131,6 +135,9 @@ class SummaryStep(Step):
             if info.revision == s.revision:
                 rows.append(widgets.HBox([text, html("<p><strong>(den här versionen)</strong></p>")]))
                 continue
+            if s.read_only:  # restoring saves: not offered to a user who may only read
+                rows.append(text)
+                continue
             button = widgets.Button(
                 description=f"Återställ revision {info.revision}", layout=widgets.Layout(width="auto")
             )
@@ -142,6 +149,7 @@ class SummaryStep(Step):
                 layout=widgets.Layout(width="auto"),
             )
             more.on_click(guarded(lambda _b: self.render_history(shown=len(revisions))))
+            more.add_class(READING)
             rows.append(more)
         self.history.children = rows
 

@@ -1,0 +1,92 @@
+"""`nyttolib share`, `unshare` and `owner`: who may read and change an assessment, from the command line.
+
+The command line is for staff with the database's credentials (IT, the portfolio office's
+administrators): anyone who can run it can read the database directly, so it runs as the local user,
+who may do everything, also where it runs under JupyterHub (a staff member's JupyterLab terminal). The
+name it records as the one who shared is the user's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from nyttolib.exitcodes import EXIT_OK
+from nyttolib.identity import User, current_user
+from nyttolib.storage.assessments import SHARE_MODES, Store
+
+COMMANDS = ("share", "unshare", "owner")
+TRUSTED = (
+    "Körs som den lokala användaren, som får ändra alla bedömningar: kommandoraden är till för personal med "
+    "databasens uppgifter (IT, portföljkontorets administratörer), som ändå kan läsa databasen direkt."
+)
+
+
+def cli_user() -> User:
+    """The command line's user: its own name (the hub's, in a staff member's terminal), with every right."""
+    user = current_user()
+    return User(user.name, user.groups, hub=False, portfolio_group=user.portfolio_group)
+
+
+def add_parser(commands: argparse._SubParsersAction, parser_class: type[argparse.ArgumentParser]) -> None:
+    share = commands.add_parser(
+        "share", help="dela en bedömning med en användare, för att läsa eller ändra", description=TRUSTED
+    )
+    share.add_argument("id", metavar="ID", help="bedömningens id (eller början av det)")
+    share.add_argument("user", metavar="ANVÄNDARE", help="användarnamnet som personen loggar in med")
+    mode = share.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--read", dest="mode", action="store_const", const="read", help="får läsa")
+    mode.add_argument("--edit", dest="mode", action="store_const", const="edit", help="får läsa och ändra")
+    unshare = commands.add_parser("unshare", help="sluta dela en bedömning med en användare", description=TRUSTED)
+    unshare.add_argument("id", metavar="ID", help="bedömningens id (eller början av det)")
+    unshare.add_argument("user", metavar="ANVÄNDARE")
+    owner = commands.add_parser(
+        "owner", help="visa vem som äger en bedömning och vilka den delas med, eller ge den en ny ägare",
+        description=TRUSTED,
+    )  # fmt: skip
+    owner.add_argument("id", metavar="ID", help="bedömningens id (eller början av det)")
+    owner.add_argument("user", metavar="ANVÄNDARE", nargs="?", help="den nya ägaren (utelämnad: visa ägaren)")
+    owner.add_argument(
+        "--keep",
+        choices=sorted(SHARE_MODES),
+        help="den tidigare ägaren får fortsätta att läsa (read) eller ändra (edit)",
+    )
+
+
+def sharing_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run share, unshare or owner; a StoreError (Swedish) is printed by the caller."""
+    with Store(args.data_dir, database_url=getattr(args, "database_url", None), user=cli_user()) as store:
+        assessment_id = store.resolve(args.id)
+        short = assessment_id[:12]
+        if args.command == "share":
+            store.share(assessment_id, args.user, args.mode)
+            print(f"Bedömningen {short} delas med {args.user.strip()}, som får {SHARE_MODES[args.mode]}.", file=out)
+        elif args.command == "unshare":
+            if args.user.strip() not in {share.user_name for share in store.shares(assessment_id)}:
+                print(f"Bedömningen {short} var inte delad med {args.user.strip()}; inget ändrat.", file=out)
+                return EXIT_OK
+            store.unshare(assessment_id, args.user)
+            print(f"Bedömningen {short} delas inte längre med {args.user.strip()}.", file=out)
+        elif args.user is not None:
+            store.set_owner(assessment_id, args.user, keep=args.keep)
+            kept = f" (den tidigare ägaren får {SHARE_MODES[args.keep]})" if args.keep else ""
+            print(f"Bedömningen {short} ägs nu av {args.user.strip()}{kept}.", file=out)
+        else:
+            _show_owner(store, assessment_id, out)
+    return EXIT_OK
+
+
+def _show_owner(store: Store, assessment_id: str, out: TextIO) -> None:
+    owner = store.owner(assessment_id)
+    print(f"Ägare: {owner or '(ingen: sparad innan nyttolib hade ägare)'}", file=out)
+    shares = store.shares(assessment_id)
+    if not shares:
+        print("Delas inte med någon.", file=out)
+    for share in shares:
+        by = f", delad av {share.shared_by}" if share.shared_by else ""
+        print(f"Delas med {share.user_name}: får {SHARE_MODES[share.mode]}{by} {share.shared_at[:10]}", file=out)
+
+
+def saved_by(who: str | None) -> str:
+    """Who saved a revision, for `nyttolib history` (a revision from before identities: nobody named)."""
+    return f"  av {who}" if who else ""
