@@ -40,6 +40,7 @@ from nyttolib.content import load_content  # noqa: E402
 from nyttolib.paths import DATABASE_FILENAME  # noqa: E402
 from nyttolib.portfolio.store import PortfolioStore  # noqa: E402
 from nyttolib.storage.assessments import ConflictError  # noqa: E402
+from nyttolib.storage.database import StoreError  # noqa: E402
 
 from postgres import postgres_server  # noqa: E402
 
@@ -60,17 +61,22 @@ def open_store(directory: str, url: str | None) -> PortfolioStore:
     return PortfolioStore(directory, load_content(), database_url=url)
 
 
-def save_with_retry(store: PortfolioStore, assessment_id: str, note: str) -> tuple[int, int]:
-    """Load the newest revision, change it, save it as its successor; on a conflict reload and retry.
-    Returns (revision saved, conflicts met)."""
-    conflicts = 0
+def save_with_retry(store: PortfolioStore, assessment_id: str, note: str) -> tuple[int, int, int]:
+    """Load the newest revision, change it, save it as its successor; on a conflict reload and retry, and
+    on "the database is busy" (SQLite's 30 s lock wait ran out) retry as the app's autosave does.
+    Returns (revision saved, conflicts met, busy refusals met)."""
+    conflicts = busy = 0
     while True:
         document, revision = store.load(assessment_id)
         document.initiative.name = note
         try:
-            return store.save(document, expected_revision=revision, note=note).revision, conflicts
+            return store.save(document, expected_revision=revision, note=note).revision, conflicts, busy
         except ConflictError:
             conflicts += 1
+        except StoreError as refused:
+            if "upptagen" not in str(refused):
+                raise
+            busy += 1
 
 
 def writer(directory: str, url: str | None, number: int, saves: int) -> None:
@@ -83,14 +89,15 @@ def writer(directory: str, url: str | None, number: int, saves: int) -> None:
         sys.stdin.readline()
         targets = [own_ids(number)[n // 2 % OWN] if n % 2 == 0 else shared_ids()[(number + n) % SHARED]
                    for n in range(saves)]
-        saved, conflicts = [], 0
+        saved, conflicts, busy = [], 0, 0
         for n, assessment_id in enumerate(targets):
             note = f"w{number}-{n}"
-            revision, met = save_with_retry(store, assessment_id, note)
+            revision, met, waited = save_with_retry(store, assessment_id, note)
             saved.append((assessment_id, revision, note))
             conflicts += met
+            busy += waited
         finished = time.monotonic()
-    print(json.dumps({"saved": saved, "conflicts": conflicts, "finished": finished}), flush=True)
+    print(json.dumps({"saved": saved, "conflicts": conflicts, "busy": busy, "finished": finished}), flush=True)
 
 
 def run(directory: str, url: str | None, writers: int, saves: int) -> dict:
@@ -133,6 +140,7 @@ def run(directory: str, url: str | None, writers: int, saves: int) -> dict:
         "seconds": elapsed,
         "per_second": len(saved) / elapsed,
         "conflicts": sum(report["conflicts"] for report in reports),
+        "busy": sum(report["busy"] for report in reports),
         "lost": check(directory, url, saved, writers),
     }
 
@@ -174,10 +182,12 @@ def bench(label: str, runs: int, writers: int, saves: int, url_for_run) -> dict:
         results.append(result)
         lost = "none lost" if not result["lost"] else f"LOST/MIXED: {result['lost'][:5]}"
         print(f"  {label} run {number + 1}: {result['revisions']} revisions in {result['seconds']:.2f} s = "
-              f"{result['per_second']:.0f}/s, {result['conflicts']} conflicts, {lost}", flush=True)
+              f"{result['per_second']:.0f}/s, {result['conflicts']} conflicts, {result['busy']} busy, {lost}",
+              flush=True)
     return {
         "per_second": statistics.median(r["per_second"] for r in results),
         "conflicts": statistics.median(r["conflicts"] for r in results),
+        "busy": sum(r["busy"] for r in results),
         "lost": sum(len(r["lost"]) for r in results),
     }
 
@@ -191,8 +201,9 @@ def main() -> None:
     with postgres_server(durable=True) as server:
         postgresql = bench("PostgreSQL", runs, writers, saves, server.database)
     for label, result in (("SQLite", sqlite), ("PostgreSQL", postgresql)):
+        lost = "none lost" if not result["lost"] else f"{result['lost']} problems"
         print(f"{label}: {result['per_second']:.0f} revisions/s (median), {result['conflicts']:.0f} conflicts "
-              f"(median), {'none lost' if not result['lost'] else str(result['lost']) + ' problems'}")
+              f"(median), {result['busy']} busy refusals, {lost}")
     print(f"PostgreSQL / SQLite: {postgresql['per_second'] / sqlite['per_second']:.2f}; "
           f"load average after {os.getloadavg()[0]:.2f}")
     if sqlite["lost"] or postgresql["lost"]:
