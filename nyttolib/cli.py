@@ -463,7 +463,7 @@ def _check_database(args: argparse.Namespace, out: TextIO) -> int:
     """Run SQLite's integrity check: a damaged database is marked so that no process writes to it."""
     from nyttolib.storage.database import Database, damaged_mark
 
-    database = Database(args.data_dir)
+    database = Database(args.data_dir, upgrade=False)  # a check only reads: a damaged file is not written to
     if database.server:
         try:
             database.check()

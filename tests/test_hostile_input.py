@@ -276,7 +276,8 @@ def test_a_damaged_database_is_marked_and_no_more_is_written(tmp_path, content, 
         extra.unlink()
     code, out, _ = cli("db", "check", data=data)
     assert code == 0 and "markeringen om skada är borttagen" in out
-    assert cli("import", str(SIGNING), data=data)[0] == 0
+    code, out, err = cli("import", str(SIGNING), data=data)
+    assert code == 0, err
 
 
 def _can_drop_privileges() -> bool:

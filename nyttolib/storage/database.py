@@ -266,7 +266,6 @@ class _Engines:
 
 
 _ENGINES = _Engines()
-_UPGRADED: set[tuple] = set()
 
 
 class Database:
@@ -346,15 +345,15 @@ class Database:
         return connection
 
     def upgrade(self) -> bool:
-        """Bring the schema to this nyttolib's version (Alembic), once per process; True if it changed."""
-        if self._key in _UPGRADED:
-            return False
+        """Bring the schema to this nyttolib's version (Alembic); True if it changed. A database already there
+        is seen with one read, without the write lock; each opening asks again (the file may have been
+        replaced, e.g. restored from a backup, since this process last looked)."""
         from nyttolib.storage import migrations
 
-        with self.write("schema") as db:
-            changed = migrations.upgrade(db.connection)
-        _UPGRADED.add(self._key)
-        return changed
+        if self.schema_version() == migrations.HEAD:
+            return False
+        with self.write("schema") as db:  # checked again inside: thirty kernels may start at once
+            return migrations.upgrade(db.connection)
 
     def schema_version(self) -> str | None:
         """The schema revision the database is at (None: not one Alembic has seen)."""
