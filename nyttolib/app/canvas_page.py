@@ -362,6 +362,13 @@ def missing_page(page: str) -> widgets.Widget:
 def canvas_page(
     canvas_id: str | None = None, *, store: DocumentStore | None = None, content: CanvasContent | None = None
 ) -> widgets.Widget:
+    return document_page(CanvasPage, CANVAS_PAGE, canvas_id, store, content)
+
+
+def document_page(
+    page_class: Any, page_name: str, canvas_id: str | None, store: DocumentStore | None, content: CanvasContent | None
+) -> widgets.Widget:
+    """A page of one canvas document (the canvas, or the need page), with the user's list below a new one."""
     try:
         content = content or load_canvas_content()
     except ContentError as exc:
@@ -369,11 +376,11 @@ def canvas_page(
     store = store or canvas_store()
     session = open_canvas_session(store, canvas_id)
     if session is None:
-        return missing_page(CANVAS_PAGE)
-    page = CanvasPage(session, content)
+        return missing_page(page_name)
+    page = page_class(session, content)
     if canvas_id:
         return page
-    return widgets.VBox([page, html(canvas_list(store))])
+    return widgets.VBox([page, html(canvas_list(store, page_name))])
 
 
 def ahead_of_the_request() -> tuple[CanvasContent, DocumentStore]:

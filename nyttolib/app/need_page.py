@@ -20,18 +20,16 @@ from nyttolib.app.canvas_page import (
     address_marker,
     ahead_of_the_request,
     canvas_field,
-    canvas_list,
-    missing_page,
-    open_canvas_session,
+    document_page,
     page_link,
 )
 from nyttolib.app.errors import add_reporter, content_error_page, guarded
 from nyttolib.app.fields import LabelledControl, html, paragraphs, shared_layout, shared_style
 from nyttolib.app.request import query_parameter
 from nyttolib.app.unreadable import error_page
-from nyttolib.canvas.content import CanvasContent, Question, load_canvas_content
+from nyttolib.canvas.content import CanvasContent, Question
 from nyttolib.canvas.export import project_verdict
-from nyttolib.canvas.session import CanvasSession, canvas_store
+from nyttolib.canvas.session import CanvasSession
 from nyttolib.content import ContentError
 from nyttolib.storage.documents import DocumentStore
 
@@ -157,18 +155,7 @@ class NeedPage(widgets.VBox):
 def need_page(
     canvas_id: str | None = None, *, store: DocumentStore | None = None, content: CanvasContent | None = None
 ) -> widgets.Widget:
-    try:
-        content = content or load_canvas_content()
-    except ContentError as exc:
-        return content_error_page(exc)
-    store = store or canvas_store()
-    session = open_canvas_session(store, canvas_id)
-    if session is None:
-        return missing_page(NEED_PAGE)
-    page = NeedPage(session, content)
-    if canvas_id:
-        return page
-    return widgets.VBox([page, html(canvas_list(store, NEED_PAGE))])
+    return document_page(NeedPage, NEED_PAGE, canvas_id, store, content)
 
 
 def need_for_request() -> widgets.Widget:
