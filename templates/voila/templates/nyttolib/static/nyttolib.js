@@ -213,7 +213,12 @@
 
   function start() {
     document.addEventListener("click", onClick, true);
-    new MutationObserver(schedule).observe(document.body, {
+    // Titles at once, the rest at the next frame: a tab in the background gets no frames (two facilitator
+    // tabs, one behind the other, kept title="null" until brought forward).
+    new MutationObserver(function () {
+      syncTitles();
+      schedule();
+    }).observe(document.body, {
       subtree: true,
       childList: true,
       attributes: true,
