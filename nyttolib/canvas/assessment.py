@@ -107,8 +107,7 @@ def start_assessment(canvas_id: str, canvases: DocumentStore, assessments: Store
 
 def canvases_beside(assessments: Store) -> DocumentStore:
     """The canvases in the same database as `assessments`, as the same user sees them."""
-    database = assessments._database
-    url = database.url.render_as_string(hide_password=False) if database.server else None
+    url = assessments.database_url
     return DocumentStore("canvas", None if url else assessments.directory, database_url=url, user=assessments.user)
 
 

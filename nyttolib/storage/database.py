@@ -515,6 +515,13 @@ class DatabaseStore:
         # Where the store keeps its data, as the user is told: the data folder, or the server (no password).
         self.where: str = self._database.where if self._database.server else str(self.directory)
 
+    @property
+    def database_url(self) -> str | None:
+        """The server's URL (with its password, for opening another store on it), or None for the SQLite
+        file in `directory`."""
+        database = self._database
+        return database.url.render_as_string(hide_password=False) if database.server else None
+
     def close(self) -> None:
         self._database.close()
 
