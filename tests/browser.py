@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -54,6 +55,10 @@ def voila_server(
     from nyttolib.serve.server import NOTEBOOKS, VOILA_MODULE, server_environment, voila_command
 
     port = free_port()
+    # The server's output goes to a file: a pipe nobody reads fills up (64 KB) and then blocks the server
+    # mid-request, so a long test would hang on a page that never renders.
+    log_path = Path(tempfile.mkstemp(prefix="nyttolib-voila-", suffix=".log")[1])
+    log = log_path.open("w")
     process = subprocess.Popen(
         voila_command(
             port=port,
@@ -64,9 +69,8 @@ def voila_server(
         ),
         cwd=ROOT,
         env={**server_environment(str(data_dir)), **(environment or {})},
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -79,8 +83,7 @@ def voila_server(
                 break  # any HTTP answer (here 404) means the server is up; "/" would start a kernel
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read() if process.poll() is not None else ""
-                    raise RuntimeError(f"Voilà did not start: {output}") from None
+                    raise RuntimeError(f"Voilà did not start: {_tail(log_path)}") from None
                 time.sleep(0.2)
         yield url
     finally:
@@ -89,6 +92,16 @@ def voila_server(
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
+        if os.environ.get("NYTTOLIB_KEEP_SERVER_LOG"):
+            print(f"server log: {log_path} ({log_path.stat().st_size} bytes)")
+        else:
+            log_path.unlink(missing_ok=True)
+
+
+def _tail(path: Path, size: int = 20_000) -> str:
+    text = path.read_text(errors="replace")
+    return text[-size:]
 
 
 def page_url(base: str, notebook: str, query: str = "") -> str:
