@@ -12,7 +12,7 @@ import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -793,3 +793,35 @@ def _load_cached(directory: str) -> Content:
 def load_content(directory: str | os.PathLike[str] | None = None) -> Content:
     """Load (once per folder) and validate every content file; raises ContentError listing all problems."""
     return _load_cached(str(content_dir(directory).resolve()))
+
+
+Named = TypeVar("Named", bound=BaseModel)
+
+
+def load_named_file(path: Path, model: type[Named]) -> Named:
+    """One file of a folder of whole documents (a questionnaire, a checklist), whose `id` must be the
+    file's name so that a link or a stored answer names it; ContentError with its problems otherwise."""
+    parsed, problems = load_content_file(path, model)  # type: ignore[arg-type]
+    if problems:
+        raise ContentError(problems)
+    assert isinstance(parsed, model)
+    if parsed.id != path.stem:  # type: ignore[attr-defined]
+        raise ContentError([ContentProblem(path.name, None, "id", f"ska vara filens namn utan .yaml ('{path.stem}')")])
+    return parsed
+
+
+def load_named_files(folder: Path, model: type[Named], what: str) -> tuple[dict[str, Named], list[ContentProblem]]:
+    """Every file of the folder by id, and the problems of those that could not be loaded: one broken
+    file must not take the others away."""
+    if not folder.is_dir():
+        return {}, [ContentProblem(folder.name, None, "", f"mappen för {what} finns inte ({folder})")]
+    found: dict[str, Named] = {}
+    problems: list[ContentProblem] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            parsed = load_named_file(path, model)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        found[parsed.id] = parsed  # type: ignore[attr-defined]
+    return found, problems

@@ -389,16 +389,22 @@ def ahead_of_the_request() -> tuple[CanvasContent, DocumentStore]:
     return load_canvas_content(), canvas_store()
 
 
-def canvas_for_request() -> widgets.Widget:
-    """What the notebook shows: the canvas, or a Swedish page saying what went wrong (never a traceback)."""
+def document_for_request(page_class: Any, page_name: str, failure: str) -> widgets.Widget:
+    """What the notebook of a canvas document shows: its page for the id in the address, or a Swedish page
+    saying what went wrong (never a traceback)."""
     try:
         content, store = ahead_of_the_request()
-        return canvas_page(query_parameter("id"), store=store, content=content)
+        return document_page(page_class, page_name, query_parameter("id"), store, content)
     except ContentError as exc:
         return content_error_page(exc)
     except Exception:
-        log.exception("Could not show the canvas")
-        return error_page("Något gick fel när projektcanvasen skulle öppnas. Det som är sparat finns kvar.")
+        log.exception("Could not show %s", page_name)
+        return error_page(failure)
+
+
+def canvas_for_request() -> widgets.Widget:
+    failure = "Något gick fel när projektcanvasen skulle öppnas. Det som är sparat finns kvar."
+    return document_for_request(CanvasPage, CANVAS_PAGE, failure)
 
 
 def canvas_nav(assessments: Store, assessment_id: str) -> str:

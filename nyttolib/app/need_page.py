@@ -18,19 +18,16 @@ from nyttolib.app.canvas_page import (
     FieldAccess,
     SaveStatus,
     address_marker,
-    ahead_of_the_request,
     canvas_field,
+    document_for_request,
     document_page,
     page_link,
 )
-from nyttolib.app.errors import add_reporter, content_error_page, guarded
+from nyttolib.app.errors import add_reporter, guarded
 from nyttolib.app.fields import LabelledControl, html, paragraphs, shared_layout, shared_style
-from nyttolib.app.request import query_parameter
-from nyttolib.app.unreadable import error_page
 from nyttolib.canvas.content import CanvasContent, Question
 from nyttolib.canvas.export import project_verdict
 from nyttolib.canvas.session import CanvasSession
-from nyttolib.content import ContentError
 from nyttolib.storage.documents import DocumentStore
 
 log = logging.getLogger("nyttolib.app")
@@ -159,11 +156,5 @@ def need_page(
 
 
 def need_for_request() -> widgets.Widget:
-    try:
-        content, store = ahead_of_the_request()
-        return need_page(query_parameter("id"), store=store, content=content)
-    except ContentError as exc:
-        return content_error_page(exc)
-    except Exception:
-        log.exception("Could not show the need page")
-        return error_page("Något gick fel när sidan skulle öppnas. Det som är sparat finns kvar.")
+    failure = "Något gick fel när sidan skulle öppnas. Det som är sparat finns kvar."
+    return document_for_request(NeedPage, NEED_PAGE, failure)

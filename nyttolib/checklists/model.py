@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from nyttolib.content import ContentError, ContentProblem, load_content_file
+from nyttolib.content import ContentProblem, load_named_file, load_named_files
 from nyttolib.paths import repository_data_dir
 
 CHECKLIST_DIR_ENV = "NYTTOLIB_CHECKLIST_DIR"
@@ -55,27 +55,10 @@ def checklist_dir() -> Path:
 
 
 def load_checklist(path: Path) -> Checklist:
-    parsed, problems = load_content_file(path, Checklist)
-    if problems:
-        raise ContentError(problems)
-    assert isinstance(parsed, Checklist)
-    if parsed.id != path.stem:
-        raise ContentError([ContentProblem(path.name, None, "id", f"ska vara filens namn utan .yaml ('{path.stem}')")])
-    return parsed
+    return load_named_file(path, Checklist)
 
 
 def load_checklists(directory: Path | None = None) -> tuple[dict[str, Checklist], list[ContentProblem]]:
     """Every checklist in the folder (by title), and the problems of the files that could not be loaded."""
-    found: dict[str, Checklist] = {}
-    problems: list[ContentProblem] = []
-    folder = directory or checklist_dir()
-    if not folder.is_dir():
-        return found, [ContentProblem(folder.name, None, "", f"mappen för checklistor finns inte ({folder})")]
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            checklist = load_checklist(path)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            continue
-        found[checklist.id] = checklist
+    found, problems = load_named_files(directory or checklist_dir(), Checklist, "checklistor")
     return dict(sorted(found.items(), key=lambda pair: pair[1].title.casefold())), problems

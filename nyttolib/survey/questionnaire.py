@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from nyttolib.content import ContentError, ContentProblem, load_content_file
+from nyttolib.content import ContentProblem, load_named_file, load_named_files
 from nyttolib.paths import repository_data_dir
 
 QUESTIONNAIRE_DIR_ENV = "NYTTOLIB_QUESTIONNAIRE_DIR"
@@ -112,24 +112,9 @@ def questionnaire_dir() -> Path:
 
 
 def load_questionnaire(path: Path) -> Questionnaire:
-    parsed, problems = load_content_file(path, Questionnaire)
-    if problems:
-        raise ContentError(problems)
-    assert isinstance(parsed, Questionnaire)
-    if parsed.id != path.stem:
-        raise ContentError([ContentProblem(path.name, None, "id", f"ska vara filens namn utan .yaml ('{path.stem}')")])
-    return parsed
+    return load_named_file(path, Questionnaire)
 
 
 def load_questionnaires(directory: Path | None = None) -> tuple[dict[str, Questionnaire], list[ContentProblem]]:
     """Every questionnaire in the folder, and the problems of those that could not be loaded."""
-    found: dict[str, Questionnaire] = {}
-    problems: list[ContentProblem] = []
-    for path in sorted((directory or questionnaire_dir()).glob("*.yaml")):
-        try:
-            questionnaire = load_questionnaire(path)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            continue
-        found[questionnaire.id] = questionnaire
-    return found, problems
+    return load_named_files(directory or questionnaire_dir(), Questionnaire, "enkäter")
