@@ -190,7 +190,8 @@ def _fill_for_a_server(folder: Path) -> None:
         for name in ("Zeta", "bo"):
             workshops.save_answers(workshops.join(created.join_code, name=name), {"q": 3})
     with DocumentStore("canvas", folder, user=User("Örjan", hub=True)) as documents:
-        documents.save({"behov": "Ett behov"}, name="Canvas", organisation="Skola")
+        canvas = documents.save({"behov": "Ett behov"}, name="Canvas", organisation="Skola")
+        documents.share(canvas.id, "Zeta", "edit")
 
 
 def test_db_copy_moves_a_local_database_into_postgresql_and_verifies_it(tmp_path, postgres_url):
@@ -219,6 +220,23 @@ def test_db_copy_moves_a_local_database_into_postgresql_and_verifies_it(tmp_path
     with DocumentStore("canvas", tmp_path, database_url=postgres_url, user=User("Örjan", hub=True)) as copied:
         (listing,) = copied.list()
         assert copied.load(listing.id) == ({"behov": "Ett behov"}, 1)
+        assert [(share.user_name, share.mode) for share in copied.shares(listing.id)] == [("Zeta", "edit")]
+
+
+def test_db_copy_knows_every_table_the_schema_has(tmp_path):
+    """A table left out of the copy would be lost without a word when a municipality moves its database."""
+    import sqlalchemy as sa
+
+    from nyttolib.storage.copy import TABLES
+
+    _fill(tmp_path)
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'nyttolib.sqlite3'}")
+    try:
+        with engine.connect() as db:
+            tables = set(sa.inspect(db).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+    assert tables == {name for name, _order in TABLES}
 
 
 def test_the_command_line_acts_with_every_right_under_its_own_name(tmp_path, monkeypatch):

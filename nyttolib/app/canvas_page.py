@@ -13,11 +13,22 @@ import ipywidgets as widgets
 
 from nyttolib import numbers
 from nyttolib.app.errors import add_reporter, content_error_page, guarded
-from nyttolib.app.fields import DateField, Field, NumberField, TextField, download_link, html, paragraphs
+from nyttolib.app.fields import (
+    READING,
+    DateField,
+    Field,
+    NumberField,
+    TextField,
+    download_link,
+    html,
+    lock,
+    paragraphs,
+)
 from nyttolib.app.process_panel import process_panel_html
 from nyttolib.app.request import query_parameter
-from nyttolib.app.start_page import FORM_PAGE, local_time
-from nyttolib.app.unreadable import error_page
+from nyttolib.app.sharing import CANVAS, AccessArea
+from nyttolib.app.start_page import ACCESS_LABELS, FORM_PAGE, local_time
+from nyttolib.app.unreadable import error_page, refusal_page
 from nyttolib.canvas.assessment import canvas_of, start_assessment
 from nyttolib.canvas.content import CanvasContent, load_canvas_content
 from nyttolib.canvas.export import render_canvas_html, render_canvas_pdf
@@ -26,7 +37,7 @@ from nyttolib.canvas.session import CanvasSession, canvas_store
 from nyttolib.content import Content, ContentError, load_content
 from nyttolib.exports.filenames import safe_filename
 from nyttolib.process import PositionFacts, load_process, position
-from nyttolib.storage.assessments import NotFoundError, Store
+from nyttolib.storage.assessments import AccessError, NotFoundError, Store
 from nyttolib.storage.documents import DocumentStore
 
 log = logging.getLogger("nyttolib.app")
@@ -42,6 +53,12 @@ def page_link(page: str, canvas_id: str | None) -> str:
 
 def assessment_link(assessment_id: str) -> str:
     return f"{FORM_PAGE}?{urllib.parse.urlencode({'id': assessment_id})}"
+
+
+def reading(widget: widgets.Widget) -> widgets.Widget:
+    """Mark a part that only reads (exports): it stays usable when the page is read-only."""
+    widget.add_class(READING)
+    return widget
 
 
 class FieldAccess:
@@ -101,6 +118,8 @@ class SaveStatus(widgets.VBox):
     def refresh(self) -> None:
         s = self.session
         text = {"new": f"Inte sparad ännu – {self.what}."}.get(s.status, s.status_message)
+        if s.read_only and s.status == "saved":
+            text = "Du läser den här: inget sparas."
         if s.status == "conflict":
             text = "Dina senaste ändringar är inte sparade än – välj nedan vilken version som ska gälla."
             keep = widgets.Button(description="Behåll min version där båda ändrat", layout=widgets.Layout(width="auto"))
@@ -179,18 +198,25 @@ class CanvasPage(widgets.VBox):
             self.linked,
             html(f"<h2>{escape(texts.export.title)}</h2>", "nyttolib-heading"),
             paragraphs(texts.export.text),
-            widgets.HBox([self.html_button, self.pdf_button]),
+            reading(widgets.HBox([self.html_button, self.pdf_button])),  # a reader exports too
             self.download,
         ]
         intro = paragraphs(texts.intro)
         self.status = SaveStatus(session)
         self.process = self._load_process()
         self.process_panel = html("")
-        top = [self.title, self.status, self.address, self.notice, intro, self.process_panel]
-        self.children = [*top, *body, *decision]
+        self.access_area = AccessArea(session, CANVAS, on_handed_over=self._lock_if_read_only)
+        top = [self.title, self.status, self.access_area, self.address, self.notice, intro, self.process_panel]
+        self.children = [*top, *body, *decision, self.access_area.panel_area]
         session.on_change(guarded(self.refresh))
         session.on_status(guarded(self._on_status))
         self.refresh()
+        self._lock_if_read_only()
+
+    def _lock_if_read_only(self) -> None:
+        """Shared to read, seen by the office, or refused since: every input off, exports still there."""
+        if self.session.read_only:
+            lock(self)
 
     # -- showing ---------------------------------------------------------------------------------
 
@@ -216,11 +242,11 @@ class CanvasPage(widgets.VBox):
                 f"<p>{escape(texts.submit.done.format(date=s.canvas.submitted_on.isoformat()))}</p>"
             )
             self.submit.description = texts.submit.undo
-            self.submit.disabled = False
+            self.submit.disabled = s.read_only
         else:
             self.submit_text.value = ""
             self.submit.description = texts.submit.label
-            self.submit.disabled = bool(missing)
+            self.submit.disabled = s.read_only or bool(missing)
         self._show_linked()
         self._show_position()
 
@@ -250,8 +276,11 @@ class CanvasPage(widgets.VBox):
 
     def _on_status(self) -> None:
         self.address.value = address_marker(self.session.id)
+        self.access_area.update()
         if self.session.status == "saved" and self.session.news:
             self._show_values()
+        if self.session.status == "refused":
+            self._lock_if_read_only()
 
     def _show_values(self) -> None:
         """Values taken in from another tab: each field shows the session's value unless it holds an error."""
@@ -325,19 +354,28 @@ class CanvasPage(widgets.VBox):
 
 
 def canvas_list(store: DocumentStore, page: str = CANVAS_PAGE) -> str:
-    """The user's saved canvases as a table with a link each (every user text escaped)."""
+    """The saved canvases the user may open, as a table with a link each (every user text escaped). Under
+    the hub each row says whose it is and what the user may do with it, as the start page does."""
+    hub = store.user.hub
     rows = []
     for item in store.list()[:50]:
         href = escape(page_link(page, item.id), quote=True)
         name = escape(item.name or "(namnlös idé)")
+        whose = ""
+        if hub:
+            owner = "du" if item.access == "owner" else (item.owner or "–")
+            whose = f"<td>{escape(owner)}</td><td>{escape(ACCESS_LABELS[item.access])}</td>"
         rows.append(
-            f"<tr><th scope='row'><a href='{href}'>{name}</a></th><td>{escape(local_time(item.updated_at))}</td></tr>"
+            f"<tr><th scope='row'><a href='{href}'>{name}</a></th><td>{escape(local_time(item.updated_at))}</td>"
+            f"{whose}</tr>"
         )
     if not rows:
         return ""
+    whose_headers = "<th scope='col'>Ägare</th><th scope='col'>Tillgång</th>" if hub else ""
+    title = "Projektcanvasar du kan öppna" if hub else "Dina sparade projektcanvasar"
     return (
-        "<table class='nyttolib-table'><caption><h2>Dina sparade projektcanvasar</h2></caption>"
-        "<thead><tr><th scope='col'>Idé</th><th scope='col'>Senast ändrad</th></tr></thead>"
+        f"<table class='nyttolib-table'><caption><h2>{title}</h2></caption>"
+        f"<thead><tr><th scope='col'>Idé</th><th scope='col'>Senast ändrad</th>{whose_headers}</tr></thead>"
         "<tbody>" + "".join(rows) + "</tbody></table>"
     )
 
@@ -374,7 +412,10 @@ def document_page(
     except ContentError as exc:
         return content_error_page(exc)
     store = store or canvas_store()
-    session = open_canvas_session(store, canvas_id)
+    try:
+        session = open_canvas_session(store, canvas_id)
+    except AccessError as exc:  # someone else's, not shared with the user: why, and the way back
+        return refusal_page(str(exc), CANVAS.the)
     if session is None:
         return missing_page(page_name)
     page = page_class(session, content)

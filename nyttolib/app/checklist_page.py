@@ -16,10 +16,11 @@ import ipywidgets as widgets
 
 from nyttolib.app import errors
 from nyttolib.app.errors import guarded
-from nyttolib.app.fields import download_link, html, shared_layout, shared_style, text_control
+from nyttolib.app.fields import READING, download_link, html, lock, shared_layout, shared_style, text_control
 from nyttolib.app.focus import request_focus
 from nyttolib.app.polling import every
 from nyttolib.app.request import page_address, query_parameter, wait_for_request
+from nyttolib.app.sharing import CHECKLIST, AccessArea
 from nyttolib.app.workshop.widgets import LabelledInput, button
 from nyttolib.checklists.answers import ANSWER_LABELS, compare, tally
 from nyttolib.checklists.export import file_stem, render_fragment, render_pdf, stored_report
@@ -43,6 +44,7 @@ STATUS_TEXT = {
     "pending": "Sparar …",
     "conflict": "Svaren har också ändrats i en annan flik. Dina svar är sparade; där ni svarat olika visas båda nedan.",
     "error": "Dina senaste svar kunde inte sparas. De finns kvar här; nästa ändring försöker igen.",
+    "read_only": "Du läser svaren: inget sparas här.",
 }
 # The page's own looks: the comparison table scrolls sideways inside its region on a narrow screen.
 STYLE = """<style>
@@ -119,13 +121,19 @@ class AnsweringView(widgets.VBox):
         link = checklist_link(a.checklist_id, session.id)
         address = page_address(CHECKLIST_PAGE, lista=a.checklist_id, svar=session.id)
         intro = f"<p>{escape(checklist.intro)}</p>" if checklist and checklist.intro else ""
+        how = (
+            "Svara ja, delvis, nej eller ej aktuellt på varje punkt och skriv gärna en kommentar. Svaren sparas "
+            "medan du svarar."
+            if not session.read_only
+            else "Svaren visas som de är sparade."
+        )
         self.heading = html(
             f"<h2>{escape(a.checklist_title)} – {escape(a.organisation)}, {a.on_date.isoformat()}</h2>"
             f"<p class='nyttolib-checklist-source'>Källa: {escape(a.source)}</p>{intro}"
-            "<p>Svara ja, delvis, nej eller ej aktuellt på varje punkt och skriv gärna en kommentar. Svaren sparas "
-            f"medan du svarar. Länk till de här svaren (bokmärk den): <a href='{escape(link, quote=True)}'>"
+            f"<p>{how} Länk till de här svaren (bokmärk den): <a href='{escape(link, quote=True)}'>"
             f"{escape(address)}</a></p>"
         )
+        self.access_area = AccessArea(session, CHECKLIST, on_handed_over=self._lock_if_read_only)
         self.status = html("", "nyttolib-save-status")
         self.notice = html("", "nyttolib-notice")
         self.conflicts = widgets.VBox(layout=shared_layout())
@@ -138,20 +146,25 @@ class AnsweringView(widgets.VBox):
             [button("Skapa HTML-fil", self._export_html), button("Skapa PDF-fil", self._export_pdf)],
             layout=shared_layout(flex_flow="row wrap"),
         )
+        export.add_class(READING)  # a reader exports too
+        self.items = widgets.VBox(items, layout=shared_layout())
         self.children = [
             self.heading,
             self.status,
+            self.access_area,
             self.notice,
             self.conflicts,
-            *items,
+            self.items,
             html("<h2>Jämförelse över tid</h2>"),
             self.comparison,
             html("<h2>Exportera</h2><p>Svaren och jämförelsen som en fil att bifoga till ett beslut.</p>"),
             export,
             self.export_result,
+            self.access_area.panel_area,
         ]
         session.on_status(guarded(self._update))
         errors.add_reporter(self._show_notice)
+        self._lock_if_read_only()
         self._update()
         self._task = (
             every(OTHER_TAB_SECONDS, self._check_other_tab, "Checking the checklist for other tabs") if live else None
@@ -195,15 +208,25 @@ class AnsweringView(widgets.VBox):
 
     # -- what the session says -----------------------------------------------------------------------
 
+    def _lock_if_read_only(self) -> None:
+        if self.session.read_only:
+            lock(self.items)
+
     def _update(self) -> None:
         s = self.session
-        self.status.value = f"<p role='status' aria-live='polite'>{escape(STATUS_TEXT.get(s.status, ''))}</p>"
+        if s.status == "refused":
+            text = s.status_message
+            self._lock_if_read_only()
+        else:
+            text = STATUS_TEXT.get("read_only" if s.read_only and s.status == "saved" else s.status, "")
+        self.status.value = f"<p role='status' aria-live='polite'>{escape(text)}</p>"
+        self.access_area.update()
         self._show_conflicts()
         if s.news:
             self.notice.value = f"<p role='status'>{escape(s.news)}</p>"
             s.news = ""
             self._show_stored_values()
-        if s.status in ("saved", "conflict"):
+        if s.status in ("saved", "conflict", "refused"):
             self._show_comparison()
 
     def _show_stored_values(self) -> None:

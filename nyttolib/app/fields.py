@@ -336,3 +336,13 @@ class YesNoField(Field):
         )
         control.add_class("nyttolib-horizontal")
         super().__init__(session, path, control)
+
+
+def lock(widget: widgets.Widget) -> None:
+    """Disable every input and button inside `widget`, except in parts marked as only reading."""
+    if READING in getattr(widget, "_dom_classes", ()):
+        return
+    if widget.has_trait("disabled") and not widget.disabled:
+        widget.disabled = True
+    for child in getattr(widget, "children", ()):
+        lock(child)

@@ -13,7 +13,7 @@ from nyttolib import formatting as fmt
 from nyttolib.app import errors
 from nyttolib.app.canvas_page import canvas_nav
 from nyttolib.app.errors import content_error_page, guarded
-from nyttolib.app.fields import READING, Field, NumberField, html, shared_button_style, shared_layout
+from nyttolib.app.fields import Field, NumberField, html, lock, shared_button_style, shared_layout
 from nyttolib.app.focus import request_focus, set_current
 from nyttolib.app.process_panel import assessment_panel_html
 from nyttolib.app.request import query_parameter
@@ -27,7 +27,7 @@ from nyttolib.app.steps.initiative import InitiativeStep
 from nyttolib.app.steps.plan import PlanStep
 from nyttolib.app.steps.prerequisites import PrerequisitesStep
 from nyttolib.app.steps.summary import SummaryStep
-from nyttolib.app.unreadable import UnreadablePage, error_page
+from nyttolib.app.unreadable import UnreadablePage, error_page, refusal_page
 from nyttolib.assessment.completeness import completeness
 from nyttolib.assessment.consistency import rule_problems
 from nyttolib.assessment.merge import MISSING, Choice, MergePath, positional_path, row_lists
@@ -373,16 +373,6 @@ class AssessmentForm(widgets.VBox):
         self._clear_notice_when_saved = False
 
 
-def lock(widget: widgets.Widget) -> None:
-    """Disable every input and button inside `widget`, except in parts marked as only reading."""
-    if READING in getattr(widget, "_dom_classes", ()):
-        return
-    if widget.has_trait("disabled") and not widget.disabled:
-        widget.disabled = True
-    for child in getattr(widget, "children", ()):
-        lock(child)
-
-
 def _buttons(widget: widgets.Widget) -> list[widgets.Button]:
     if isinstance(widget, widgets.Button):
         return [widget]
@@ -481,19 +471,6 @@ def _open_form(store: Store, content: Content, assessment_id: str, step: str | N
     except Exception:
         log.exception("Could not open assessment %s", assessment_id)
         return UnreadablePage(store, assessment_id, lambda: _open_form(store, content, assessment_id))
-
-
-def refusal_page(message: str) -> widgets.Widget:
-    """What a user sees instead of an assessment that is not theirs to see: why, and the way back; no data."""
-    return widgets.VBox(
-        [
-            html(
-                "<h1>Du har inte tillgång till bedömningen</h1>"
-                f"<div role='alert' class='nyttolib-error'><p>{escape(message)}</p></div>"
-                "<p><a href='start.ipynb'>Till startsidan</a></p>"
-            )
-        ]
-    )
 
 
 def form_for_request() -> widgets.Widget:

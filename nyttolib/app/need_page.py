@@ -24,7 +24,8 @@ from nyttolib.app.canvas_page import (
     page_link,
 )
 from nyttolib.app.errors import add_reporter, guarded
-from nyttolib.app.fields import LabelledControl, html, paragraphs, shared_layout, shared_style
+from nyttolib.app.fields import LabelledControl, html, lock, paragraphs, shared_layout, shared_style
+from nyttolib.app.sharing import CANVAS, AccessArea
 from nyttolib.canvas.content import CanvasContent, Question
 from nyttolib.canvas.export import project_verdict
 from nyttolib.canvas.session import CanvasSession
@@ -75,6 +76,7 @@ class NeedPage(widgets.VBox):
         self.notice = html("", "nyttolib-notice")
         add_reporter(self._show_notice)
         self.status = SaveStatus(session, "det du skriver sparas automatiskt")
+        self.access_area = AccessArea(session, CANVAS, on_handed_over=self._lock_if_read_only)
         head = html(
             f"<nav aria-label='Sidor'><a href='start.ipynb'>← Startsidan</a></nav><h1>{escape(need.title)}</h1>"
         )
@@ -90,6 +92,7 @@ class NeedPage(widgets.VBox):
         self.children = [
             head,
             self.status,
+            self.access_area,
             self.address,
             self.notice,
             paragraphs(need.intro),
@@ -118,10 +121,16 @@ class NeedPage(widgets.VBox):
             paragraphs(need.continue_.text),
             self.continue_link,
             html(f"<p class='nyttolib-source'>{escape(need.source)}</p>") if need.source else html(""),
+            self.access_area.panel_area,
         ]
         session.on_change(guarded(self.refresh))
         session.on_status(guarded(self._on_status))
         self.refresh()
+        self._lock_if_read_only()
+
+    def _lock_if_read_only(self) -> None:
+        if self.session.read_only:
+            lock(self)
 
     def _on_status(self) -> None:
         """After changes from another tab were taken in, the inputs show them (an input with an error keeps
@@ -134,6 +143,9 @@ class NeedPage(widgets.VBox):
             for answer in [*self.risk_answers, *self.criteria_answers]:
                 answer.control.value = getattr(self.session.canvas, answer.group).get(answer.question.id)
                 answer.show_follows()
+        self.access_area.update()
+        if self.session.status == "refused":
+            self._lock_if_read_only()
         self.refresh()
 
     def refresh(self) -> None:

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from IPython.display import HTML
 
 from nyttolib.app.request import query_parameter
+from nyttolib.app.unreadable import refusal_html
 from nyttolib.content import ContentError, load_content
 from nyttolib.exports.report import render_html
 from nyttolib.storage.assessments import AccessError, NotFoundError, Store
@@ -27,11 +28,7 @@ def report_for(assessment_id: str | None, *, store: Store | None = None) -> HTML
     try:
         full_id = store.resolve(assessment_id)
     except AccessError as exc:  # someone else's: why, and the way back; nothing of it
-        return HTML(
-            "<h1>Du har inte tillgång till bedömningen</h1>"
-            f"<div role='alert' class='nyttolib-error'><p>{escape(str(exc))}</p></div>"
-            "<p><a href='start.ipynb'>Till startsidan</a></p>"
-        )
+        return HTML(refusal_html(str(exc)))
     except NotFoundError:
         return HTML("<h1>Bedömningen finns inte</h1><p><a href='start.ipynb'>Till startsidan</a></p>")
     try:

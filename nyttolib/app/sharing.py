@@ -1,38 +1,59 @@
-"""Who has the assessment: its owner shares it with named users (to read or to edit), stops sharing, and
-hands it over to another owner. Shown in the form under JupyterHub only: the one local user of
-`make app` owns everything and has nobody to share with. The store decides (AccessError); this panel
-only offers what the owner may do and says in Swedish, where the owner acted, when it was refused."""
+"""Who has an assessment, a canvas or a checklist: its owner shares it with named users (to read or to
+edit), stops sharing, and hands it over to another owner. Shown under JupyterHub only: the one local
+user of `make app` owns everything and has nobody to share with. The store decides (AccessError); this
+panel only offers what the owner may do and says in Swedish, where the owner acted, when it was refused."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 import ipywidgets as widgets
 
 from nyttolib.app.errors import guarded
 from nyttolib.app.fields import LabelledControl, html, shared_layout, shared_style, text_control
 from nyttolib.app.focus import request_focus
-from nyttolib.app.session import AssessmentSession
 from nyttolib.storage.assessments import SHARE_MODES, StoreError
 
 SHARING_ID = "nyttolib-sharing"
 MODE_TEXT = {"read": "får läsa", "edit": "får läsa och ändra"}
 ACCESS_TEXT = {
-    "edit": "Bedömningen är delad med dig: du får läsa och ändra den.",
-    "read": "Bedömningen är delad med dig för att läsa: du kan inte ändra den, och inget sparas här.",
-    "office": (
-        "Du ser bedömningen som portföljkontoret: du kan läsa den men inte ändra den här, och inget sparas. "
-        "Steg och prioriteringsgrund ändras på portföljsidan."
-    ),
+    "edit": "{The} är delad med dig: du får läsa och ändra den.",
+    "read": "{The} är delad med dig för att läsa: du kan inte ändra den, och inget sparas här.",
+    "office": "Du ser {the} som portföljkontoret: du kan läsa den men inte ändra den här, och inget sparas.",
 }
 
 
-def access_notice(session: AssessmentSession) -> str:
-    """What a user who does not own the assessment may do with it, and whose it is (HTML, escaped)."""
+@dataclass(frozen=True)
+class Thing:
+    """What is shared, as the page names it: the definite form of a common-gender noun (so "den")."""
+
+    the: str
+    office_note: str = ""  # what the portfolio office does instead, where it does something
+
+    @property
+    def capitalised(self) -> str:
+        return self.the[:1].upper() + self.the[1:]
+
+    def say(self, text: str) -> str:
+        """A fixed text with {the} and {The} (never user text: a brace in it would be read as a field)."""
+        return text.format(the=self.the, The=self.capitalised)
+
+
+ASSESSMENT = Thing("bedömningen", "Steg och prioriteringsgrund ändras på portföljsidan.")
+CANVAS = Thing("projektcanvasen")
+CHECKLIST = Thing("checklistan")
+
+
+def access_notice(session: Any, thing: Thing = ASSESSMENT) -> str:
+    """What a user who does not own it may do with it, and whose it is (HTML, escaped). `session` has
+    the store, the id and the user's access (an assessment's, a canvas's or a checklist's session)."""
     text = ACCESS_TEXT.get(session.access)
     if text is None:
         return ""
+    text = thing.say(text) + (f" {thing.office_note}" if session.access == "office" and thing.office_note else "")
     try:
         owner = session.store.owner(session.id)
     except StoreError:
@@ -52,12 +73,13 @@ def button_row(*items: widgets.Button) -> widgets.HBox:
 class SharingPanel(widgets.VBox):
     """The owner's panel: who has access, share with a user, stop sharing, hand over the ownership."""
 
-    def __init__(self, session: AssessmentSession, on_handed_over: Callable[[], None] | None = None):
+    def __init__(self, session: Any, on_handed_over: Callable[[], None] | None = None, thing: Thing = ASSESSMENT):
         super().__init__(layout=shared_layout())
         self.session = session
+        self.thing = thing
         self.on_handed_over = on_handed_over or (lambda: None)
         self.add_class("nyttolib-sharing")
-        self.heading = html(f"<h2 id='{SHARING_ID}' tabindex='-1'>Dela bedömningen</h2>")
+        self.heading = html(f"<h2 id='{SHARING_ID}' tabindex='-1'>{escape(thing.say('Dela {the}'))}</h2>")
         self.people = widgets.VBox(layout=shared_layout())
         self.user_name = text_control("Användarnamn (som personen loggar in med)")
         self.mode = widgets.RadioButtons(
@@ -85,8 +107,10 @@ class SharingPanel(widgets.VBox):
         self.children = [
             self.heading,
             html(
-                "<p>Bedömningen är din. Du kan dela den med andra som loggar in här, för att läsa eller "
-                "för att ändra. Portföljkontoret kan alltid läsa den.</p>"
+                thing.say(
+                    "<p>{The} är din. Du kan dela den med andra som loggar in här, för att läsa eller "
+                    "för att ändra. Portföljkontoret kan alltid läsa den.</p>"
+                )
             ),
             self.people,
             html("<h3>Dela med någon</h3>"),
@@ -94,7 +118,7 @@ class SharingPanel(widgets.VBox):
             LabelledControl(self.mode),
             button_row(self.share_button),
             self.share_result,
-            html("<h3>Ge bort ägandet</h3><p>Den nya ägaren kan dela och ta bort bedömningen.</p>"),
+            html(thing.say("<h3>Ge bort ägandet</h3><p>Den nya ägaren kan dela och ta bort {the}.</p>")),
             LabelledControl(self.new_owner),
             LabelledControl(self.keep_edit),  # a field: its label wraps on a narrow screen
             button_row(self.hand_over_button),
@@ -151,7 +175,7 @@ class SharingPanel(widgets.VBox):
             self._say(self.share_result, str(exc), ok=False)
             return
         self.refresh()
-        self._say(self.share_result, f"Bedömningen delas inte längre med {name}.", ok=True)
+        self._say(self.share_result, self.thing.say("{The} delas inte längre med ") + f"{name}.", ok=True)
         request_focus(self.user_name)  # the button that had the focus is gone
 
     def ask_hand_over(self) -> None:
@@ -170,8 +194,8 @@ class SharingPanel(widgets.VBox):
         self.owner_result.value = ""
         self.confirmation.children = [
             html(
-                f"<div role='alert'><p><strong>Ge bedömningen till {escape(name)}?</strong> Bara ägaren kan "
-                f"ge tillbaka den. {escape(kept)}</p></div>"
+                f"<div role='alert'><p><strong>{escape(self.thing.say('Ge {the} till'))} {escape(name)}?</strong> "
+                f"Bara ägaren kan ge tillbaka den. {escape(kept)}</p></div>"
             ),
             button_row(yes, no),
         ]
@@ -193,8 +217,48 @@ class SharingPanel(widgets.VBox):
         self.session.access = self.session.store.access(self.session.id) or "read"
         self.children = [
             html(
-                f"<h2 id='{SHARING_ID}' tabindex='-1'>Dela bedömningen</h2><p role='status'>Bedömningen är nu "
-                f"{escape(name)}s. Det är den nya ägaren som delar den.</p>"
+                f"<h2 id='{SHARING_ID}' tabindex='-1'>{escape(self.thing.say('Dela {the}'))}</h2><p role='status'>"
+                f"{escape(self.thing.say('{The} är nu'))} {escape(name)}s. Det är den nya ägaren som delar den.</p>"
             )
         ]
+        self.on_handed_over()
+
+
+class AccessArea(widgets.VBox):
+    """Under the hub, on a canvas or a checklist: at the top, what the user may do when it is not theirs,
+    or for its owner a button to the sharing panel, which the page puts at its end (`panel_area`).
+    Empty for the local user of `make app`."""
+
+    def __init__(self, session: Any, thing: Thing, on_handed_over: Callable[[], None] | None = None):
+        super().__init__(layout=shared_layout())
+        self.add_class("nyttolib-access-area")
+        self.session, self.thing = session, thing
+        self.on_handed_over = on_handed_over or (lambda: None)
+        self.panel_area = widgets.VBox(layout=shared_layout())
+        self.sharing: SharingPanel | None = None
+        self._shown: str | None = None
+        self.update()
+
+    def update(self) -> None:
+        """After each save: the first save of a new one makes the user its owner, a refusal a reader."""
+        s = self.session
+        if not s.store.user.hub or s.id is None or s.revision is None or self._shown == s.access:
+            return
+        self._shown = s.access
+        if s.access == "owner":
+            self.sharing = SharingPanel(s, on_handed_over=self._handed_over, thing=self.thing)
+            go = widgets.Button(description=self.thing.say("Dela {the} …"), layout=shared_layout(width="auto"))
+            go.on_click(guarded(lambda _b: request_focus(self.sharing.heading) if self.sharing else None))
+            self.children = [button_row(go)]
+            self.panel_area.children = [self.sharing]
+        else:
+            self.sharing = None
+            self.children = [html(access_notice(s, self.thing))]
+            self.panel_area.children = []
+
+    def _handed_over(self) -> None:
+        """The panel says whose it is now; at the top, what the previous owner may still do."""
+        self._shown = self.session.access
+        self.sharing = None
+        self.children = [html(access_notice(self.session, self.thing))]
         self.on_handed_over()

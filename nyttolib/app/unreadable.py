@@ -42,6 +42,19 @@ def openable_revisions(store: Store, assessment_id: str, limit: int = SHOWN) -> 
     return found
 
 
+def refusal_html(message: str, the: str = "bedömningen") -> str:
+    """What a user sees instead of something that is not theirs to see: why, and the way back; nothing of it."""
+    return (
+        f"<h1>Du har inte tillgång till {escape(the)}</h1>"
+        f"<div role='alert' class='nyttolib-error'><p>{escape(message)}</p></div>"
+        "<p><a href='start.ipynb'>Till startsidan</a></p>"
+    )
+
+
+def refusal_page(message: str, the: str = "bedömningen") -> widgets.VBox:
+    return widgets.VBox([html(refusal_html(message, the))])
+
+
 def error_page(message: str) -> widgets.VBox:
     """A page that could not be built at all: say so in Swedish, with the way back to the start page."""
     return widgets.VBox(

@@ -22,7 +22,7 @@ from nyttolib.assessment.merge import Conflict, three_way_merge
 from nyttolib.autosave import Debounced, Scheduler, StatusListeners, asyncio_scheduler
 from nyttolib.canvas.model import Answer, Canvas
 from nyttolib.messages import error_text
-from nyttolib.storage.assessments import ConflictError
+from nyttolib.storage.assessments import AccessError, ConflictError
 from nyttolib.storage.documents import DocumentStore
 
 log = logging.getLogger("nyttolib.app")
@@ -95,10 +95,13 @@ class CanvasSession(StatusListeners):
         self.store = store
         self.id = canvas_id
         self.revision: int | None = None
+        # What the user may do (storage.shares): "read" and "office" see it and save nothing.
+        self.access: str = "owner"  # a new canvas becomes the user's when it is first saved
         if canvas_id:
             document, self.revision = store.load(canvas_id)
             self.canvas, self.drafts = split_document(document)
             self.base: dict[str, Any] | None = stored_document(self.canvas, self.drafts)
+            self.access = store.access(canvas_id) or "read"
         else:
             self.canvas, self.drafts, self.base = initial or Canvas(), {}, None
         self.status = "saved" if canvas_id else "new"
@@ -116,6 +119,11 @@ class CanvasSession(StatusListeners):
     @property
     def dirty(self) -> bool:
         return self._debounced.dirty
+
+    @property
+    def read_only(self) -> bool:
+        """Shared to read, or seen by the portfolio office: nothing here is the user's to save."""
+        return self.access not in ("owner", "edit")
 
     # -- fields ----------------------------------------------------------------------------------
 
@@ -163,6 +171,8 @@ class CanvasSession(StatusListeners):
     def changed(self) -> None:
         for listener in list(self._listeners):
             listener()
+        if self.read_only:
+            return  # the page's inputs are disabled; a change that still comes is not saved
         if self.status != "conflict":
             self._set_status("pending", "Sparar …")
         if self.id is None:
@@ -174,6 +184,8 @@ class CanvasSession(StatusListeners):
 
     def flush(self) -> bool:
         """Save now what is unsaved (a new canvas is created even if still empty). True when saved."""
+        if self.read_only:
+            return True
         if self.status == "conflict":
             return False
         if not self.dirty and self.revision is not None:
@@ -182,7 +194,7 @@ class CanvasSession(StatusListeners):
 
     def _autosave(self) -> None:
         """What the debounced save runs: the status (saved, conflict, error) tells the page how it went."""
-        if self.status != "conflict":
+        if self.status != "conflict" and not self.read_only:
             self._save(self.revision)
 
     def _save(self, expected: int | None, note: str = "") -> bool:
@@ -195,6 +207,9 @@ class CanvasSession(StatusListeners):
             )
         except ConflictError:
             return self._catch_up(mine=document)
+        except AccessError as exc:  # the share was taken back while the page was open: no retries
+            self._refused(exc)
+            return False
         except Exception:
             log.exception("Could not save canvas %s", self.id)
             self._debounced.dirty = True
@@ -217,9 +232,19 @@ class CanvasSession(StatusListeners):
         self._watch_timer = None
         try:
             self.check_for_updates()
+        except AccessError as exc:  # no longer shared with the user: nothing more is shown or saved
+            self._refused(exc)
+            return
         except Exception:
             log.exception("Could not look for newer revisions of canvas %s", self.id)
         self._schedule_watch()
+
+    def _refused(self, exc: AccessError) -> None:
+        """The store refused: read-only from now on, and the user is told what was not saved."""
+        self.access = "read"
+        self._debounced.cancel()
+        self._debounced.dirty = False
+        self._set_status("refused", f"{exc} Det du ändrat efter det senast sparade har inte sparats.")
 
     def check_for_updates(self) -> bool:
         """Has another tab saved since? Then take its changes in. One cheap look when nothing changed."""

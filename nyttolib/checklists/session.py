@@ -23,7 +23,7 @@ from nyttolib.autosave import Debounced, Scheduler, StatusListeners, asyncio_sch
 from nyttolib.checklists.answers import ANSWER_LABELS, MAX_COMMENT, Answering, ItemAnswer, answer_label, new_answering
 from nyttolib.checklists.model import Checklist
 from nyttolib.checklists.store import ChecklistStore
-from nyttolib.storage.assessments import ConflictError
+from nyttolib.storage.assessments import AccessError, ConflictError
 
 log = logging.getLogger("nyttolib.app")
 
@@ -69,7 +69,10 @@ class ChecklistSession(StatusListeners):
         self.id = answering_id
         self.answering, self.revision = store.load(answering_id)
         self.base = _answers(self.answering)  # what this tab last had from the store: the merge's base
+        # What the user may do (storage.shares): "read" and "office" see the answers and save nothing.
+        self.access: str = store.access(answering_id) or "read"
         self.status = "saved"
+        self.status_message = ""
         self.conflicts: list[ItemConflict] = []
         self.news = ""  # what was taken in from another tab, for the page to say
         self.saver = Debounced(self._save, self.SAVE_DELAY, scheduler)
@@ -91,6 +94,10 @@ class ChecklistSession(StatusListeners):
         if found is None:
             found = store.save(answering).id
         return cls(store, found, scheduler=scheduler)
+
+    @property
+    def read_only(self) -> bool:
+        return self.access not in ("owner", "edit")
 
     # -- answering ---------------------------------------------------------------------------------
 
@@ -129,6 +136,8 @@ class ChecklistSession(StatusListeners):
     # -- saving ------------------------------------------------------------------------------------
 
     def _changed(self) -> None:
+        if self.read_only:
+            raise ValueError("Du kan läsa svaren men inte ändra dem.")
         self.status = "pending"
         self._notify()
         self.saver.touch()
@@ -140,6 +149,9 @@ class ChecklistSession(StatusListeners):
             except ConflictError:
                 self._take_in_other_tab()
                 continue
+            except AccessError as exc:  # the share was taken back while the page was open
+                self._refused(exc)
+                return
             except Exception:  # e.g. the disk is full: the answers stay here and the next change saves all
                 log.exception("Could not save the checklist answers")
                 self.status = "error"
@@ -156,6 +168,14 @@ class ChecklistSession(StatusListeners):
     def flush(self) -> None:
         if self.saver.dirty:
             self.saver.flush()
+
+    def _refused(self, exc: AccessError) -> None:
+        """The store refused: read-only from now on, and the user is told what was not saved."""
+        self.access = "read"
+        self.saver.cancel()
+        self.status = "refused"
+        self.status_message = f"{exc} Det du ändrat efter det senast sparade har inte sparats."
+        self._notify()
 
     # -- another tab -------------------------------------------------------------------------------
 
@@ -184,7 +204,14 @@ class ChecklistSession(StatusListeners):
 
     def check_other_tab(self) -> bool:
         """Take in what another tab saved since (the page polls this); True when something came in."""
-        if self.saver.dirty or self.store.head_revision(self.id) == self.revision:
+        if self.saver.dirty or self.status == "refused":
+            return False
+        try:
+            head = self.store.head_revision(self.id)
+        except AccessError as exc:  # no longer shared with the user
+            self._refused(exc)
+            return False
+        if head == self.revision:
             return False
         taken = self._take_in_other_tab()
         self._notify()

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import os
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -15,6 +16,7 @@ from nyttolib.identity import User
 from nyttolib.messages import error_text
 from nyttolib.storage.assessments import Saved, StoreError
 from nyttolib.storage.documents import DocumentStore
+from nyttolib.storage.shares import Access, Share
 from nyttolib.survey.questionnaire import group_key
 
 KIND = "checklist"
@@ -58,6 +60,10 @@ class ChecklistStore:
     ):
         self.documents = documents or DocumentStore(KIND, directory, database_url=database_url, user=user)
 
+    @property
+    def user(self) -> User:
+        return self.documents.user
+
     def close(self) -> None:
         self.documents.close()
 
@@ -84,6 +90,26 @@ class ChecklistStore:
 
     def head_revision(self, answering_id: str) -> int:
         return self.documents.head_revision(answering_id)
+
+    # -- who has it (the document store decides) ---------------------------------------------------
+
+    def access(self, answering_id: str) -> Access | None:
+        return self.documents.access(answering_id)
+
+    def owner(self, answering_id: str) -> str | None:
+        return self.documents.owner(answering_id)
+
+    def shares(self, answering_id: str) -> list[Share]:
+        return self.documents.shares(answering_id)
+
+    def share(self, answering_id: str, user_name: str, mode: Literal["read", "edit"]) -> None:
+        self.documents.share(answering_id, user_name, mode)
+
+    def unshare(self, answering_id: str, user_name: str) -> None:
+        self.documents.unshare(answering_id, user_name)
+
+    def set_owner(self, answering_id: str, user_name: str, *, keep: Literal["read", "edit"] | None = None) -> None:
+        self.documents.set_owner(answering_id, user_name, keep=keep)
 
     def answerings(self, checklist_id: str | None = None, organisation: str | None = None) -> list[AnsweringListing]:
         """The answerings (of one checklist, of one organisation: case and spacing ignored), newest date first.

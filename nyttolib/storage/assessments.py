@@ -27,6 +27,9 @@ from nyttolib.assessment.validation import describe_location
 from nyttolib.identity import User, current_user
 from nyttolib.messages import error_text
 from nyttolib.storage.database import DatabaseStore, StoreError, Transaction, now
+from nyttolib.storage.shares import ALLOWED, SHARE_MODES, Access, Ownership, Share, listed_access
+
+__all__ = ["SHARE_MODES", "Access", "Share"]  # the shares' names, as the app imported them from here
 
 log = logging.getLogger("nyttolib.access")
 
@@ -37,18 +40,6 @@ class NotFoundError(StoreError):
 
 class AccessError(StoreError):
     """The user may not do this with this assessment (refused, and logged)."""
-
-
-Access = Literal["owner", "edit", "read", "office"]
-SHARE_MODES = {"read": "läsa", "edit": "ändra"}
-
-
-@dataclass(frozen=True)
-class Share:
-    user_name: str
-    mode: Literal["read", "edit"]
-    shared_by: str | None
-    shared_at: str
 
 
 class UnreadableError(StoreError):
@@ -164,6 +155,9 @@ def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+OWNERSHIP = Ownership("assessments", "assessment_shares", "assessment_id")
+
+
 class Store(DatabaseStore):
     """Assessments in the shared database, as `user` may see them; safe from several processes at once."""
 
@@ -182,39 +176,16 @@ class Store(DatabaseStore):
 
     def _readable_sql(self, alias: str = "a") -> tuple[str, tuple]:
         """A condition on `alias` (the assessments) for what the user may read, and its parameters."""
-        if self.user.portfolio_office:
-            return "1 = 1", ()
-        return (
-            f"({alias}.owner = ? OR EXISTS (SELECT 1 FROM assessment_shares s"
-            f" WHERE s.assessment_id = {alias}.id AND s.user_name = ?))",
-            (self.user.name, self.user.name),
-        )
+        return OWNERSHIP.readable_sql(self.user, alias)
 
     def access(self, assessment_id: str, db: Transaction | None = None) -> Access | None:
         """What the user may do with the assessment: None if it is not theirs to see (or not there)."""
-        sql = (
-            "SELECT a.owner, (SELECT s.mode FROM assessment_shares s WHERE s.assessment_id = a.id"
-            " AND s.user_name = ?) FROM assessments a WHERE a.id = ?"
-        )
-        found = (db or self._database).execute(sql, (self.user.name, assessment_id)).fetchone()
-        if found is None:
-            return None
-        owner, shared = found
-        if self.user.local or owner == self.user.name:
-            return "owner"
-        if shared in ("edit", "read"):
-            return shared
-        return "office" if self.user.portfolio_office else None
+        return OWNERSHIP.access(db or self._database, self.user, assessment_id)
 
     def _require(self, assessment_id: str, wanted: str, db: Transaction | None = None) -> Access:
         """Refuse (AccessError, logged) unless the user may `wanted` ('read', 'edit', 'portfolio', 'own')."""
         granted = self.access(assessment_id, db)
-        allowed = {
-            "read": ("owner", "edit", "read", "office"),
-            "edit": ("owner", "edit"),
-            "portfolio": ("owner", "edit", "office"),
-            "own": ("owner",),
-        }[wanted]
+        allowed = ALLOWED[wanted]
         if granted in allowed:
             return granted
         if (
@@ -404,12 +375,7 @@ class Store(DatabaseStore):
             + " ORDER BY r.saved_at DESC, a.id",
             (self.user.name, *parameters),
         )
-        return [Listing(*row[:9], access=self._access_of(row[8], row[9])) for row in rows]
-
-    def _access_of(self, owner: str | None, shared: str | None) -> Access:
-        if self.user.local or owner == self.user.name:
-            return "owner"
-        return shared if shared in ("edit", "read") else "office"
+        return [Listing(*row[:9], access=listed_access(self.user, row[8], row[9])) for row in rows]
 
     def history(self, assessment_id: str) -> list[RevisionInfo]:
         """Every revision of one assessment, oldest first."""
@@ -476,70 +442,32 @@ class Store(DatabaseStore):
 
     def owner(self, assessment_id: str) -> str | None:
         self._require(assessment_id, "read")
-        return self._database.row("SELECT owner FROM assessments WHERE id = ?", (assessment_id,))[0]
+        return OWNERSHIP.owner(self._database, assessment_id)
 
     def set_owner(self, assessment_id: str, user_name: str, *, keep: Literal["read", "edit"] | None = None) -> None:
         """Give the assessment to another user (its owner, or IT on the command line, may). With `keep`,
         the previous owner stays with a share to read or edit, in the same transaction."""
-        user_name = _user_name(user_name)
         with self._write(assessment_id) as db:
             self._require(assessment_id, "own", db)
-            previous = db.execute("SELECT owner FROM assessments WHERE id = ?", (assessment_id,)).fetchone()[0]
-            db.execute("UPDATE assessments SET owner = ? WHERE id = ?", (user_name, assessment_id))
-            if keep in SHARE_MODES and previous and previous != user_name:
-                db.execute(
-                    "INSERT INTO assessment_shares (assessment_id, user_name, mode, shared_by, shared_at)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (assessment_id, user_name) DO UPDATE SET"
-                    " mode = excluded.mode, shared_by = excluded.shared_by, shared_at = excluded.shared_at",
-                    (assessment_id, previous, keep, self.user.name, now()),
-                )
-            db.execute(
-                "DELETE FROM assessment_shares WHERE assessment_id = ? AND user_name = ?", (assessment_id, user_name)
-            )
+            user_name = OWNERSHIP.hand_over(db, assessment_id, user_name, keep, self.user)
         log.info("%s gav bedömningen %s till %s", self.user.name, assessment_id, user_name)
 
     def share(self, assessment_id: str, user_name: str, mode: Literal["read", "edit"]) -> None:
         """Let a named user read or edit the assessment (only its owner may)."""
-        user_name = _user_name(user_name)
-        if mode not in SHARE_MODES:
-            raise StoreError("Dela för att läsa eller för att ändra.")
         with self._write(assessment_id) as db:
             self._require(assessment_id, "own", db)
-            owner = db.execute("SELECT owner FROM assessments WHERE id = ?", (assessment_id,)).fetchone()[0]
-            if user_name == owner:
-                raise StoreError(f"{user_name} äger redan bedömningen.")
-            db.execute(
-                "INSERT INTO assessment_shares (assessment_id, user_name, mode, shared_by, shared_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (assessment_id, user_name) DO UPDATE SET mode = excluded.mode,"
-                " shared_by = excluded.shared_by, shared_at = excluded.shared_at",
-                (assessment_id, user_name, mode, self.user.name, now()),
-            )
+            user_name = OWNERSHIP.share(db, assessment_id, user_name, mode, self.user, "äger redan bedömningen")
         log.info("%s delade bedömningen %s med %s (%s)", self.user.name, assessment_id, user_name, mode)
 
     def unshare(self, assessment_id: str, user_name: str) -> None:
         with self._write(assessment_id) as db:
             self._require(assessment_id, "own", db)
-            db.execute(
-                "DELETE FROM assessment_shares WHERE assessment_id = ? AND user_name = ?",
-                (assessment_id, user_name.strip()),
-            )
+            OWNERSHIP.unshare(db, assessment_id, user_name)
         log.info("%s slutade dela bedömningen %s med %s", self.user.name, assessment_id, user_name)
 
     def shares(self, assessment_id: str) -> list[Share]:
         self._require(assessment_id, "read")
-        rows = self._database.rows(
-            "SELECT user_name, mode, shared_by, shared_at FROM assessment_shares WHERE assessment_id = ?"
-            " ORDER BY user_name",
-            (assessment_id,),
-        )
-        return [Share(*row) for row in rows]
-
-
-def _user_name(text: str) -> str:
-    name = (text or "").strip()
-    if not name or len(name) > 200 or any(ch.isspace() or not ch.isprintable() for ch in name):
-        raise StoreError("Skriv användarnamnet som personen loggar in med (utan mellanslag).")
-    return name
+        return OWNERSHIP.shares_of(self._database, assessment_id)
 
 
 def _refusal(wanted: str, assessment_id: str) -> str:

@@ -30,6 +30,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("workshop_facilitation_records", ("workshop_id", "kind", "key")),
     ("documents", ("id",)),
     ("document_revisions", ("document_id", "revision")),
+    ("document_shares", ("document_id", "user_name")),
 )
 BATCH = 500
 

@@ -3,8 +3,9 @@
 They are kept as assessments are: every save a new revision, a save from an older revision refused
 (ConflictError) instead of overwriting, deletion only a mark. Each document is of one `kind`, has an
 owner (who saved it first), may name an organisation and a date (a checklist answered by a unit on a
-day) and may be linked to an assessment (a canvas to the assessment started from it). The owner may
-change it; the portfolio office reads all; the local user of `make app` may everything.
+day) and may be linked to an assessment (a canvas to the assessment started from it). Access follows the
+assessments' rule (storage.shares): the owner may share it with named users to read or to edit and hand
+it over; the portfolio office reads all; the local user of `make app` may everything.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import logging
 import os
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from nyttolib.identity import User, current_user
 from nyttolib.storage.assessments import AccessError, ConflictError, NotFoundError, Saved
 from nyttolib.storage.database import DatabaseStore, StoreError, Transaction, now
+from nyttolib.storage.shares import ALLOWED, Access, Ownership, Share, listed_access
 
 log = logging.getLogger("nyttolib.access")
 
@@ -36,6 +38,7 @@ class DocumentListing:
     on_date: str | None
     link: str | None
     deleted_at: str | None
+    access: Access = "owner"  # what the user listing it may do with it
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ _LISTING = (
     " d.link, d.deleted_at FROM documents d JOIN document_revisions r ON r.document_id = d.id"
     " AND r.revision = d.head_revision"
 )
+# What the user's refusals call a document of each kind ("Du får inte ändra projektcanvasen …").
+THE_KIND = {"canvas": "projektcanvasen", "checklist": "checklistan"}
 
 
 class DocumentStore(DatabaseStore):
@@ -68,24 +73,39 @@ class DocumentStore(DatabaseStore):
         super().__init__(directory, database_url)
         self.kind = kind
         self.user: User = user or current_user()
+        self.ownership = Ownership("documents", "document_shares", "document_id", kind=kind)
 
     def _row(self, document_id: str, db: Transaction | None = None) -> Any:
-        return (db or self._database).execute(
-            "SELECT head_revision, owner, deleted_at FROM documents WHERE id = ? AND kind = ?",
-            (document_id, self.kind),
-        ).fetchone()
+        return (
+            (db or self._database)
+            .execute(
+                "SELECT head_revision, owner, deleted_at FROM documents WHERE id = ? AND kind = ?",
+                (document_id, self.kind),
+            )
+            .fetchone()
+        )
+
+    def access(self, document_id: str, db: Transaction | None = None) -> Access | None:
+        """What the user may do with the document: None if it is not theirs to see (or not there)."""
+        return self.ownership.access(db or self._database, self.user, document_id)
 
     def _require(self, document_id: str, wanted: str, db: Transaction | None = None) -> Any:
-        """The document's row, if the user may `wanted` ('read' or 'edit') it; else NotFound or AccessError."""
+        """The document's row, if the user may `wanted` ('read', 'edit' or 'own') it; else NotFound or
+        AccessError (logged)."""
         row = self._row(document_id, db)
         if row is None:
             raise NotFoundError(f"Det finns inget dokument med id '{document_id}'.")
-        owner = row[1]
-        if self.user.local or owner == self.user.name or (wanted == "read" and self.user.portfolio_office):
+        granted = self.access(document_id, db)
+        if granted in ALLOWED[wanted]:
             return row
         log.warning("nekad: %s fick inte %s dokumentet %s (%s)", self.user.name, wanted, document_id, self.kind)
-        what = "se" if wanted == "read" else "ändra"
-        raise AccessError(f"Du får inte {what} dokumentet '{document_id}'. Det får bara den som skapade det.")
+        what = {"read": "se", "edit": "ändra", "own": "ta bort, ge bort eller dela"}[wanted]
+        hint = "Det får bara ägaren." if wanted == "own" else "Be ägaren dela den med dig."
+        raise AccessError(f"Du får inte {what} {self._the_kind} '{document_id}'. {hint}")
+
+    @property
+    def _the_kind(self) -> str:
+        return THE_KIND.get(self.kind, "dokumentet")
 
     def save(
         self,
@@ -153,18 +173,22 @@ class DocumentStore(DatabaseStore):
 
     def listing(self, document_id: str) -> DocumentListing:
         self._require(document_id, "read")
-        return DocumentListing(*self._database.row(_LISTING + " WHERE d.id = ?", (document_id,)))
+        return self._listings(" WHERE d.id = ?", [document_id])[0]
 
     def list(self, include_deleted: bool = False) -> list[DocumentListing]:
-        """The user's documents of this kind (all of them for the office), most recently changed first."""
-        where, parameters = " WHERE d.kind = ?", [self.kind]
-        if not self.user.portfolio_office:
-            where += " AND d.owner = ?"
-            parameters.append(self.user.name)
-        if not include_deleted:
-            where += " AND d.deleted_at IS NULL"
-        rows = self._database.rows(_LISTING + where + " ORDER BY r.saved_at DESC, d.id", tuple(parameters))
-        return [DocumentListing(*row) for row in rows]
+        """The documents of this kind the user may read (all of them for the office), most recently
+        changed first."""
+        readable, parameters = self.ownership.readable_sql(self.user, "d")
+        where = f" WHERE d.kind = ? AND {readable}" + ("" if include_deleted else " AND d.deleted_at IS NULL")
+        return self._listings(where + " ORDER BY r.saved_at DESC, d.id", [self.kind, *parameters])
+
+    def _listings(self, where: str, parameters: list[Any]) -> list[DocumentListing]:
+        sql = _LISTING.replace(
+            " FROM documents d",
+            ", (SELECT s.mode FROM document_shares s WHERE s.document_id = d.id AND s.user_name = ?) FROM documents d",
+        )
+        rows = self._database.rows(sql + where, (self.user.name, *parameters))
+        return [DocumentListing(*row[:11], access=listed_access(self.user, row[6], row[11])) for row in rows]
 
     def linked(self, link: str) -> list[DocumentListing]:
         """The documents of this kind linked to `link` (an assessment's id) that the user may read."""
@@ -188,10 +212,40 @@ class DocumentStore(DatabaseStore):
     def delete(self, document_id: str) -> None:
         """Soft delete: the document leaves the list; every revision is kept."""
         with self._write(f"document:{document_id}") as db:
-            self._require(document_id, "edit", db)
+            self._require(document_id, "own", db)
             db.execute("UPDATE documents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", (now(), document_id))
 
     def undelete(self, document_id: str) -> None:
         with self._write(f"document:{document_id}") as db:
-            self._require(document_id, "edit", db)
+            self._require(document_id, "own", db)
             db.execute("UPDATE documents SET deleted_at = NULL WHERE id = ?", (document_id,))
+
+    # -- owner and sharing
+
+    def owner(self, document_id: str) -> str | None:
+        return self._require(document_id, "read")[1]
+
+    def share(self, document_id: str, user_name: str, mode: Literal["read", "edit"]) -> None:
+        """Let a named user read or edit the document (only its owner may)."""
+        with self._write(f"document:{document_id}") as db:
+            self._require(document_id, "own", db)
+            owned = f"äger redan {self._the_kind}"
+            user_name = self.ownership.share(db, document_id, user_name, mode, self.user, owned)
+        log.info("%s delade %s %s med %s (%s)", self.user.name, self.kind, document_id, user_name, mode)
+
+    def unshare(self, document_id: str, user_name: str) -> None:
+        with self._write(f"document:{document_id}") as db:
+            self._require(document_id, "own", db)
+            self.ownership.unshare(db, document_id, user_name)
+        log.info("%s slutade dela %s %s med %s", self.user.name, self.kind, document_id, user_name)
+
+    def shares(self, document_id: str) -> list[Share]:
+        self._require(document_id, "read")
+        return self.ownership.shares_of(self._database, document_id)
+
+    def set_owner(self, document_id: str, user_name: str, *, keep: Literal["read", "edit"] | None = None) -> None:
+        """Give the document to another user; with `keep`, the previous owner stays with a share."""
+        with self._write(f"document:{document_id}") as db:
+            self._require(document_id, "own", db)
+            user_name = self.ownership.hand_over(db, document_id, user_name, keep, self.user)
+        log.info("%s gav %s %s till %s", self.user.name, self.kind, document_id, user_name)

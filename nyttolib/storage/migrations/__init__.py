@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, inspect, text
 
-HEAD = "0003"  # the newest revision in versions/ (tests/test_database.py checks it against Alembic's head)
+HEAD = "0004"  # the newest revision in versions/ (tests/test_database.py checks it against Alembic's head)
 SCRIPTS = Path(__file__).resolve().parent
 
 
