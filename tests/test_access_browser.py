@@ -160,3 +160,47 @@ def test_two_hub_users_see_only_their_own_until_it_is_shared(servers, tmp_path):
         assert [info.saved_by for info in store.history(assessment_id)] == ["anna"] * len(store.history(assessment_id))
         assert store.drafts(assessment_id) == {}
     assert_no_axe_violations(found)
+
+
+def test_a_canvas_shared_to_read_opens_read_only_for_the_other_hub_user(servers, tmp_path):
+    """The same rule on the project canvas: Anna shares hers in its panel, Bo reads it with every input
+    off and the exports on; a canvas she has not shared is refused at its address."""
+    from nyttolib.canvas.content import load_canvas_content
+    from nyttolib.canvas.session import canvas_store
+
+    anna_url, bo_url, data = servers
+    need_label = load_canvas_content().canvas.fields["need"].label
+    with canvas_store(data, user=User("anna", hub=True)) as store:
+        shared = store.save({"name": "Annas canvas", "need": "Ett behov av e-arkiv"}, name="Annas canvas").id
+        private = store.save({"name": "Hemlig canvas"}, name="Hemlig canvas").id
+    found: dict[str, list[str]] = {}
+    with browser_page((1280, 900)) as anna:
+        second = anna.context.browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+        second.set_default_timeout(60_000)
+        bo = second.new_page()
+        for page in (anna, bo):
+            page.set_default_navigation_timeout(180_000)
+        panel = anna.get_by_role("heading", name="Dela projektcanvasen")
+        open_page(anna, page_url(anna_url, "projektcanvas.ipynb", f"id={shared}"), panel)
+        anna.get_by_label("Användarnamn (som personen loggar in med)", exact=True).fill("bo")
+        anna.get_by_role("button", name="Dela", exact=True).click()
+        expect(anna.get_by_role("status").filter(has_text="Delad med bo, som får läsa.")).to_be_visible()
+        checked(anna, found, "annas-canvas-delning", tmp_path)
+
+        notice = bo.get_by_text(re.compile("Projektcanvasen är delad med dig för att läsa.*Ägare: anna"))
+        open_page(bo, page_url(bo_url, "projektcanvas.ipynb", f"id={shared}"), notice)
+        need = bo.get_by_label(need_label, exact=True)
+        expect(need).to_have_value("Ett behov av e-arkiv")
+        expect(need).to_be_disabled()
+        expect(bo.get_by_role("button", name="Spara som HTML")).to_be_enabled()
+        expect(bo.locator(".nyttolib-save-status")).to_contain_text("Skrivskyddad")
+        assert bo.get_by_role("heading", name="Dela projektcanvasen").count() == 0
+        checked(bo, found, "bo-canvas-skrivskyddad", tmp_path)
+
+        refused = bo.get_by_role("heading", name="Du har inte tillgång till projektcanvasen")
+        open_page(bo, page_url(bo_url, "projektcanvas.ipynb", f"id={private}"), refused)
+        assert "Hemlig canvas" not in bo.content() and "Traceback" not in bo.content()
+        checked(bo, found, "bo-canvas-nekad", tmp_path)
+    with canvas_store(data, user=User("anna", hub=True)) as store:
+        assert store.head_revision(shared) == 1
+    assert_no_axe_violations(found)

@@ -84,7 +84,7 @@ def test_a_reader_and_the_office_get_the_page_read_only_with_its_exports(
     assert page.session.read_only
     expected = "delad med dig för att läsa" if reader == "bo" else "som portföljkontoret"
     assert expected in texts(page.access_area) and "Ägare: anna" in texts(page.access_area)
-    assert "Du läser den här: inget sparas." in page.status.status.value
+    assert "Skrivskyddad: du kan läsa den" in page.status.status.value
     assert enabled(page) <= EXPORTS  # every field, self-check and button off; the exports still work
     assert not page.access_area.panel_area.children
     if page_class is CanvasPage:
@@ -201,7 +201,7 @@ def _view(stores, name, answering_id, checklists):
 def test_a_checklist_reader_sees_the_answers_locked_and_exports_them(reader, answered, checklists):
     stores, answering_id = answered
     view = _view(stores, reader, answering_id, checklists)
-    assert view.session.read_only and "Du läser svaren: inget sparas här." in view.status.value
+    assert view.session.read_only and "Skrivskyddad: du kan läsa svaren" in view.status.value
     expected = "Checklistan är delad med dig för att läsa" if reader == "bo" else "Du ser checklistan som portföljkontoret"
     assert expected in texts(view.access_area)
     assert enabled(view) == {"Skapa HTML-fil", "Skapa PDF-fil"}

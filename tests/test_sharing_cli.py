@@ -11,6 +11,7 @@ import pytest
 
 from nyttolib.identity import User
 from nyttolib.storage.assessments import Store
+from nyttolib.storage.documents import DocumentStore
 
 
 @pytest.fixture
@@ -80,7 +81,8 @@ def test_mistakes_are_swedish_sentences_without_a_traceback(nyttolib, annas):
     cases = {
         ("share", annas, "två ord", "--read"): "utan mellanslag",
         ("share", annas, "anna", "--edit"): "anna äger redan bedömningen",
-        ("share", "okänt", "bo", "--read"): "Det finns ingen bedömning med id 'okänt'",
+        ("share", "okänt", "bo", "--read"): "Det finns ingen bedömning, projektcanvas eller checklista med id 'okänt'",
+        ("share", "", "bo", "--read"): "Det finns ingen bedömning med id ''",
         ("owner", annas, "\u202ebo\u202c"): "utan mellanslag",
     }
     for args, message in cases.items():
@@ -94,3 +96,33 @@ def test_mistakes_are_swedish_sentences_without_a_traceback(nyttolib, annas):
     assert "\u202e" not in shown.stdout + shown.stderr
     help_text = nyttolib("share", "--help").stdout
     assert "lokala användaren" in help_text and "--edit" in help_text
+
+
+@pytest.mark.parametrize(("kind", "the"), [("canvas", "Projektcanvasen"), ("checklist", "Checklistan")])
+def test_canvases_and_checklists_are_shared_by_their_id_too(nyttolib, data, annas, kind, the):
+    with DocumentStore(kind, data, user=User("anna", hub=True)) as store:
+        saved = store.save({"name": "Annas"}, name="Annas")
+    result = nyttolib("share", saved.id[:10], "bo", "--edit")
+    assert (result.returncode, result.stdout.strip()) == (0, f"{the} {saved.id[:12]} delas med bo, som får ändra.")
+    with DocumentStore(kind, data, user=User("bo", hub=True)) as store:
+        assert [(d.name, d.access) for d in store.list()] == [("Annas", "edit")]
+    assert nyttolib("owner", saved.id).stdout.splitlines() == [
+        "Ägare: anna", f"Delas med bo: får ändra, delad av {nyttolib_user()} " + _today()
+    ]  # fmt: skip
+    result = nyttolib("owner", saved.id, "bo", "--keep", "read")
+    assert result.stdout.strip() == f"{the} {saved.id[:12]} ägs nu av bo (den tidigare ägaren får läsa)."
+    assert nyttolib("unshare", saved.id, "anna").stdout.strip() == f"{the} {saved.id[:12]} delas inte längre med anna."
+    with DocumentStore(kind, data, user=User("anna", hub=True)) as store:
+        assert store.list() == []
+
+
+def nyttolib_user() -> str:
+    from nyttolib.identity import current_user
+
+    return current_user().name
+
+
+def _today() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).date().isoformat()

@@ -119,7 +119,7 @@ class SaveStatus(widgets.VBox):
         s = self.session
         text = {"new": f"Inte sparad ännu – {self.what}."}.get(s.status, s.status_message)
         if s.read_only and s.status == "saved":
-            text = "Du läser den här: inget sparas."
+            text = "Skrivskyddad: du kan läsa den, men inget du gör här sparas."
         if s.status == "conflict":
             text = "Dina senaste ändringar är inte sparade än – välj nedan vilken version som ska gälla."
             keep = widgets.Button(description="Behåll min version där båda ändrat", layout=widgets.Layout(width="auto"))

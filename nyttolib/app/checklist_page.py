@@ -44,7 +44,7 @@ STATUS_TEXT = {
     "pending": "Sparar …",
     "conflict": "Svaren har också ändrats i en annan flik. Dina svar är sparade; där ni svarat olika visas båda nedan.",
     "error": "Dina senaste svar kunde inte sparas. De finns kvar här; nästa ändring försöker igen.",
-    "read_only": "Du läser svaren: inget sparas här.",
+    "read_only": "Skrivskyddad: du kan läsa svaren, men inget du gör här sparas.",
 }
 # The page's own looks: the comparison table scrolls sideways inside its region on a narrow screen.
 STYLE = """<style>
