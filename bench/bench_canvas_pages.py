@@ -5,9 +5,11 @@ browser's own clock from the start of navigation (bench_form's MARK_READY): the 
 "Behov" input is enabled, the canvas when its "Projektets namn" input is, the start page when its "Ny
 bedömning" link is there. Medians of 5 loads, warm (one tab again and again) and with --cold also cold (a
 fresh browser context each); between loads we wait until the page's preheated kernel is there again. The canvas is
-opened with `?id=` of a filled-in canvas (the page a user comes back to).
+opened with `?id=` of a filled-in canvas (the page a user comes back to). With --hub the server runs as a
+hub user's server does (JUPYTERHUB_USER=anna) and the canvas is Anna's, shared with one user: her pages
+then carry the sharing panel.
 
-Run: .venv/bin/python bench/bench_canvas_pages.py [--cold]
+Run: .venv/bin/python bench/bench_canvas_pages.py [--cold] [--hub]
 """
 
 from __future__ import annotations
@@ -31,15 +33,21 @@ PAUSE = 30  # s: the pages' pools hold one preheated kernel each; it must be ref
 # 2-core machine took more than 12 s)
 
 
-def filled_canvas(data: Path) -> str:
-    from nyttolib.canvas.session import CanvasSession, canvas_store
+HUB_USER = "anna"
 
-    with canvas_store(data) as store:
+
+def filled_canvas(data: Path, hub: bool) -> str:
+    from nyttolib.canvas.session import CanvasSession, canvas_store
+    from nyttolib.identity import User
+
+    with canvas_store(data, user=User(HUB_USER, hub=True) if hub else None) as store:
         session = CanvasSession(store)
         for name in ("name", "initiator", "department", "need", "target_group", "desired_result", "risks"):
             session.set(name, f"Exempeltext för {name}")
         session.answer("project_criteria", "avgransat", "ja")
         session.flush()
+        if hub:
+            store.share(session.id, "bo", "read")
         return session.id
 
 
@@ -49,18 +57,19 @@ def main() -> None:
     from nyttolib.canvas.content import load_canvas_content
 
     labels = load_canvas_content().canvas.fields
+    hub = "--hub" in sys.argv
     print(
         f"nyttolib need page and canvas benchmark – {time.strftime('%Y-%m-%d %H:%M')} – {platform.node()} – "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average {os.getloadavg()[0]:.1f} (a shared machine)",
+        f"load average {os.getloadavg()[0]:.1f} (a shared machine)" + (f"; as hub user {HUB_USER}" if hub else ""),
         flush=True,
     )
     with tempfile.TemporaryDirectory() as work, sync_playwright() as playwright:
         data = Path(work) / "data"
-        canvas_id = filled_canvas(data)
+        canvas_id = filled_canvas(data, hub)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         results: dict[str, dict[str, list[float]]] = {}
-        with voila_server(data) as url:
+        with voila_server(data, environment={"JUPYTERHUB_USER": HUB_USER} if hub else None) as url:
             pages = {
                 "need page": (f"{url}voila/render/behov.ipynb", ("label", labels["need"].label)),
                 "canvas": (f"{url}voila/render/projektcanvas.ipynb?id={canvas_id}", ("label", labels["name"].label)),

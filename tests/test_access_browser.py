@@ -7,6 +7,8 @@ panel by keyboard (a screenshot per Tab)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -78,15 +80,25 @@ def checked(page, found: dict[str, list[str]], name: str, directory) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_two_hub_users_see_only_their_own_until_it_is_shared(servers, tmp_path):
-    anna_url, bo_url, data = servers
-    found: dict[str, list[str]] = {}
+@contextmanager
+def two_users() -> Iterator[tuple]:
+    """Anna's and Bo's pages, each in a browser context of its own (their own cookies, as two people)."""
     with browser_page((1280, 900)) as anna:
         second = anna.context.browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
         second.set_default_timeout(60_000)
         bo = second.new_page()
         for page in (anna, bo):
             page.set_default_navigation_timeout(180_000)
+        try:
+            yield anna, bo
+        finally:
+            second.close()
+
+
+def test_two_hub_users_see_only_their_own_until_it_is_shared(servers, tmp_path):
+    anna_url, bo_url, data = servers
+    found: dict[str, list[str]] = {}
+    with two_users() as (anna, bo):
         # Anna: who is logged in, a new assessment, her sharing panel
         open_page(anna, page_url(anna_url, "start.ipynb"), anna.get_by_text("Inloggad som anna"))
         anna.get_by_role("link", name="Ny bedömning").click()
@@ -174,12 +186,7 @@ def test_a_canvas_shared_to_read_opens_read_only_for_the_other_hub_user(servers,
         shared = store.save({"name": "Annas canvas", "need": "Ett behov av e-arkiv"}, name="Annas canvas").id
         private = store.save({"name": "Hemlig canvas"}, name="Hemlig canvas").id
     found: dict[str, list[str]] = {}
-    with browser_page((1280, 900)) as anna:
-        second = anna.context.browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-        second.set_default_timeout(60_000)
-        bo = second.new_page()
-        for page in (anna, bo):
-            page.set_default_navigation_timeout(180_000)
+    with two_users() as (anna, bo):
         panel = anna.get_by_role("heading", name="Dela projektcanvasen")
         open_page(anna, page_url(anna_url, "projektcanvas.ipynb", f"id={shared}"), panel)
         anna.get_by_label("Användarnamn (som personen loggar in med)", exact=True).fill("bo")

@@ -202,7 +202,9 @@ def test_a_checklist_reader_sees_the_answers_locked_and_exports_them(reader, ans
     stores, answering_id = answered
     view = _view(stores, reader, answering_id, checklists)
     assert view.session.read_only and "Skrivskyddad: du kan läsa svaren" in view.status.value
-    expected = "Checklistan är delad med dig för att läsa" if reader == "bo" else "Du ser checklistan som portföljkontoret"
+    expected = (
+        "Checklistan är delad med dig för att läsa" if reader == "bo" else "Du ser checklistan som portföljkontoret"
+    )
     assert expected in texts(view.access_area)
     assert enabled(view) == {"Skapa HTML-fil", "Skapa PDF-fil"}
     radio = next(w for w in walk(view) if isinstance(w, widgets.RadioButtons))
