@@ -91,9 +91,9 @@ def test_a_reader_and_the_office_get_the_page_read_only_with_its_exports(
         assert enabled(page) == {"Spara som HTML", "Spara som PDF"}
         page.export("html")
         assert "download=" in page.download.value
-    # a value that still reaches the kernel (a crafted widget message) is never saved
+    # a value that still reaches the kernel (a crafted widget message) is never taken, nor saved
     page.fields["need"].control.value = "Ändrat av en läsare"
-    assert page.session.flush()
+    assert page.session.canvas.need == "Ett behov" and page.session.flush()
     assert canvases["anna"].head_revision(annas_canvas) == 1
 
 
@@ -210,6 +210,10 @@ def test_a_checklist_reader_sees_the_answers_locked_and_exports_them(reader, ans
     radio = next(w for w in walk(view) if isinstance(w, widgets.RadioButtons))
     assert radio.value == "ja" and radio.disabled
     assert "Jämförelse över tid" in texts(view)
+    with pytest.raises(ValueError, match="inte ändra"):  # a crafted widget message changes nothing either
+        view.session.set_answer("tillfallig", "nej")
+    assert view.session.answering.answer("tillfallig").answer == "ja"
+    assert stores["anna"].load(answering_id)[1] == 2
 
 
 def test_a_checklist_editor_answers_and_a_taken_back_share_stops_the_saving(answered, checklists):

@@ -138,6 +138,8 @@ class CanvasSession(StatusListeners):
             if self.drafts.pop(name, None) is not None:
                 self.changed()
             return  # nothing new (a view echoing a value it was given): no revision
+        if self.read_only:  # the page's inputs are off; a crafted widget message changes nothing either
+            raise FieldError("du kan läsa den här men inte ändra den")
         try:
             setattr(self.canvas, name, value)
         except ValidationError as exc:
@@ -158,6 +160,8 @@ class CanvasSession(StatusListeners):
 
     def set_draft(self, name: str, text: str) -> None:
         """Keep text that is not valid yet, so it survives a reload or a dead kernel."""
+        if self.read_only:
+            return
         if self.drafts.get(name) != text:
             self.drafts[name] = text
             self.changed()

@@ -107,7 +107,13 @@ class ChecklistSession(StatusListeners):
             raise KeyError(f"okänd punkt: {item_id}")
         return ids.index(item_id) + 1
 
+    def _refuse_if_read_only(self) -> None:
+        """Before anything changes: a reader's answers stay as they are stored (the page's inputs are off)."""
+        if self.read_only:
+            raise ValueError("Du kan läsa svaren men inte ändra dem.")
+
     def set_answer(self, item_id: str, value: str | None) -> None:
+        self._refuse_if_read_only()
         self.number(item_id)
         if value is not None and value not in ANSWER_LABELS:
             raise ValueError("Välj ett av svaren")
@@ -118,6 +124,7 @@ class ChecklistSession(StatusListeners):
         self._changed()
 
     def set_comment(self, item_id: str, text: str) -> None:
+        self._refuse_if_read_only()
         self.number(item_id)
         current = self.answering.answer(item_id)
         if current.comment == text:
@@ -136,8 +143,7 @@ class ChecklistSession(StatusListeners):
     # -- saving ------------------------------------------------------------------------------------
 
     def _changed(self) -> None:
-        if self.read_only:
-            raise ValueError("Du kan läsa svaren men inte ändra dem.")
+        self._refuse_if_read_only()
         self.status = "pending"
         self._notify()
         self.saver.touch()
