@@ -26,8 +26,8 @@ from nyttolib.app.fields import (
 )
 from nyttolib.app.process_panel import process_panel_html
 from nyttolib.app.request import query_parameter
-from nyttolib.app.sharing import CANVAS, AccessArea
-from nyttolib.app.start_page import ACCESS_LABELS, FORM_PAGE, local_time
+from nyttolib.app.sharing import CANVAS, WHOSE_HEADERS, AccessArea, whose_cells
+from nyttolib.app.start_page import FORM_PAGE, local_time
 from nyttolib.app.unreadable import error_page, refusal_page
 from nyttolib.canvas.assessment import canvas_of, start_assessment
 from nyttolib.canvas.content import CanvasContent, load_canvas_content
@@ -363,15 +363,14 @@ def canvas_list(store: DocumentStore, page: str = CANVAS_PAGE) -> str:
         name = escape(item.name or "(namnlös idé)")
         whose = ""
         if hub:
-            owner = "du" if item.access == "owner" else (item.owner or "–")
-            whose = f"<td>{escape(owner)}</td><td>{escape(ACCESS_LABELS[item.access])}</td>"
+            whose = whose_cells(item.access, item.owner)
         rows.append(
             f"<tr><th scope='row'><a href='{href}'>{name}</a></th><td>{escape(local_time(item.updated_at))}</td>"
             f"{whose}</tr>"
         )
     if not rows:
         return ""
-    whose_headers = "<th scope='col'>Ägare</th><th scope='col'>Tillgång</th>" if hub else ""
+    whose_headers = WHOSE_HEADERS if hub else ""
     title = "Projektcanvasar du kan öppna" if hub else "Dina sparade projektcanvasar"
     return (
         f"<table class='nyttolib-table'><caption><h2>{title}</h2></caption>"

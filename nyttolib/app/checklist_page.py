@@ -20,7 +20,7 @@ from nyttolib.app.fields import READING, download_link, html, lock, shared_layou
 from nyttolib.app.focus import request_focus
 from nyttolib.app.polling import every
 from nyttolib.app.request import page_address, query_parameter, wait_for_request
-from nyttolib.app.sharing import CHECKLIST, AccessArea
+from nyttolib.app.sharing import CHECKLIST, WHOSE_HEADERS, AccessArea, whose_cells
 from nyttolib.app.workshop.widgets import LabelledInput, button
 from nyttolib.checklists.answers import ANSWER_LABELS, compare, tally
 from nyttolib.checklists.export import file_stem, render_fragment, render_pdf, stored_report
@@ -91,18 +91,25 @@ def problems_notice(problems: list[ContentProblem]) -> str:
     )
 
 
-def answerings_table(listing: list[AnsweringListing]) -> str:
+def answerings_table(listing: list[AnsweringListing], hub: bool = False) -> str:
+    """The answerings of a checklist the user may open; under the hub, whose each is and what the user
+    may do with it (as the start page says of assessments)."""
     if not listing:
         return "<p>Ingen har besvarat den här checklistan ännu.</p>"
-    rows = "".join(
-        f"<tr><th scope='row'><a href='{escape(checklist_link(a.checklist_id, a.id), quote=True)}'>"
-        f"{escape(a.organisation)}</a></th><td>{escape(a.on_date)}</td></tr>"
-        for a in listing
-    )
+    rows = []
+    for a in listing:
+        whose = ""
+        if hub:
+            whose = whose_cells(a.access, a.owner)
+        rows.append(
+            f"<tr><th scope='row'><a href='{escape(checklist_link(a.checklist_id, a.id), quote=True)}'>"
+            f"{escape(a.organisation)}</a></th><td>{escape(a.on_date)}</td>{whose}</tr>"
+        )
+    whose_headers = WHOSE_HEADERS if hub else ""
     return (
         "<table class='nyttolib-table nyttolib-earlier'><caption>Tidigare svar på checklistan</caption><thead><tr>"
-        "<th scope='col'>Organisation</th><th scope='col'>Datum</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        f"<th scope='col'>Organisation</th><th scope='col'>Datum</th>{whose_headers}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 
@@ -380,7 +387,7 @@ class ChecklistPage(widgets.VBox):
 
     def _show_earlier(self) -> None:
         try:
-            self.earlier.value = answerings_table(self.store.answerings(self.checklist.value))
+            self.earlier.value = answerings_table(self.store.answerings(self.checklist.value), self.store.user.hub)
         except StoreError:
             log.exception("Could not list the answerings")
             self.earlier.value = "<p>De tidigare svaren kunde inte läsas just nu.</p>"

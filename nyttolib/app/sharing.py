@@ -18,6 +18,21 @@ from nyttolib.app.focus import request_focus
 from nyttolib.storage.assessments import SHARE_MODES, StoreError
 
 SHARING_ID = "nyttolib-sharing"
+# In the lists under the hub: what the user may do with each row.
+ACCESS_LABELS = {
+    "owner": "Din",
+    "edit": "Delad med dig: ändra",
+    "read": "Delad med dig: läsa",
+    "office": "Portföljkontoret: läsa",
+}
+WHOSE_HEADERS = "<th scope='col'>Ägare</th><th scope='col'>Tillgång</th>"
+
+
+def whose_cells(access: str, owner: str | None) -> str:
+    """A listed row's two cells under the hub: whose it is ("du" for one's own) and what the user may do."""
+    shown = "du" if access == "owner" else (owner or "–")
+    return f"<td>{escape(shown)}</td><td>{escape(ACCESS_LABELS[access])}</td>"
+
 MODE_TEXT = {"read": "får läsa", "edit": "får läsa och ändra"}
 ACCESS_TEXT = {
     "edit": "{The} är delad med dig: du får läsa och ändra den.",

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 from nyttolib import formatting as fmt
 from nyttolib.app.errors import content_error_page, guarded
 from nyttolib.app.request import wait_for_request
+from nyttolib.app.sharing import WHOSE_HEADERS, whose_cells
 from nyttolib.assessment.completeness import completeness
 from nyttolib.assessment.documents import check_file
 from nyttolib.content import Content, ContentError, load_content
@@ -35,12 +36,6 @@ def form_link(assessment_id: str) -> str:
     return f"{FORM_PAGE}?{urllib.parse.urlencode({'id': assessment_id})}"
 
 
-ACCESS_LABELS = {
-    "owner": "Din",
-    "edit": "Delad med dig: ändra",
-    "read": "Delad med dig: läsa",
-    "office": "Portföljkontoret: läsa",
-}
 
 
 def signed_in(user: User) -> str:
@@ -65,14 +60,13 @@ def assessments_table(listing: list[Listing], content: Content, user: User | Non
         name = escape(row.name or "(namnlöst initiativ)")
         whose = ""
         if hub:
-            owner = "du" if row.access == "owner" else (row.owner or "–")
-            whose = f"<td>{escape(owner)}</td><td>{escape(ACCESS_LABELS[row.access])}</td>"
+            whose = whose_cells(row.access, row.owner)
         rows.append(
             f"<tr><th scope='row'><a href='{escape(form_link(row.id), quote=True)}'>{name}</a></th>"
             f"<td>{escape(stage)}</td><td>{escape(local_time(row.updated_at))}</td>"
             f"<td class='nyttolib-number'>{escape(done)}</td>{whose}</tr>"
         )
-    whose_headers = "<th scope='col'>Ägare</th><th scope='col'>Tillgång</th>" if hub else ""
+    whose_headers = WHOSE_HEADERS if hub else ""
     return (
         f"<table class='nyttolib-table'><caption><h2>{escape(start.list_title)}</h2></caption>"
         "<thead><tr><th scope='col'>Initiativ</th><th scope='col'>Steg</th>"

@@ -36,6 +36,8 @@ class AnsweringListing:
     organisation: str
     on_date: str
     updated_at: str
+    owner: str | None = None
+    access: Access = "owner"  # what the user listing it may do with it
 
 
 def parse_answering(data: object) -> Answering:
@@ -134,6 +136,8 @@ class ChecklistStore:
                     answering.organisation,
                     answering.on_date.isoformat(),
                     listing.updated_at,
+                    listing.owner,
+                    listing.access,
                 )
             )
         return sorted(found, key=lambda a: (a.on_date, a.updated_at), reverse=True)
