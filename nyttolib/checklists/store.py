@@ -117,11 +117,11 @@ class ChecklistStore:
         """The answerings (of one checklist, of one organisation: case and spacing ignored), newest date first.
         One that cannot be read is left out of the list (and logged); it stays in the store."""
         found = []
-        for listing in self.documents.list():
+        for listing, document in self.documents.list_with_documents():
             if organisation is not None and group_key(listing.organisation) != group_key(organisation):
                 continue
             try:
-                answering, _ = self.load(listing.id)
+                answering = parse_answering(document)
             except StoreError:
                 log.exception("Unreadable checklist answering %s", listing.id)
                 continue

@@ -173,22 +173,49 @@ class DocumentStore(DatabaseStore):
 
     def listing(self, document_id: str) -> DocumentListing:
         self._require(document_id, "read")
-        return self._listings(" WHERE d.id = ?", [document_id])[0]
+        return self._listings(" WHERE d.id = ?", [document_id])[0][0]
 
     def list(self, include_deleted: bool = False) -> list[DocumentListing]:
         """The documents of this kind the user may read (all of them for the office), most recently
         changed first."""
+        return [listing for listing, _text in self._readable(include_deleted, with_documents=False)]
+
+    def list_with_documents(self, include_deleted: bool = False) -> list[tuple[DocumentListing, dict[str, Any] | None]]:
+        """As `list`, each with its newest revision's document (None if it does not read as JSON): one
+        query for a page that must look inside every document (the checklists filter by checklist)."""
+        found = []
+        for listing, text in self._readable(include_deleted, with_documents=True):
+            try:
+                document = json.loads(text)
+            except ValueError:
+                log.error("Document %s, revision %s, is not JSON", listing.id, listing.revision)
+                document = None
+            found.append((listing, document if isinstance(document, dict) else None))
+        return found
+
+    def _readable(self, include_deleted: bool, *, with_documents: bool) -> list[tuple[DocumentListing, Any]]:
         readable, parameters = self.ownership.readable_sql(self.user, "d")
         where = f" WHERE d.kind = ? AND {readable}" + ("" if include_deleted else " AND d.deleted_at IS NULL")
-        return self._listings(where + " ORDER BY r.saved_at DESC, d.id", [self.kind, *parameters])
-
-    def _listings(self, where: str, parameters: list[Any]) -> list[DocumentListing]:
-        sql = _LISTING.replace(
-            " FROM documents d",
-            ", (SELECT s.mode FROM document_shares s WHERE s.document_id = d.id AND s.user_name = ?) FROM documents d",
+        return self._listings(
+            where + " ORDER BY r.saved_at DESC, d.id", [self.kind, *parameters], with_documents=with_documents
         )
-        rows = self._database.rows(sql + where, (self.user.name, *parameters))
-        return [DocumentListing(*row[:11], access=listed_access(self.user, row[6], row[11])) for row in rows]
+
+    def _listings(
+        self, where: str, parameters: list[Any], *, with_documents: bool = False
+    ) -> list[tuple[DocumentListing, Any]]:
+        extra = ", (SELECT s.mode FROM document_shares s WHERE s.document_id = d.id AND s.user_name = ?)"
+        if with_documents:
+            extra += ", r.document"
+        rows = self._database.rows(
+            _LISTING.replace(" FROM documents d", extra + " FROM documents d", 1) + where, (self.user.name, *parameters)
+        )
+        return [
+            (
+                DocumentListing(*row[:11], access=listed_access(self.user, row[6], row[11])),
+                row[12] if with_documents else None,
+            )
+            for row in rows
+        ]
 
     def linked(self, link: str) -> list[DocumentListing]:
         """The documents of this kind linked to `link` (an assessment's id) that the user may read."""
