@@ -246,7 +246,7 @@ def test_someone_elses_answering_by_its_bookmark_is_refused(answered, checklists
 
 
 def test_the_earlier_answerings_say_whose_each_is_under_the_hub(answered, checklists, tmp_path):
-    stores, answering_id = answered
+    stores, _answering_id = answered
     page = ChecklistPage(stores["bo"], *checklists, checklist_id="ar-det-ett-projekt", live=False)
     assert "<td>anna</td><td>Delad med dig: läsa</td>" in page.earlier.value
     with ChecklistStore(tmp_path / "lokal") as local:
