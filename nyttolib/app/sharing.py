@@ -16,6 +16,7 @@ from nyttolib.app.errors import guarded
 from nyttolib.app.fields import LabelledControl, html, shared_layout, shared_style, text_control
 from nyttolib.app.focus import request_focus
 from nyttolib.storage.assessments import SHARE_MODES, StoreError
+from nyttolib.storage.documents import THE_KIND
 
 SHARING_ID = "nyttolib-sharing"
 # In the lists under the hub: what the user may do with each row.
@@ -58,8 +59,8 @@ class Thing:
 
 
 ASSESSMENT = Thing("bedömningen", "Steg och prioriteringsgrund ändras på portföljsidan.")
-CANVAS = Thing("projektcanvasen")
-CHECKLIST = Thing("checklistan")
+CANVAS = Thing(THE_KIND["canvas"])
+CHECKLIST = Thing(THE_KIND["checklist"])
 
 
 def access_notice(session: Any, thing: Thing = ASSESSMENT) -> str:

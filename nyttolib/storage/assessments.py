@@ -368,8 +368,7 @@ class Store(DatabaseStore):
         readable, parameters = self._readable_sql()
         rows = self._database.rows(
             "SELECT a.id, r.name, r.stage, r.revision, a.created_at, r.saved_at, r.completeness_percent,"
-            " a.deleted_at, a.owner, (SELECT s.mode FROM assessment_shares s WHERE s.assessment_id = a.id"
-            " AND s.user_name = ?) FROM assessments a JOIN revisions r"
+            f" a.deleted_at, a.owner, {OWNERSHIP.share_sql('a')} FROM assessments a JOIN revisions r"
             f" ON r.assessment_id = a.id AND r.revision = a.head_revision WHERE {readable}"
             + ("" if include_deleted else " AND a.deleted_at IS NULL")
             + " ORDER BY r.saved_at DESC, a.id",

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from nyttolib.identity import User, current_user
 from nyttolib.storage.assessments import AccessError, ConflictError, NotFoundError, Saved
 from nyttolib.storage.database import DatabaseStore, StoreError, Transaction, now
-from nyttolib.storage.shares import ALLOWED, Access, Ownership, Share, listed_access
+from nyttolib.storage.shares import ALLOWED, Access, Ownership, Share, granted, listed_access
 
 log = logging.getLogger("nyttolib.access")
 
@@ -57,6 +57,7 @@ _LISTING = (
 )
 # What the user's refusals call a document of each kind ("Du får inte ändra projektcanvasen …").
 THE_KIND = {"canvas": "projektcanvasen", "checklist": "checklistan"}
+OWNERSHIP = Ownership("documents", "document_shares", "document_id")
 
 
 class DocumentStore(DatabaseStore):
@@ -73,30 +74,34 @@ class DocumentStore(DatabaseStore):
         super().__init__(directory, database_url)
         self.kind = kind
         self.user: User = user or current_user()
-        self.ownership = Ownership("documents", "document_shares", "document_id", kind=kind)
 
     def _row(self, document_id: str, db: Transaction | None = None) -> Any:
+        """The document's head revision, owner, deletion and the user's share, in one read (None: none of
+        this kind)."""
         return (
             (db or self._database)
             .execute(
-                "SELECT head_revision, owner, deleted_at FROM documents WHERE id = ? AND kind = ?",
-                (document_id, self.kind),
+                f"SELECT d.head_revision, d.owner, d.deleted_at, {OWNERSHIP.share_sql('d')} FROM documents d"
+                " WHERE d.id = ? AND d.kind = ?",
+                (self.user.name, document_id, self.kind),
             )
             .fetchone()
         )
 
     def access(self, document_id: str, db: Transaction | None = None) -> Access | None:
         """What the user may do with the document: None if it is not theirs to see (or not there)."""
-        return self.ownership.access(db or self._database, self.user, document_id)
+        row = self._row(document_id, db)
+        return None if row is None else granted(self.user, row[1], row[3])
 
     def _require(self, document_id: str, wanted: str, db: Transaction | None = None) -> Any:
         """The document's row, if the user may `wanted` ('read', 'edit' or 'own') it; else NotFound or
         AccessError (logged)."""
-        row = self._row(document_id, db)
+        return self._allowed(self._row(document_id, db), document_id, wanted)
+
+    def _allowed(self, row: Any, document_id: str, wanted: str) -> Any:
         if row is None:
             raise NotFoundError(f"Det finns inget dokument med id '{document_id}'.")
-        granted = self.access(document_id, db)
-        if granted in ALLOWED[wanted]:
+        if granted(self.user, row[1], row[3]) in ALLOWED[wanted]:
             return row
         log.warning("nekad: %s fick inte %s dokumentet %s (%s)", self.user.name, wanted, document_id, self.kind)
         what = {"read": "se", "edit": "ändra", "own": "ta bort, ge bort eller dela"}[wanted]
@@ -131,7 +136,7 @@ class DocumentStore(DatabaseStore):
             row = self._row(document_id, db)
             if row is None and db.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone():
                 raise StoreError(f"Id:t {document_id} används redan av ett annat slags dokument.")
-            head = 0 if row is None else self._require(document_id, "edit", db)[0]
+            head = 0 if row is None else self._allowed(row, document_id, "edit")[0]
             if expected_revision is not None and expected_revision != head:
                 raise ConflictError(document_id, expected_revision, head)
             revision = head + 1
@@ -194,7 +199,7 @@ class DocumentStore(DatabaseStore):
         return found
 
     def _readable(self, include_deleted: bool, *, with_documents: bool) -> list[tuple[DocumentListing, Any]]:
-        readable, parameters = self.ownership.readable_sql(self.user, "d")
+        readable, parameters = OWNERSHIP.readable_sql(self.user, "d")
         where = f" WHERE d.kind = ? AND {readable}" + ("" if include_deleted else " AND d.deleted_at IS NULL")
         return self._listings(
             where + " ORDER BY r.saved_at DESC, d.id", [self.kind, *parameters], with_documents=with_documents
@@ -203,7 +208,7 @@ class DocumentStore(DatabaseStore):
     def _listings(
         self, where: str, parameters: list[Any], *, with_documents: bool = False
     ) -> list[tuple[DocumentListing, Any]]:
-        extra = ", (SELECT s.mode FROM document_shares s WHERE s.document_id = d.id AND s.user_name = ?)"
+        extra = f", {OWNERSHIP.share_sql('d')}"
         if with_documents:
             extra += ", r.document"
         rows = self._database.rows(
@@ -257,22 +262,22 @@ class DocumentStore(DatabaseStore):
         with self._write(f"document:{document_id}") as db:
             self._require(document_id, "own", db)
             owned = f"äger redan {self._the_kind}"
-            user_name = self.ownership.share(db, document_id, user_name, mode, self.user, owned)
+            user_name = OWNERSHIP.share(db, document_id, user_name, mode, self.user, owned)
         log.info("%s delade %s %s med %s (%s)", self.user.name, self.kind, document_id, user_name, mode)
 
     def unshare(self, document_id: str, user_name: str) -> None:
         with self._write(f"document:{document_id}") as db:
             self._require(document_id, "own", db)
-            self.ownership.unshare(db, document_id, user_name)
+            OWNERSHIP.unshare(db, document_id, user_name)
         log.info("%s slutade dela %s %s med %s", self.user.name, self.kind, document_id, user_name)
 
     def shares(self, document_id: str) -> list[Share]:
         self._require(document_id, "read")
-        return self.ownership.shares_of(self._database, document_id)
+        return OWNERSHIP.shares_of(self._database, document_id)
 
     def set_owner(self, document_id: str, user_name: str, *, keep: Literal["read", "edit"] | None = None) -> None:
         """Give the document to another user; with `keep`, the previous owner stays with a share."""
         with self._write(f"document:{document_id}") as db:
             self._require(document_id, "own", db)
-            user_name = self.ownership.hand_over(db, document_id, user_name, keep, self.user)
+            user_name = OWNERSHIP.hand_over(db, document_id, user_name, keep, self.user)
         log.info("%s gav %s %s till %s", self.user.name, self.kind, document_id, user_name)

@@ -47,6 +47,12 @@ def listed_access(user: User, owner: str | None, shared: str | None) -> Access:
     return shared if shared in SHARE_MODES else "office"  # type: ignore[return-value]
 
 
+def granted(user: User, owner: str | None, shared: str | None) -> Access | None:
+    """What `user` may do with a thing of this owner, shared with them so (None: not theirs to see)."""
+    access = listed_access(user, owner, shared)
+    return None if access == "office" and not user.portfolio_office else access
+
+
 @dataclass(frozen=True)
 class Ownership:
     """The table of one kind of owned thing (`table`, with `owner`) and the table of its shares."""
@@ -54,10 +60,6 @@ class Ownership:
     table: str
     shares: str
     key: str  # the shares' column naming the thing
-    kind: str | None = None  # for documents: the kind the rows must have
-
-    def _kind_sql(self, alias: str) -> tuple[str, tuple]:
-        return (f" AND {alias}.kind = ?", (self.kind,)) if self.kind else ("", ())
 
     def readable_sql(self, user: User, alias: str) -> tuple[str, tuple]:
         """A condition on `alias` (the things' table) for what `user` may read, and its parameters."""
@@ -71,17 +73,14 @@ class Ownership:
 
     def access(self, db: Any, user: User, thing_id: str) -> Access | None:
         """What `user` may do with the thing: None if it is not theirs to see (or not there)."""
-        kind, kind_parameters = self._kind_sql("a")
         found = db.execute(
-            f"SELECT a.owner, (SELECT s.mode FROM {self.shares} s WHERE s.{self.key} = a.id AND s.user_name = ?)"
-            f" FROM {self.table} a WHERE a.id = ?{kind}",
-            (user.name, thing_id, *kind_parameters),
+            f"SELECT a.owner, {self.share_sql('a')} FROM {self.table} a WHERE a.id = ?", (user.name, thing_id)
         ).fetchone()
-        if found is None:
-            return None
-        owner, shared = found
-        granted = listed_access(user, owner, shared)
-        return None if granted == "office" and not user.portfolio_office else granted
+        return None if found is None else granted(user, *found)
+
+    def share_sql(self, alias: str) -> str:
+        """A column: the mode of the share with the user named by the statement's first parameter."""
+        return f"(SELECT s.mode FROM {self.shares} s WHERE s.{self.key} = {alias}.id AND s.user_name = ?)"
 
     def owner(self, db: Any, thing_id: str) -> str | None:
         row = db.execute(f"SELECT owner FROM {self.table} WHERE id = ?", (thing_id,)).fetchone()

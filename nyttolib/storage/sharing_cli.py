@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from nyttolib.exitcodes import EXIT_OK
 from nyttolib.identity import User, current_user
 from nyttolib.storage.assessments import SHARE_MODES, NotFoundError, Store
-from nyttolib.storage.documents import DocumentStore
+from nyttolib.storage.documents import THE_KIND, DocumentStore
 
 COMMANDS = ("share", "unshare", "owner")
 TRUSTED = (
@@ -24,8 +24,6 @@ TRUSTED = (
     "databasens uppgifter (IT, portföljkontorets administratörer), som ändå kan läsa databasen direkt."
 )
 ID_HELP = "id:t för en bedömning, en projektcanvas eller svar på en checklista (eller början av det)"
-# The kinds of documents that are shared as assessments are, and what the messages call one.
-DOCUMENT_KINDS = {"canvas": "Projektcanvasen", "checklist": "Checklistan"}
 
 
 def cli_user() -> User:
@@ -97,12 +95,12 @@ def _target(args: argparse.Namespace, opened: contextlib.ExitStack) -> tuple[Any
     except NotFoundError as missing:
         if not args.id.strip():
             raise
-        for kind, the in DOCUMENT_KINDS.items():
+        for kind, the in THE_KIND.items():  # the kinds of documents shared as assessments are
             documents = opened.enter_context(DocumentStore(kind, args.data_dir, database_url=url, user=user))
             found = [d.id for d in documents.list(include_deleted=True) if d.id.startswith(args.id)]
             exact = [found_id for found_id in found if found_id == args.id]
             if exact or len(found) == 1:
-                return documents, (exact or found)[0], the
+                return documents, (exact or found)[0], the.capitalize()
             if len(found) > 1:
                 many = f"Flera dokument har ett id som börjar med '{args.id}'; skriv fler tecken."
                 raise NotFoundError(many) from None
