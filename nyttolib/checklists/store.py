@@ -15,7 +15,7 @@ from nyttolib.checklists.answers import Answering
 from nyttolib.identity import User
 from nyttolib.messages import error_text
 from nyttolib.storage.assessments import Saved, StoreError
-from nyttolib.storage.documents import DocumentStore
+from nyttolib.storage.documents import DocumentListing, DocumentStore
 from nyttolib.storage.shares import Access, Share
 from nyttolib.survey.questionnaire import group_key
 
@@ -116,6 +116,24 @@ class ChecklistStore:
     def answerings(self, checklist_id: str | None = None, organisation: str | None = None) -> list[AnsweringListing]:
         """The answerings (of one checklist, of one organisation: case and spacing ignored), newest date first.
         One that cannot be read is left out of the list (and logged); it stays in the store."""
+        found = [
+            AnsweringListing(
+                listing.id,
+                listing.revision,
+                answering.checklist_id,
+                answering.checklist_title,
+                answering.organisation,
+                answering.on_date.isoformat(),
+                listing.updated_at,
+                listing.owner,
+                listing.access,
+            )
+            for listing, answering in self._read(checklist_id, organisation)
+        ]
+        return sorted(found, key=lambda a: (a.on_date, a.updated_at), reverse=True)
+
+    def _read(self, checklist_id: str | None, organisation: str | None) -> list[tuple[DocumentListing, Answering]]:
+        """The readable answerings that match, each parsed once from the one query that lists them."""
         found = []
         for listing, document in self.documents.list_with_documents():
             if organisation is not None and group_key(listing.organisation) != group_key(organisation):
@@ -125,22 +143,9 @@ class ChecklistStore:
             except StoreError:
                 log.exception("Unreadable checklist answering %s", listing.id)
                 continue
-            if checklist_id is not None and answering.checklist_id != checklist_id:
-                continue
-            found.append(
-                AnsweringListing(
-                    listing.id,
-                    listing.revision,
-                    answering.checklist_id,
-                    answering.checklist_title,
-                    answering.organisation,
-                    answering.on_date.isoformat(),
-                    listing.updated_at,
-                    listing.owner,
-                    listing.access,
-                )
-            )
-        return sorted(found, key=lambda a: (a.on_date, a.updated_at), reverse=True)
+            if checklist_id is None or answering.checklist_id == checklist_id:
+                found.append((listing, answering))
+        return found
 
     def find(self, checklist_id: str, organisation: str, on_date: dt.date) -> str | None:
         """The answering of this checklist by this organisation on this date, if there is one."""
@@ -149,8 +154,7 @@ class ChecklistStore:
 
     def history(self, checklist_id: str, organisation: str) -> list[Answering]:
         """Every answering of the checklist by the organisation, oldest first."""
-        listings = sorted(self.answerings(checklist_id, organisation), key=lambda a: a.on_date)
-        return [self.load(listing.id)[0] for listing in listings]
+        return sorted((answering for _, answering in self._read(checklist_id, organisation)), key=lambda a: a.on_date)
 
     def organisations(self) -> list[str]:
         """The organisations that have answered any checklist, each once (as first written)."""
