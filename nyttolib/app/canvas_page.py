@@ -55,12 +55,6 @@ def assessment_link(assessment_id: str) -> str:
     return f"{FORM_PAGE}?{urllib.parse.urlencode({'id': assessment_id})}"
 
 
-def reading(widget: widgets.Widget) -> widgets.Widget:
-    """Mark a part that only reads (exports): it stays usable when the page is read-only."""
-    widget.add_class(READING)
-    return widget
-
-
 class FieldAccess:
     """The canvas session behind the form's field widgets (they address a field by a path: here (name,))."""
 
@@ -188,6 +182,8 @@ class CanvasPage(widgets.VBox):
         self.html_button.on_click(guarded(lambda _b: self.export("html")))
         self.pdf_button.on_click(guarded(lambda _b: self.export("pdf")))
         self.download = html("")
+        exports = widgets.HBox([self.html_button, self.pdf_button])
+        exports.add_class(READING)  # a reader exports too
         decision = [
             html("<h2>Skicka och starta bedömning</h2>", "nyttolib-heading"),
             self.missing,
@@ -198,7 +194,7 @@ class CanvasPage(widgets.VBox):
             self.linked,
             html(f"<h2>{escape(texts.export.title)}</h2>", "nyttolib-heading"),
             paragraphs(texts.export.text),
-            reading(widgets.HBox([self.html_button, self.pdf_button])),  # a reader exports too
+            exports,
             self.download,
         ]
         intro = paragraphs(texts.intro)
@@ -361,9 +357,7 @@ def canvas_list(store: DocumentStore, page: str = CANVAS_PAGE) -> str:
     for item in store.list()[:50]:
         href = escape(page_link(page, item.id), quote=True)
         name = escape(item.name or "(namnlös idé)")
-        whose = ""
-        if hub:
-            whose = whose_cells(item.access, item.owner)
+        whose = whose_cells(item.access, item.owner) if hub else ""
         rows.append(
             f"<tr><th scope='row'><a href='{href}'>{name}</a></th><td>{escape(local_time(item.updated_at))}</td>"
             f"{whose}</tr>"

@@ -98,9 +98,7 @@ def answerings_table(listing: list[AnsweringListing], hub: bool = False) -> str:
         return "<p>Ingen har besvarat den här checklistan ännu.</p>"
     rows = []
     for a in listing:
-        whose = ""
-        if hub:
-            whose = whose_cells(a.access, a.owner)
+        whose = whose_cells(a.access, a.owner) if hub else ""
         rows.append(
             f"<tr><th scope='row'><a href='{escape(checklist_link(a.checklist_id, a.id), quote=True)}'>"
             f"{escape(a.organisation)}</a></th><td>{escape(a.on_date)}</td>{whose}</tr>"

@@ -36,8 +36,6 @@ def form_link(assessment_id: str) -> str:
     return f"{FORM_PAGE}?{urllib.parse.urlencode({'id': assessment_id})}"
 
 
-
-
 def signed_in(user: User) -> str:
     """Who is logged in (under the hub only: the local user of `make app` is the only one)."""
     if user.local:
@@ -58,9 +56,7 @@ def assessments_table(listing: list[Listing], content: Content, user: User | Non
         stage = content.label(content.initiative.portfolio_stages, row.stage, "–")
         done = fmt.percent(row.completeness_percent) if row.completeness_percent is not None else "–"
         name = escape(row.name or "(namnlöst initiativ)")
-        whose = ""
-        if hub:
-            whose = whose_cells(row.access, row.owner)
+        whose = whose_cells(row.access, row.owner) if hub else ""
         rows.append(
             f"<tr><th scope='row'><a href='{escape(form_link(row.id), quote=True)}'>{name}</a></th>"
             f"<td>{escape(stage)}</td><td>{escape(local_time(row.updated_at))}</td>"

@@ -246,8 +246,7 @@ class CanvasSession(StatusListeners):
     def _refused(self, exc: AccessError) -> None:
         """The store refused: read-only from now on, and the user is told what was not saved."""
         self.access = "read"
-        self._debounced.cancel()
-        self._debounced.dirty = False
+        self._debounced.cancel()  # also forgets that anything was unsaved
         self._set_status("refused", f"{exc} Det du ändrat efter det senast sparade har inte sparats.")
 
     def check_for_updates(self) -> bool:

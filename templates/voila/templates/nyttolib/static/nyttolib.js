@@ -197,7 +197,6 @@
   function sync() {
     scheduled = false;
     syncRadioGroups();
-    syncTitles();
     syncFields();
     syncSteps();
     syncFocus();
@@ -224,6 +223,7 @@
       attributes: true,
       attributeFilter: ["class", "title"],
     });
+    syncTitles();
     schedule();
   }
 
